@@ -1,0 +1,47 @@
+import { useEffect } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Link, Route, Switch } from 'wouter';
+import { useTRPC } from './trpc.ts';
+import { LoginPage } from './features/auth/LoginPage.tsx';
+import { LoginDialog } from './features/auth/LoginDialog.tsx';
+import { useSessionStore } from './features/auth/session-store.ts';
+import { HomePage } from './features/home/HomePage.tsx';
+import { VideoPage } from './features/videos/VideoPage.tsx';
+import { Header } from './ui/Header.tsx';
+
+export function App() {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const { user, expired, signedIn, setExpired } = useSessionStore();
+
+  useEffect(() => {
+    if (me.data) signedIn(me.data);
+    // The server no longer knows us but this page did: keep it and ask for a log-in over it.
+    else if (me.data === null && useSessionStore.getState().user) setExpired(true);
+  }, [me.data, signedIn, setExpired]);
+
+  const current = me.data ?? user;
+  if (me.isPending && !current) return <div className="center muted">Loading…</div>;
+  if (me.isError && !current) return <div className="center error">Cannot reach the server: {me.error.message}</div>;
+  if (!current) return <LoginPage />;
+
+  return (
+    <>
+      <Header user={current} />
+      <main>
+        <Switch>
+          <Route path="/">
+            <HomePage user={current} />
+          </Route>
+          <Route path="/videos/:id">{(params) => <VideoPage videoId={Number(params.id)} />}</Route>
+          <Route>
+            <p>
+              Nothing here. <Link href="/">Back home</Link>
+            </p>
+          </Route>
+        </Switch>
+      </main>
+      {expired && <LoginDialog />}
+    </>
+  );
+}

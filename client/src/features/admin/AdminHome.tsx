@@ -1,0 +1,38 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../../trpc.ts';
+import { Stat } from '../../ui/Stat.tsx';
+import { VideoList } from '../videos/VideoList.tsx';
+import { UserTable } from './UserTable.tsx';
+
+export function AdminHome() {
+  const trpc = useTRPC();
+  const overview = useQuery(trpc.admin.overview.queryOptions());
+  const o = overview.data;
+  return (
+    <section className="role-home" data-testid="home-admin">
+      <h2>Admin</h2>
+      <p className="muted">Import videos with masks, curate them, manage users, and follow the project.</p>
+      {o && (
+        <div className="stats">
+          <Stat label="videos accepted" value={o.videos.accepted} testId="stat-videos-accepted" />
+          <Stat label="candidates" value={o.videos.candidate} />
+          <Stat label="excluded" value={o.videos.excluded} />
+          <Stat label="objects" value={o.objects} />
+          <Stat label="masks" value={o.masks} testId="stat-masks" />
+          <Stat label="expressions pending" value={o.expressions.pending + o.expressions.second_round} />
+          <Stat label="expressions accepted" value={o.expressions.accepted} />
+          <Stat label="active users" value={o.users} />
+        </div>
+      )}
+      <h3>Import</h3>
+      <p>
+        Import runs from the command line, all or nothing, with a progress bar:{' '}
+        <code>npm run studio -- import --format davis|mevis &lt;dir&gt;</code>
+      </p>
+      <h3>Videos</h3>
+      <VideoList />
+      <h3>Users</h3>
+      <UserTable />
+    </section>
+  );
+}

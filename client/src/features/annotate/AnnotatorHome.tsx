@@ -1,0 +1,25 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../../trpc.ts';
+import { Stat } from '../../ui/Stat.tsx';
+import { VideoList } from '../videos/VideoList.tsx';
+
+export function AnnotatorHome() {
+  const trpc = useTRPC();
+  const o = useQuery(trpc.annotate.overview.queryOptions()).data;
+  return (
+    <section className="role-home" data-testid="home-annotator">
+      <h2>Annotate</h2>
+      <p className="muted">Watch a video with all its object masks and describe how the objects move.</p>
+      {o && (
+        <div className="stats">
+          <Stat label="videos to annotate" value={o.acceptedVideos} testId="stat-annotate-videos" />
+          <Stat label="your expressions" value={Object.values(o.myExpressions).reduce((a, b) => a + b, 0)} />
+          <Stat label="accepted" value={o.myExpressions.accepted} />
+          <Stat label="waiting for validation" value={o.myExpressions.pending + o.myExpressions.second_round} />
+        </div>
+      )}
+      <h3>Videos</h3>
+      <VideoList />
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'wouter';
+import type { RouterOutputs } from '../trpc.ts';
+import { useTRPC } from '../trpc.ts';
+import { useSessionStore } from '../features/auth/session-store.ts';
+
+type User = NonNullable<RouterOutputs['auth']['me']>;
+
+export function Header({ user }: { user: User }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const loggedOut = useSessionStore((s) => s.loggedOut);
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({
+      onSuccess: () => {
+        loggedOut();
+        queryClient.clear();
+        void queryClient.refetchQueries();
+      },
+    }),
+  );
+  return (
+    <header className="app-header">
+      <Link href="/" className="brand">
+        MeViS Studio
+      </Link>
+      <span className="spacer" />
+      <span className="who" data-testid="who">
+        {user.username} <span className="muted">({user.roles.join(', ')})</span>
+      </span>
+      <button onClick={() => logout.mutate()} disabled={logout.isPending}>
+        Log out
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'sqlite',
+  schema: './server/src/db/schema/index.ts',
+  out: './migrations',
+  casing: 'snake_case',
+  dbCredentials: { url: 'data/studio.db' },
+});

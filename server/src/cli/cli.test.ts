@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../paths.ts';
+import { writeDavisVideo } from '../testing/davis-builder.ts';
+
+const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
+const cli = path.join(repoRoot, 'server/src/cli/index.ts');
+
+describe('studio CLI', () => {
+  let dataDir: string;
+  const run = (args: string[], input?: string) => {
+    const r = spawnSync(tsx, [cli, ...args], { env: { ...process.env, DATA_DIR: dataDir }, input, encoding: 'utf8', timeout: 60_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('adds, lists and disables users', () => {
+    const add = run(['user', 'add', 'chief', '--role', 'admin,validator']);
+    expect(add.code).toBe(0);
+    expect(add.out).toMatch(/created user chief \(id 1\) with roles admin, validator/);
+    expect(add.out).toMatch(/password: [A-Za-z0-9]{16}/);
+    const stdin = run(['user', 'add', 'ann', '-r', 'annotator', '--password-stdin'], 'a long enough password\n');
+    expect(stdin.code).toBe(0);
+    expect(stdin.out).not.toContain('password:');
+    expect(run(['user', 'disable', 'ann']).out).toContain('ann is now disabled');
+    const list = run(['user', 'list']);
+    expect(list.out).toMatch(/chief\s+admin,validator\s+active/);
+    expect(list.out).toMatch(/ann\s+annotator\s+disabled/);
+  });
+
+  it('fails with a one-line reason and a non-zero exit', () => {
+    for (const [args, message] of [
+      [['user', 'add', 'chief', '--role', 'admin'], 'error: user "chief" already exists'],
+      [['user', 'add', 'x2', '--role', 'boss'], 'unknown role "boss"'],
+      [['user', 'disable', 'nobody'], 'error: no user named "nobody"'],
+      [['import', '--format', 'davis', path.join(dataDir, 'missing')], 'does not exist'],
+    ] as const) {
+      const r = run([...args]);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.err.trim().split('\n').at(-1), args.join(' ')).toContain(message);
+    }
+  });
+
+  it('imports a DAVIS-layout folder and refuses a broken one without writing', async () => {
+    const src = path.join(dataDir, 'src');
+    mkdirSync(src);
+    await writeDavisVideo(src, 'cli-video', { frames: 6, objects: 3 });
+    const ok = run(['import', '--format', 'davis', '--status', 'accepted', src]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/1 videos added, 0 unchanged; 6 frames, 3 objects, 18 masks/);
+    const again = run(['import', '--format', 'davis', src]);
+    expect(again.out).toMatch(/0 videos added, 1 unchanged/);
+
+    const bad = path.join(dataDir, 'bad');
+    mkdirSync(bad);
+    await writeDavisVideo(bad, 'broken-video');
+    truncateSync(path.join(bad, 'Annotations/broken-video/00001.png'), 40);
+    const fail = run(['import', '--format', 'davis', bad]);
+    expect(fail.code).toBe(1);
+    expect(fail.err.trim().split('\n').at(-1)).toMatch(/^error: Annotations\/broken-video\/00001\.png: unreadable PNG, truncated or corrupt/);
+  }, 60_000);
+});

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import { ROLES, isRole, type Role } from '#shared/roles.ts';
+import { VIDEO_STATUSES } from '#shared/domain.ts';
+import { openApp, type App } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { runImport } from '../import/run.ts';
+import { createUser, findUserByName, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
+import { phaseBars } from './progress.ts';
+
+function parseRoles(value: string, previous: Role[] = []): Role[] {
+  const roles = value.split(',').map((r) => r.trim());
+  for (const r of roles) if (!isRole(r)) throw new InvalidArgumentError(`unknown role "${r}" (roles: ${ROLES.join(', ')})`);
+  return [...previous, ...(roles as Role[])];
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+/** Passwords on the command line end up in shell history and `ps`; stdin avoids both. */
+function readPasswordFromStdin(): string {
+  return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+}
+
+function withApp<A extends unknown[]>(fn: (app: App, ...args: A) => Promise<void> | void) {
+  return async (...args: A) => {
+    const app = openApp(loadConfig(), { log: pino({ level: 'warn' }) });
+    try {
+      await fn(app, ...args);
+    } finally {
+      app.close();
+    }
+  };
+}
+
+function userByName(app: App, username: string) {
+  const user = findUserByName(app.db, username);
+  if (!user) throw new Error(`no user named "${username}"`);
+  return user;
+}
+
+const program = new Command('studio')
+  .description('MeViS Studio admin CLI (uses DATA_DIR, default ./data)')
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+const user = program.command('user').description('manage accounts');
+
+user
+  .command('add <username>')
+  .description('create a user; prints a generated password unless one is given on stdin')
+  .requiredOption('-r, --role <roles>', `comma-separated roles (${ROLES.join(', ')}); repeatable`, parseRoles)
+  .option('--password-stdin', 'read the password from standard input')
+  .action(
+    withApp(async (app, username: string, opts: { role: Role[]; passwordStdin?: boolean }) => {
+      const created = await createUser(app.db, { username, roles: opts.role, password: opts.passwordStdin ? readPasswordFromStdin() : undefined }, null);
+      console.log(`created user ${created.username} (id ${created.id}) with roles ${created.roles.join(', ')}`);
+      if (created.generatedPassword) console.log(`password: ${created.generatedPassword}`);
+    }),
+  );
+
+user
+  .command('list')
+  .description('list users and their roles')
+  .action(
+    withApp((app) => {
+      const rows = listUsers(app.db);
+      if (rows.length === 0) console.log('no users yet');
+      for (const u of rows) console.log(`${String(u.id).padStart(4)}  ${u.username.padEnd(24)} ${u.roles.join(',').padEnd(36)} ${u.disabled ? 'disabled' : 'active'}`);
+    }),
+  );
+
+for (const [name, disabled] of [
+  ['disable', true],
+  ['enable', false],
+] as const) {
+  user
+    .command(`${name} <username>`)
+    .description(disabled ? 'disable a user (their work stays; their sessions end)' : 'enable a disabled user')
+    .action(
+      withApp((app, username: string) => {
+        const u = setUserDisabled(app.db, userByName(app, username).id, disabled, null);
+        console.log(`${u.username} is now ${u.disabled ? 'disabled' : 'active'}`);
+      }),
+    );
+}
+
+user
+  .command('passwd <username>')
+  .description('set a new password (read from stdin)')
+  .action(
+    withApp(async (app, username: string) => {
+      await setPassword(app.db, userByName(app, username).id, readPasswordFromStdin(), null);
+      console.log(`password of ${username} changed; their sessions were ended`);
+    }),
+  );
+
+program
+  .command('import <dir>')
+  .description('import videos with masks: a DAVIS/YouTube-VOS/MOSE root or a MeViS split folder (all or nothing)')
+  .addOption(new Option('-f, --format <format>', 'source layout').choices(['davis', 'mevis']).makeOptionMandatory())
+  .addOption(new Option('-s, --status <status>', 'curation state of new videos').choices(VIDEO_STATUSES).default('candidate'))
+  .option('--fps <n>', 'frame rate of the source frames (default: davis 24, mevis 6)', parsePositive)
+  .action(
+    withApp(async (app, dir: string, opts: { format: 'davis' | 'mevis'; status: (typeof VIDEO_STATUSES)[number]; fps?: number }) => {
+      const bars = phaseBars();
+      const started = performance.now();
+      try {
+        const { importId, stats } = await runImport(app, { format: opts.format, dir, status: opts.status, fps: opts.fps }, bars.update);
+        bars.stop();
+        const secs = ((performance.now() - started) / 1000).toFixed(1);
+        console.log(
+          `import ${importId} done in ${secs}s: ${stats.videosAdded} videos added, ${stats.videosUnchanged} unchanged; ` +
+            `${stats.frames} frames, ${stats.objects} objects, ${stats.masks} masks; ` +
+            `${stats.expressionsAdded} expressions added, ${stats.expressionsUnchanged} unchanged`,
+        );
+      } finally {
+        bars.stop();
+      }
+    }),
+  );
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  // One line, non-zero: scripts can grep it, people can read it.
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

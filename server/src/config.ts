@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from './paths.ts';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const EnvSchema = z.object({
+  DATA_DIR: z.string().min(1).default('data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  STUDIO_DEMO: flag.default(true),
+  /** Idle timeout of a session; activity slides it forward. */
+  SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
+  /** Hard cap on a session's life whatever the activity. */
+  SESSION_MAX_DAYS: z.coerce.number().positive().default(14),
+  /** Set when served behind HTTPS so the session cookie gets the Secure flag. */
+  COOKIE_SECURE: flag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  dataDir: string;
+  dbFile: string;
+  storeDir: string;
+  port: number;
+  host: string;
+  demo: boolean;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  cookieSecure: boolean;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  clientDist: string;
+}
+
+/** Parses the environment once; a bad value stops start-up with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    dataDir,
+    dbFile: path.join(dataDir, 'studio.db'),
+    storeDir: path.join(dataDir, 'store'),
+    port: e.PORT,
+    host: e.HOST,
+    demo: e.STUDIO_DEMO,
+    sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,
+    sessionMaxMs: e.SESSION_MAX_DAYS * 86_400_000,
+    cookieSecure: e.COOKIE_SECURE,
+    logLevel: e.LOG_LEVEL,
+    clientDist: path.join(repoRoot, 'client', 'dist'),
+  };
+}

@@ -1,0 +1,82 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  EXPRESSION_KINDS,
+  EXPRESSION_ORIGINS,
+  EXPRESSION_STATUSES,
+  REJECT_REASONS,
+  VALIDATION_ANSWERS,
+} from '#shared/domain.ts';
+import { users } from './users.ts';
+import { objects, videos } from './videos.ts';
+
+export const expressions = sqliteTable(
+  'expressions',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    /**
+     * Client-generated id of the submission (annotations) or `import:<video>:<exp_id>` (imports):
+     * a retried submit hits this unique key instead of creating a second expression.
+     */
+    uid: text().notNull().unique(),
+    videoId: integer()
+      .notNull()
+      .references(() => videos.id, { onDelete: 'cascade' }),
+    /** null for expressions that came in with an imported MeViS split. */
+    authorId: integer().references(() => users.id),
+    text: text().notNull(),
+    kind: text({ enum: EXPRESSION_KINDS }).notNull(),
+    motionReasoning: integer({ mode: 'boolean' }).notNull().default(false),
+    status: text({ enum: EXPRESSION_STATUSES }).notNull(),
+    rejectReason: text({ enum: REJECT_REASONS }),
+    origin: text({ enum: EXPRESSION_ORIGINS }).notNull(),
+    /** The expression id in the source meta_expressions.json (imports only). */
+    sourceExpId: text(),
+    gold: integer({ mode: 'boolean' }).notNull().default(false),
+    /** JSON list of guideline warning codes the annotator acknowledged. */
+    acknowledged: text(),
+    createdAt: integer().notNull(),
+    decidedAt: integer(),
+  },
+  (t) => [
+    index('expressions_status_idx').on(t.status, t.createdAt),
+    index('expressions_video_idx').on(t.videoId),
+    index('expressions_author_idx').on(t.authorId),
+    uniqueIndex('expressions_source_uq').on(t.videoId, t.sourceExpId),
+  ],
+);
+
+export const expressionTargets = sqliteTable(
+  'expression_targets',
+  {
+    expressionId: integer()
+      .notNull()
+      .references(() => expressions.id, { onDelete: 'cascade' }),
+    objectId: integer()
+      .notNull()
+      .references(() => objects.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.expressionId, t.objectId] })],
+);
+
+export const validations = sqliteTable(
+  'validations',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    expressionId: integer()
+      .notNull()
+      .references(() => expressions.id, { onDelete: 'cascade' }),
+    validatorId: integer()
+      .notNull()
+      .references(() => users.id),
+    round: integer().notNull(),
+    answer: text({ enum: VALIDATION_ANSWERS }).notNull(),
+    /** JSON sorted list of object local ids when answer = 'targets'. */
+    targets: text(),
+    rejectReason: text({ enum: REJECT_REASONS }),
+    rejectNote: text(),
+    durationMs: integer().notNull(),
+    createdAt: integer().notNull(),
+  },
+  // A validator answers a sample at most once, whatever the round.
+  (t) => [uniqueIndex('validations_once_uq').on(t.expressionId, t.validatorId)],
+);

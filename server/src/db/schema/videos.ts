@@ -1,0 +1,88 @@
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { VIDEO_SOURCES, VIDEO_STATUSES } from '#shared/domain.ts';
+import { users } from './users.ts';
+
+export const imports = sqliteTable('imports', {
+  id: integer().primaryKey({ autoIncrement: true }),
+  format: text({ enum: VIDEO_SOURCES }).notNull(),
+  /** Folder name of the source as given (for the audit trail; never used to build paths later). */
+  source: text().notNull(),
+  actorId: integer().references(() => users.id),
+  createdAt: integer().notNull(),
+  /** JSON: counts of videos/frames/objects/masks/expressions added and skipped. */
+  stats: text().notNull(),
+});
+
+export const videos = sqliteTable(
+  'videos',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    /** The source's video name, kept so exports reuse it. */
+    name: text().notNull().unique(),
+    source: text({ enum: VIDEO_SOURCES }).notNull(),
+    status: text({ enum: VIDEO_STATUSES }).notNull().default('candidate'),
+    width: integer().notNull(),
+    height: integer().notNull(),
+    frameCount: integer().notNull(),
+    fps: real().notNull(),
+    /** sha256 over frames and masks: lets a re-import recognise the same video (idempotency). */
+    contentHash: text().notNull(),
+    importId: integer().references(() => imports.id),
+    createdAt: integer().notNull(),
+  },
+  (t) => [index('videos_status_idx').on(t.status)],
+);
+
+export const frames = sqliteTable(
+  'frames',
+  {
+    videoId: integer()
+      .notNull()
+      .references(() => videos.id, { onDelete: 'cascade' }),
+    idx: integer().notNull(),
+    /** Source frame name without extension (e.g. "00000"). */
+    name: text().notNull(),
+    /** Content address of the JPEG in the file store. */
+    sha256: text().notNull(),
+    bytes: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.videoId, t.idx] }), uniqueIndex('frames_video_name_uq').on(t.videoId, t.name)],
+);
+
+export const objects = sqliteTable(
+  'objects',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    videoId: integer()
+      .notNull()
+      .references(() => videos.id, { onDelete: 'cascade' }),
+    /** The object's id within its video: palette index (DAVIS) or obj_id (MeViS). */
+    localId: integer().notNull(),
+    category: text(),
+    /** MeViS anno_id this track came from, when imported from a MeViS split. */
+    sourceAnnoId: text(),
+  },
+  (t) => [uniqueIndex('objects_video_local_uq').on(t.videoId, t.localId)],
+);
+
+/**
+ * One row per (object, frame) where the object is visible; absence of a row = not on that frame
+ * (null in mask_dict). Area and box are kept so curation and tracking never decode masks.
+ */
+export const masks = sqliteTable(
+  'masks',
+  {
+    objectId: integer()
+      .notNull()
+      .references(() => objects.id, { onDelete: 'cascade' }),
+    frameIdx: integer().notNull(),
+    /** pycocotools compressed RLE counts; size is the video's [height, width]. */
+    counts: text().notNull(),
+    area: integer().notNull(),
+    bboxX: integer().notNull(),
+    bboxY: integer().notNull(),
+    bboxW: integer().notNull(),
+    bboxH: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.objectId, t.frameIdx] })],
+);

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { videos } from '../db/schema/index.ts';
+import { runImport } from '../import/run.ts';
+import { makeUser, TEST_PASSWORD, testApp, type TestApp } from '../testing/app.ts';
+import { writeDavisVideo } from '../testing/davis-builder.ts';
+import { createAppServer } from './server.ts';
+import { resolveInside } from './static.ts';
+
+/** Raw request: fetch() would normalise "..", which is exactly what we want to send. */
+function raw(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+describe('HTTP server', () => {
+  let app: TestApp;
+  let server: http.Server;
+  let port: number;
+  let excludedId: number;
+  let acceptedId: number;
+
+  async function loginCookie(username: string): Promise<string> {
+    const res = await raw(port, {
+      method: 'POST',
+      path: '/trpc/auth.login',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: TEST_PASSWORD }),
+    });
+    expect(res.status).toBe(200);
+    const cookie = [res.headers['set-cookie']].flat()[0]!;
+    return cookie.split(';')[0]!;
+  }
+
+  beforeAll(async () => {
+    app = testApp();
+    const src = path.join(app.dir, 'src');
+    mkdirSync(src);
+    await writeDavisVideo(src, 'open-video');
+    await runImport(app, { format: 'davis', dir: src, status: 'accepted' });
+    const src2 = path.join(app.dir, 'src2');
+    await writeDavisVideo(src2, 'hidden-video', { speed: 4 });
+    await runImport(app, { format: 'davis', dir: src2, status: 'excluded' });
+    acceptedId = app.db.select().from(videos).where(eq(videos.name, 'open-video')).get()!.id;
+    excludedId = app.db.select().from(videos).where(eq(videos.name, 'hidden-video')).get()!.id;
+    await makeUser(app, 'ann', ['annotator']);
+    await makeUser(app, 'boss', ['admin']);
+    server = createAppServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    app.cleanup();
+  });
+
+  it('answers health checks and sets security headers', async () => {
+    const res = await raw(port, { path: '/healthz' });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
+
+  it('logs in with an HttpOnly, SameSite=Strict session cookie', async () => {
+    const res = await raw(port, {
+      method: 'POST',
+      path: '/trpc/auth.login',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ann', password: TEST_PASSWORD }),
+    });
+    const cookie = [res.headers['set-cookie']].flat()[0]!;
+    expect(cookie).toMatch(/^studio_session=[A-Za-z0-9_-]{40,};/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    expect(cookie).toContain('Path=/');
+  });
+
+  it('serves frames only to logged-in users, with long-lived private caching and ETags', async () => {
+    expect((await raw(port, { path: `/media/frames/${acceptedId}/0` })).status).toBe(401);
+    const cookie = await loginCookie('ann');
+    const res = await raw(port, { path: `/media/frames/${acceptedId}/0`, headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/jpeg');
+    expect(res.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    expect(res.body.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    const again = await raw(port, { path: `/media/frames/${acceptedId}/0`, headers: { cookie, 'if-none-match': res.headers.etag! } });
+    expect(again.status).toBe(304);
+    expect((await raw(port, { path: `/media/frames/${acceptedId}/99`, headers: { cookie } })).status).toBe(404);
+  });
+
+  it('hides frames of videos that are not curated from non-admins', async () => {
+    const ann = await loginCookie('ann');
+    const boss = await loginCookie('boss');
+    expect((await raw(port, { path: `/media/frames/${excludedId}/0`, headers: { cookie: ann } })).status).toBe(404);
+    expect((await raw(port, { path: `/media/frames/${excludedId}/0`, headers: { cookie: boss } })).status).toBe(200);
+  });
+
+  it('never lets a URL reach the filesystem: traversal is 400, odd ids are 404', async () => {
+    const cookie = await loginCookie('boss');
+    for (const p of ['/media/frames/../../../etc/passwd', `/media/frames/${acceptedId}/..%2F..%2Fstudio.db`, '/%2e%2e/%2E%2E/package.json', '/assets/..\\..\\x']) {
+      const res = await raw(port, { path: p, headers: { cookie } });
+      expect(res.status, p).toBe(400);
+    }
+    for (const p of [
+      `/media/frames/${acceptedId}/-1`,
+      `/media/frames/${acceptedId}/0.jpg`,
+      '/media/frames/0x1/0',
+      `/media/frames/${acceptedId}/00`,
+      '/media/store/' + 'a'.repeat(64),
+    ]) {
+      const res = await raw(port, { path: p, headers: { cookie } });
+      expect(res.status, p).toBe(404);
+    }
+    // Names that merely contain dots are fine.
+    expect((await raw(port, { path: '/videos/a..b', headers: { cookie } })).status).not.toBe(400);
+  });
+
+  it('refuses state changes sent the way a cross-site form could send them', async () => {
+    const body = JSON.stringify({ username: 'ann', password: TEST_PASSWORD });
+    const forms: Record<string, string>[] = [
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'content-type': 'multipart/form-data; boundary=x' },
+      { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of forms) {
+      const res = await raw(port, { method: 'POST', path: '/trpc/auth.login', headers, body });
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    // Mutations are never accepted over GET either.
+    const get = await raw(port, { path: `/trpc/auth.logout` });
+    expect(get.status).toBe(405);
+  });
+
+  it('rate-limits failed logins per username', async () => {
+    const attempt = () =>
+      raw(port, { method: 'POST', path: '/trpc/auth.login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'boss', password: 'wrong-password-x' }) });
+    for (let i = 0; i < 10; i++) expect((await attempt()).status).toBe(401);
+    const blocked = await attempt();
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.toString()).toContain('too many failed logins');
+  }, 30_000);
+
+  it('keeps static file paths inside the client folder', () => {
+    const root = '/srv/client/dist';
+    expect(resolveInside(root, '/assets/app.js')).toBe('/srv/client/dist/assets/app.js');
+    expect(resolveInside(root, '/../secret')).toBeNull();
+    expect(resolveInside(root, '/assets/%2e%2e/%2e%2e/secret')).toBeNull();
+    expect(resolveInside(root, '/a%00b')).toBeNull();
+    expect(resolveInside(root, '/%E0%A4%A')).toBeNull();
+    expect(resolveInside(root, '/x\\..\\y')).toBeNull();
+  });
+});

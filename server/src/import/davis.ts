@@ -1,0 +1,182 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { encodeLabels, rleArea, rleBbox } from '#shared/rle/index.ts';
+import type { VideoSource } from '#shared/domain.ts';
+import { ImportError } from './errors.ts';
+import { checkFrameSequence, checkName } from './names.ts';
+import { contentHash, storeFrames, type ImportPlan, type StagedFiles, type ImportProgress, type PlannedObject, type PlannedVideo } from './plan.ts';
+import { readPaletteMask } from './png-mask.ts';
+
+/** YouTube-VOS meta.json: object categories (and frames, which we derive from the masks instead). */
+const MetaJson = z.object({
+  videos: z.record(
+    z.string(),
+    z.object({
+      objects: z.record(z.string().regex(/^[0-9]+$/), z.object({ category: z.string().max(100).optional() }).loose()),
+    }).loose(),
+  ),
+});
+
+const VOID_ID = 255;
+export const DAVIS_DEFAULT_FPS = 24;
+
+export interface DavisOptions {
+  fps?: number;
+  /** Import only these videos (by folder name). */
+  only?: string[];
+  format?: VideoSource;
+}
+
+function listDir(dir: string, rel: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch (e) {
+    throw new ImportError(rel, `cannot read folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** DAVIS ships JPEGImages/480p/<video>; YouTube-VOS and MOSE put videos directly under JPEGImages. */
+function resolutionLevel(root: string): string {
+  for (const level of ['480p', 'Full-Resolution']) {
+    if (existsSync(path.join(root, 'JPEGImages', level)) && existsSync(path.join(root, 'Annotations', level))) return level;
+  }
+  return '';
+}
+
+/**
+ * Plans the import of a DAVIS / YouTube-VOS / MOSE root: JPEGImages/<video>/<frame>.jpg and
+ * Annotations/<video>/<frame>.png palette masks (value = object id, 0 background, 255 void; a
+ * missing PNG means no object on that frame), plus optional meta.json with categories.
+ */
+export async function planDavis(root: string, staged: StagedFiles, opts: DavisOptions = {}, progress: ImportProgress = () => {}): Promise<ImportPlan> {
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new ImportError('', `import folder ${root} does not exist`);
+  const level = resolutionLevel(root);
+  const jpegRoot = path.join(root, 'JPEGImages', level);
+  const annRoot = path.join(root, 'Annotations', level);
+  const relJ = path.posix.join('JPEGImages', level);
+  const relA = path.posix.join('Annotations', level);
+  if (!existsSync(jpegRoot)) throw new ImportError('JPEGImages', 'missing: expected JPEGImages/<video>/<frame>.jpg');
+  if (!existsSync(annRoot)) throw new ImportError('Annotations', 'missing: expected Annotations/<video>/<frame>.png');
+
+  const meta = await readMeta(root);
+  let names = listDir(jpegRoot, relJ).filter((n) => statSync(path.join(jpegRoot, n)).isDirectory());
+  if (opts.only) {
+    const missing = opts.only.filter((n) => !names.includes(n));
+    if (missing.length) throw new ImportError(relJ, `no video folder named ${missing.join(', ')}`);
+    names = names.filter((n) => opts.only!.includes(n));
+  }
+  if (names.length === 0) throw new ImportError(relJ, 'contains no video folders');
+
+  // Scan first so the progress bar knows the total and name problems surface before any work.
+  const scans = names.map((video) => {
+    checkName('video', video, `${relJ}/${video}`);
+    const frames = listDir(path.join(jpegRoot, video), `${relJ}/${video}`)
+      .filter((f) => /\.jpe?g$/i.test(f))
+      .map((f) => ({ file: f, name: f.replace(/\.jpe?g$/i, '') }));
+    const exts = new Set(frames.map((f) => f.file.slice(f.name.length)));
+    if (exts.size > 1) throw new ImportError(`${relJ}/${video}`, `mixes frame extensions ${[...exts].join(', ')}`);
+    frames.forEach((f) => checkName('frame', f.name, `${relJ}/${video}/${f.file}`));
+    checkFrameSequence(
+      frames.map((f) => f.name),
+      `${relJ}/${video}`,
+    );
+    return { video, frames, ext: [...exts][0] ?? '.jpg' };
+  });
+  const total = scans.reduce((s, v) => s + v.frames.length, 0);
+  let done = 0;
+  const tick = (detail: string) => progress({ phase: 'frames', done: ++done, total, detail });
+
+  const plan: ImportPlan = { format: opts.format ?? 'davis', source: path.basename(path.resolve(root)), videos: [] };
+  for (const scan of scans) {
+    plan.videos.push(await planVideo(scan, { jpegRoot, annRoot, relJ, relA }, staged, meta, opts, tick));
+  }
+  return plan;
+}
+
+async function readMeta(root: string): Promise<z.infer<typeof MetaJson> | null> {
+  const file = path.join(root, 'meta.json');
+  if (!existsSync(file)) return null;
+  let json: unknown;
+  try {
+    const text = await readFile(file, 'utf8');
+    if (text.length > 64 * 1024 * 1024) throw new ImportError('meta.json', 'is larger than 64 MB');
+    json = JSON.parse(text);
+  } catch (e) {
+    if (e instanceof ImportError) throw e;
+    throw new ImportError('meta.json', `malformed JSON (${(e as Error).message})`);
+  }
+  const parsed = MetaJson.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ImportError('meta.json', `unexpected structure at ${issue.path.join('.') || 'top level'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+async function planVideo(
+  scan: { video: string; frames: { file: string; name: string }[]; ext: string },
+  dirs: { jpegRoot: string; annRoot: string; relJ: string; relA: string },
+  staged: StagedFiles,
+  meta: z.infer<typeof MetaJson> | null,
+  opts: DavisOptions,
+  tick: (detail: string) => void,
+): Promise<PlannedVideo> {
+  const { video } = scan;
+  const annDir = path.join(dirs.annRoot, video);
+  const relAnn = `${dirs.relA}/${video}`;
+  if (!existsSync(annDir)) throw new ImportError(relAnn, 'missing: every video needs its mask folder');
+  const frameIndex = new Map(scan.frames.map((f, i) => [f.name, i]));
+  const pngs = listDir(annDir, relAnn).filter((f) => /\.png$/i.test(f));
+  for (const p of pngs) {
+    if (!frameIndex.has(p.slice(0, -4))) throw new ImportError(`${relAnn}/${p}`, `mask has no frame ${p.slice(0, -4)}${scan.ext} in ${dirs.relJ}/${video}`);
+  }
+
+  const { frames, width, height } = await storeFrames(
+    staged,
+    path.join(dirs.jpegRoot, video),
+    `${dirs.relJ}/${video}`,
+    scan.frames.map((f) => f.name),
+    scan.ext,
+    () => tick(video),
+  );
+
+  const metaObjects = meta?.videos[video]?.objects;
+  const objects = new Map<number, PlannedObject>();
+  for (const p of pngs) {
+    const file = `${relAnn}/${p}`;
+    const frameIdx = frameIndex.get(p.slice(0, -4))!;
+    let buf: Buffer;
+    try {
+      buf = await readFile(path.join(annDir, p));
+    } catch (e) {
+      throw new ImportError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const mask = readPaletteMask(buf, file);
+    if (mask.width !== width || mask.height !== height) {
+      throw new ImportError(file, `mask is ${mask.width}×${mask.height} but its frame is ${width}×${height}`);
+    }
+    for (const [id, rle] of encodeLabels(mask.labels, height, width, { ignore: [VOID_ID] })) {
+      if (metaObjects && !(String(id) in metaObjects)) {
+        throw new ImportError(file, `unknown object id ${id} (meta.json lists ${Object.keys(metaObjects).join(', ') || 'none'} for ${video})`);
+      }
+      let obj = objects.get(id);
+      if (!obj) {
+        obj = { localId: id, category: metaObjects?.[String(id)]?.category ?? null, sourceAnnoId: null, masks: [] };
+        objects.set(id, obj);
+      }
+      obj.masks.push({ frameIdx, counts: rle.counts, area: rleArea(rle), bbox: rleBbox(rle) });
+    }
+  }
+  if (objects.size === 0) throw new ImportError(relAnn, 'no object masks found (every pixel is background or void)');
+  const planned = {
+    name: video,
+    width,
+    height,
+    frames,
+    objects: [...objects.values()].sort((a, b) => a.localId - b.localId),
+  };
+  for (const o of planned.objects) o.masks.sort((a, b) => a.frameIdx - b.frameIdx);
+  return { ...planned, fps: opts.fps ?? DAVIS_DEFAULT_FPS, expressions: [], contentHash: contentHash(planned) };
+}

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { VideoSource } from '#shared/domain.ts';
+import type { FileStore } from '../store/file-store.ts';
+import { ImportError } from './errors.ts';
+import { checkJpeg } from './jpeg.ts';
+
+/**
+ * What an import will write, fully validated before a single row is inserted; the commit step
+ * turns it into rows in one transaction (all or nothing).
+ */
+export interface PlannedMask {
+  frameIdx: number;
+  counts: string;
+  area: number;
+  bbox: [number, number, number, number];
+}
+
+export interface PlannedObject {
+  localId: number;
+  category: string | null;
+  sourceAnnoId: string | null;
+  masks: PlannedMask[];
+}
+
+export interface PlannedExpression {
+  sourceExpId: string;
+  text: string;
+  /** Sorted local object ids; empty = no-target. */
+  objIds: number[];
+}
+
+export interface PlannedFrame {
+  name: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface PlannedVideo {
+  name: string;
+  width: number;
+  height: number;
+  fps: number;
+  frames: PlannedFrame[];
+  objects: PlannedObject[];
+  expressions: PlannedExpression[];
+  contentHash: string;
+}
+
+export interface ImportPlan {
+  format: VideoSource;
+  source: string;
+  videos: PlannedVideo[];
+}
+
+/**
+ * Store writes of one import run. Files are content-addressed, so writing them before the commit
+ * is harmless; the ones this run created are removed again if the import fails.
+ */
+export class StagedFiles {
+  readonly created: string[] = [];
+  constructor(private readonly store: FileStore) {}
+
+  put(data: Uint8Array): string {
+    const { sha256, created } = this.store.put(data);
+    if (created) this.created.push(sha256);
+    return sha256;
+  }
+
+  discard(): void {
+    this.store.remove(this.created);
+    this.created.length = 0;
+  }
+}
+
+export interface ImportProgressEvent {
+  phase: 'frames' | 'masks' | 'commit';
+  done: number;
+  total: number;
+  detail?: string;
+}
+export type ImportProgress = (e: ImportProgressEvent) => void;
+
+/**
+ * Identity of a video's content (frames and masks, not its expressions or categories): a re-import
+ * of the same video is recognised and skipped, a different video under the same name is refused.
+ */
+export function contentHash(v: Omit<PlannedVideo, 'contentHash' | 'expressions' | 'fps'>): string {
+  const h = createHash('sha256');
+  h.update(`${v.width}x${v.height}\n`);
+  for (const f of v.frames) h.update(`f ${f.name} ${f.sha256}\n`);
+  for (const o of [...v.objects].sort((a, b) => a.localId - b.localId)) {
+    h.update(`o ${o.localId}\n`);
+    for (const m of o.masks) h.update(`m ${m.frameIdx} ${m.counts}\n`);
+  }
+  return h.digest('hex');
+}
+
+/**
+ * Reads, checks and stores a video's JPEG frames (by content: header, size, end marker).
+ * `rel` names files relative to the import root so errors point at them.
+ */
+export async function storeFrames(
+  staged: StagedFiles,
+  dir: string,
+  rel: string,
+  names: string[],
+  ext: string,
+  tick: () => void,
+): Promise<{ frames: PlannedFrame[]; width: number; height: number }> {
+  const frames: PlannedFrame[] = [];
+  let width = 0;
+  let height = 0;
+  for (const name of names) {
+    const file = `${rel}/${name}${ext}`;
+    let buf: Buffer;
+    try {
+      buf = await readFile(path.join(dir, name + ext));
+    } catch (e) {
+      throw new ImportError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const size = checkJpeg(buf, file);
+    if (frames.length === 0) ({ width, height } = size);
+    else if (size.width !== width || size.height !== height) {
+      throw new ImportError(file, `frame is ${size.width}×${size.height} but the video's first frame is ${width}×${height}`);
+    }
+    const sha256 = staged.put(buf);
+    frames.push({ name, sha256, bytes: buf.length });
+    tick();
+  }
+  return { frames, width, height };
+}

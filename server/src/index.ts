@@ -1,0 +1,58 @@
+import pino from 'pino';
+import { openApp } from './app.ts';
+import { purgeExpiredSessions } from './auth/sessions.ts';
+import { loadConfig } from './config.ts';
+import { createAppServer } from './http/server.ts';
+import { countAdmins } from './services/users.ts';
+import { ensureDemo, type DemoAccount } from './startup/demo.ts';
+import { phaseBars } from './cli/progress.ts';
+
+async function main() {
+  const config = loadConfig();
+  // Logs go to stderr so stdout carries only what a person starting the app needs to read.
+  const log = pino({ level: config.logLevel }, pino.destination(2));
+  const app = openApp(config, { log });
+  purgeExpiredSessions(app.db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
+
+  let accounts: DemoAccount[] | null = null;
+  if (config.demo) {
+    const bars = phaseBars();
+    accounts = await ensureDemo(app, bars.update);
+    bars.stop();
+  }
+
+  const server = createAppServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+  const lines = [`MeViS Studio is running at http://${shownHost}:${port}/`, `data: ${config.dataDir}`];
+  if (accounts) {
+    lines.push('demo accounts (passwords generated at first run, kept in demo-accounts.json in the data dir):');
+    for (const a of accounts) lines.push(`  ${a.username.padEnd(12)} ${a.password}   (${a.roles.join(', ')})`);
+  } else if (countAdmins(app.db) === 0) {
+    lines.push('no admin account yet: create one with');
+    lines.push('  npm run studio -- user add <name> --role admin');
+  }
+  console.log(lines.join('\n'));
+
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    server.close(() => {
+      app.close();
+      process.exit(0);
+    });
+    server.closeAllConnections();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

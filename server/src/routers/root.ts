@@ -1,0 +1,18 @@
+import { router } from '../trpc/init.ts';
+import { adminRouter } from './admin.ts';
+import { authRouter } from './auth.ts';
+import { annotateRouter } from './annotate.ts';
+import { recordRouter } from './record.ts';
+import { validateRouter } from './validate.ts';
+import { videosRouter } from './videos.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  videos: videosRouter,
+  annotate: annotateRouter,
+  validate: validateRouter,
+  record: recordRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;

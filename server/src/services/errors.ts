@@ -1,0 +1,19 @@
+/**
+ * Domain errors thrown by services. The tRPC layer maps them to typed error codes; the CLI prints
+ * their message as its one-line reason. Nothing else is shown to users, so messages must be clear.
+ */
+export type ServiceErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'TOO_MANY_REQUESTS';
+
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ServiceErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export const notFound = (what: string) => new ServiceError('NOT_FOUND', `${what} not found`);
+export const conflict = (message: string) => new ServiceError('CONFLICT', message);
+export const badRequest = (message: string) => new ServiceError('BAD_REQUEST', message);

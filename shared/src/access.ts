@@ -1,0 +1,34 @@
+import type { Role } from './roles.ts';
+
+export type Access = 'public' | 'authed' | readonly Role[];
+
+/**
+ * Who may call each API procedure: the product's access policy, written down once. The server
+ * declares the same on each procedure, and a test calls every procedure as every role and
+ * compares the outcome with this table, so a new procedure without an entry fails the build.
+ */
+export const ACCESS = {
+  'auth.login': 'public',
+  'auth.logout': 'public',
+  'auth.me': 'public',
+  'videos.list': ['admin', 'annotator'],
+  'videos.get': 'authed',
+  'videos.masks': 'authed',
+  'annotate.overview': ['annotator'],
+  'validate.overview': ['validator'],
+  'record.overview': ['speaker'],
+  'admin.overview': ['admin'],
+  'admin.users.list': ['admin'],
+  'admin.users.create': ['admin'],
+  'admin.users.setDisabled': ['admin'],
+  'admin.users.resetPassword': ['admin'],
+} as const satisfies Record<string, Access>;
+
+export type ProcedurePath = keyof typeof ACCESS;
+
+export function mayCall(access: Access, roles: readonly Role[] | null): boolean {
+  if (access === 'public') return true;
+  if (roles === null) return false;
+  if (access === 'authed') return true;
+  return roles.some((r) => access.includes(r));
+}

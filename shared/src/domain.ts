@@ -1,0 +1,37 @@
+/**
+ * Enumerations shared by the database schema, the wire contract and the UI. They live in one place
+ * so a state added here is known everywhere (the schema's CHECK-free text columns rely on zod and
+ * these unions for integrity).
+ */
+export const VIDEO_STATUSES = ['candidate', 'accepted', 'excluded'] as const;
+export type VideoStatus = (typeof VIDEO_STATUSES)[number];
+
+export const VIDEO_SOURCES = ['davis', 'mevis', 'demo'] as const;
+export type VideoSource = (typeof VIDEO_SOURCES)[number];
+
+/** Validation protocol states (paper §3.1 "Language Expression Validation"). */
+export const EXPRESSION_STATUSES = ['pending', 'second_round', 'accepted', 'discarded', 'rejected'] as const;
+export type ExpressionStatus = (typeof EXPRESSION_STATUSES)[number];
+
+/** single / multi (A3 groups) / none (A5 no-target); always derived from the target count. */
+export const EXPRESSION_KINDS = ['single', 'multi', 'none'] as const;
+export type ExpressionKind = (typeof EXPRESSION_KINDS)[number];
+
+export function kindForTargetCount(n: number): ExpressionKind {
+  return n === 0 ? 'none' : n === 1 ? 'single' : 'multi';
+}
+
+export const EXPRESSION_ORIGINS = ['annotated', 'imported'] as const;
+export type ExpressionOrigin = (typeof EXPRESSION_ORIGINS)[number];
+
+export const VALIDATION_ANSWERS = ['targets', 'no_target', 'reject'] as const;
+export type ValidationAnswer = (typeof VALIDATION_ANSWERS)[number];
+
+export const REJECT_REASONS = ['single_frame', 'no_target_unrelated', 'ambiguous', 'inappropriate', 'broken'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export const RECORDING_KINDS = ['human', 'tts'] as const;
+export type RecordingKind = (typeof RECORDING_KINDS)[number];
+
+export const RECORDING_STATUSES = ['submitted', 'verified', 'failed'] as const;
+export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
