@@ -7,6 +7,7 @@ import path from 'node:path';
 import { decode as decodePng } from 'fast-png';
 import { decodeRle, encodeLabels, encodeMask, paintRle, type Rle } from '#shared/rle/index.ts';
 import { fixture } from '../server/src/testing/fixtures.ts';
+import { bestOf, fmtInt as fmt } from './lib/timing.ts';
 
 interface Frame {
   labels: Uint8Array | Uint16Array;
@@ -16,6 +17,7 @@ interface Frame {
 
 // Other work shares the machine; the best of many short rounds is the most repeatable figure.
 const ROUNDS = 15;
+const timed = (run: () => void) => bestOf(run, ROUNDS);
 
 function loadDavisFrames(root: string): Frame[] {
   const annotations = path.join(root, 'Annotations');
@@ -56,19 +58,6 @@ function generateFrames(count: number): Frame[] {
   return frames;
 }
 
-/** Best (shortest) of `ROUNDS` timed runs after one untimed warm-up run, in seconds. */
-function bestOf(run: () => void): number {
-  run();
-  let best = Infinity;
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
-    run();
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best / 1000;
-}
-
-const fmt = (v: number): string => Math.round(v).toLocaleString('en-US');
 
 function report(name: string, masks: number, pixels: number, seconds: number): number {
   const perS = masks / seconds;
@@ -105,14 +94,14 @@ console.log(`node ${process.version}, best of ${ROUNDS} rounds after a warm-up\n
 // Results feed a checksum so the work cannot be optimised away.
 let sink = 0;
 
-const encodeS = bestOf(() => {
+const encodeS = timed(() => {
   for (const f of frames) {
     for (const rle of encodeLabels(f.labels, f.h, f.w).values()) sink += rle.counts.length;
   }
 });
 const encodePerS = report('encode  labels -> counts strings (all ids)', maskCount, maskPixels, encodeS);
 
-const decodeS = bestOf(() => {
+const decodeS = timed(() => {
   for (const rle of rles) sink += decodeRle(rle)[0];
 });
 const decodePerS = report('decode  counts string -> row-major mask', maskCount, maskPixels, decodeS);
@@ -123,12 +112,12 @@ const binary = frames.flatMap((f) => {
   return ids.map((id) => ({ mask: Uint8Array.from(f.labels, (l) => (l === id ? 1 : 0)), h: f.h, w: f.w }));
 });
 const binaryPixels = binary.reduce((sum, b) => sum + b.h * b.w, 0);
-report('encodeMask  one binary mask per call', binary.length, binaryPixels, bestOf(() => {
+report('encodeMask  one binary mask per call', binary.length, binaryPixels, timed(() => {
   for (const b of binary) sink += encodeMask(b.mask, b.h, b.w).counts.length;
 }));
 const raster = new Uint16Array(frames[0].h * frames[0].w);
 const paintable = rles.filter((r) => r.size[0] * r.size[1] === raster.length);
-report('paintRle  into a reused label raster', paintable.length, paintable.length * raster.length, bestOf(() => {
+report('paintRle  into a reused label raster', paintable.length, paintable.length * raster.length, timed(() => {
   for (let i = 0; i < paintable.length; i++) paintRle(paintable[i], raster, (i & 0xff) + 1);
 }));
 

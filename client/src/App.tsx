@@ -7,6 +7,8 @@ import { LoginDialog } from './features/auth/LoginDialog.tsx';
 import { useSessionStore } from './features/auth/session-store.ts';
 import { HomePage } from './features/home/HomePage.tsx';
 import { VideoPage } from './features/videos/VideoPage.tsx';
+import { AnnotateEntry } from './features/annotate/AnnotateEntry.tsx';
+import { AnnotatePage } from './features/annotate/AnnotatePage.tsx';
 import { Header } from './ui/Header.tsx';
 
 export function App() {
@@ -34,6 +36,10 @@ export function App() {
             <HomePage user={current} />
           </Route>
           <Route path="/videos/:id">{(params) => <VideoPage videoId={Number(params.id)} />}</Route>
+          <Route path="/annotate">
+            <AnnotateEntry userId={current.id} />
+          </Route>
+          <Route path="/annotate/:id">{(params) => <AnnotatePage key={params.id} userId={current.id} videoId={Number(params.id)} />}</Route>
           <Route>
             <p>
               Nothing here. <Link href="/">Back home</Link>

@@ -3,6 +3,7 @@ import { openApp } from './app.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
 import { loadConfig } from './config.ts';
 import { createAppServer } from './http/server.ts';
+import { backfillMotionStats } from './services/motion-stats.ts';
 import { countAdmins } from './services/users.ts';
 import { ensureDemo, type DemoAccount } from './startup/demo.ts';
 import { phaseBars } from './cli/progress.ts';
@@ -13,6 +14,8 @@ async function main() {
   const log = pino({ level: config.logLevel }, pino.destination(2));
   const app = openApp(config, { log });
   purgeExpiredSessions(app.db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
+  const filled = backfillMotionStats(app.db);
+  if (filled) log.info({ objects: filled }, 'computed motion statistics of earlier imports');
 
   let accounts: DemoAccount[] | null = null;
   if (config.demo) {

@@ -5,26 +5,23 @@ const SPEEDS = [0.25, 0.5, 1, 1.5, 2];
 export function PlayerControls({ names }: { names: string[] }) {
   const s = usePlayerStore();
   const last = Math.max(0, s.frameCount - 1);
+  const zoomBy = (f: number) => {
+    const z = Math.max(1, Math.min(8, s.zoom * f));
+    // Zoom about the top-left keeps the maths trivial; the wheel zooms about the pointer.
+    s.setView(z, z === 1 ? { x: 0, y: 0 } : { x: (s.pan.x * z) / s.zoom, y: (s.pan.y * z) / s.zoom });
+  };
   return (
     <div className="player-controls">
-      <button onClick={() => s.step(-1)} aria-label="previous frame" title="previous frame">
+      <button onClick={() => s.step(-1)} aria-label="previous frame" title="previous frame (←)">
         ◀
       </button>
-      <button className="primary" onClick={() => s.setPlaying(!s.playing)} data-testid="play-toggle">
+      <button className="primary" onClick={() => s.togglePlaying()} data-testid="play-toggle" title="play / pause (Space)">
         {s.playing ? 'Pause' : 'Play'}
       </button>
-      <button onClick={() => s.step(1)} aria-label="next frame" title="next frame">
+      <button onClick={() => s.step(1)} aria-label="next frame" title="next frame (→)">
         ▶
       </button>
-      <input
-        className="scrub"
-        type="range"
-        min={0}
-        max={last}
-        value={s.frame}
-        onChange={(e) => s.setFrame(Number(e.target.value))}
-        aria-label="frame"
-      />
+      <input className="scrub" type="range" min={0} max={last} value={s.frame} onChange={(e) => s.setFrame(Number(e.target.value))} aria-label="frame" />
       <span className="frame-no" data-testid="frame-no">
         {s.frame + 1}/{s.frameCount} <span className="muted">({names[s.frame]})</span>
       </span>
@@ -51,6 +48,15 @@ export function PlayerControls({ names }: { names: string[] }) {
         aria-label="mask opacity"
         title="mask opacity"
       />
+      <span className="zoom">
+        <button onClick={() => zoomBy(1 / 1.5)} aria-label="zoom out" disabled={s.zoom <= 1}>
+          −
+        </button>
+        <span className="muted small">{Math.round(s.zoom * 100)}%</span>
+        <button onClick={() => zoomBy(1.5)} aria-label="zoom in" disabled={s.zoom >= 8}>
+          +
+        </button>
+      </span>
     </div>
   );
 }

@@ -1,15 +1,30 @@
-import { useEffect, useRef, useState } from 'react';
-import Konva from 'konva';
-import { Image as KImage, Layer, Stage, Text as KText } from 'react-konva';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type Konva from 'konva';
+import { Image as KImage, Layer, Stage } from 'react-konva';
 import type { FrameLoader } from './frame-loader.ts';
-import type { MaskOverlays } from './mask-overlays.ts';
-import { cssColor, objectColor } from './palette.ts';
+import type { FrameComposites } from './frame-composites.ts';
+import { FocusOverlay } from './focus-overlay.ts';
+import type { MaskRasters } from './mask-rasters.ts';
 import { usePlayerStore } from './player-store.ts';
+import { useStageView } from './use-stage-view.ts';
 
 declare global {
   interface Window {
-    /** Test handle for e2e: where the player is, without reaching into React internals. */
-    __studioPlayer?: { frame: number; scale: number; width: number; height: number; frameReady: boolean };
+    /** Test and benchmark handle: where the player is, without reaching into React internals. */
+    __studioPlayer?: {
+      frame: number;
+      scale: number;
+      width: number;
+      height: number;
+      frameReady: boolean;
+      /** Stage pixel of a video pixel (after fit, zoom and pan). */
+      toStage(x: number, y: number): { x: number; y: number };
+      /** Draws the current frame synchronously and flushes the canvases; returns milliseconds. */
+      renderNow(): number;
+      seek(frame: number): void;
+      setMasks(on: boolean): void;
+      setOpacity(opacity: number): void;
+    };
   }
 }
 
@@ -17,97 +32,131 @@ interface Props {
   width: number;
   height: number;
   frames: FrameLoader;
-  overlays: MaskOverlays;
-  objectIds: number[];
+  rasters: MaskRasters;
+  composites: FrameComposites;
+  categories?: ReadonlyMap<number, string | null>;
+  /** Objects chosen as targets: outlined and filled. */
+  selected?: readonly number[];
+  /** Click/tap on an object (local id); absent = the stage does not pick. */
+  onPick?: (localId: number) => void;
 }
 
 /**
- * Frame, masks and labels on three Konva layers. The layers are updated imperatively from the
- * player store (no React render per frame); the mask and label layers never listen for events.
+ * Two Konva layers: the scene (the frame, or the frame pre-composited with its masks and labels)
+ * and the focus (outlines and emphasis of hovered, selected or highlighted objects). Both are
+ * updated imperatively from the player store, never by a React render per frame, and neither
+ * listens for Konva events: pointer picking reads the frame's hit raster (one array lookup).
  */
-export function VideoStage({ width, height, frames, overlays, objectIds }: Props) {
+export function VideoStage({ width, height, frames, rasters, composites, categories, selected = [], onPick }: Props) {
   const box = useRef<HTMLDivElement>(null);
-  const [scale, setScale] = useState(1);
-  const frameNode = useRef<Konva.Image>(null);
-  const maskNode = useRef<Konva.Image>(null);
-  const maskLayer = useRef<Konva.Layer>(null);
-  const labelLayer = useRef<Konva.Layer>(null);
-  const labelNodes = useRef(new Map<number, Konva.Text>());
-
-  // Fit the video to the available width, never upscaling past 2×.
-  useEffect(() => {
-    const el = box.current!;
-    const fit = () => setScale(Math.min(2, el.clientWidth / width));
-    fit();
-    const ro = new ResizeObserver(fit);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [width]);
+  const stageRef = useRef<Konva.Stage>(null);
+  const sceneNode = useRef<Konva.Image>(null);
+  const focusNode = useRef<Konva.Image>(null);
+  const focus = useMemo(() => new FocusOverlay(rasters), [rasters]);
+  const [tooltip, setTooltip] = useState<{ x: number; y: number; id: number } | null>(null);
+  const { view, props: stageProps } = useStageView(box, stageRef, width, height);
+  const selectedKey = selected.join(',');
 
   useEffect(() => {
-    const draw = () => {
+    const draw = (sync = false) => {
       const s = usePlayerStore.getState();
       const bitmap = frames.get(s.frame);
-      if (bitmap) frameNode.current?.image(bitmap);
-      const mask = maskNode.current!;
-      mask.visible(s.showMasks);
-      mask.opacity(s.maskOpacity);
-      const labels = labelLayer.current!;
-      labels.visible(s.showMasks);
-      if (s.showMasks) {
-        const o = overlays.overlay(s.frame);
-        mask.image(o.canvas);
-        const present = new Set(o.labels.map((l) => l.localId));
-        for (const l of o.labels) labelNodes.current.get(l.localId)?.position({ x: l.x, y: Math.max(0, l.y - 16) }).visible(true);
-        for (const [id, node] of labelNodes.current) if (!present.has(id)) node.visible(false);
-      }
-      frameNode.current?.getLayer()?.batchDraw();
-      maskLayer.current?.batchDraw();
-      labels.batchDraw();
-      window.__studioPlayer = { frame: s.frame, scale, width, height, frameReady: Boolean(bitmap) };
+      const style = { opacity: s.maskOpacity, dimmed: s.highlightId !== null };
+      const scene = s.showMasks ? (composites.get(s.frame, style) ?? bitmap) : bitmap;
+      if (scene) sceneNode.current?.image(scene);
+      const fill = s.showMasks ? [...(s.highlightId !== null ? [s.highlightId] : []), ...selected] : [];
+      const focused = focus.render(s.frame, { selected, hover: s.hoverId, fill, fillAlpha: s.maskOpacity });
+      const focusImage = focusNode.current!;
+      focusImage.image(focused ?? undefined);
+      focusImage.getLayer()!.visible(focused !== null);
+      const stage = stageRef.current;
+      if (sync) stage?.draw();
+      else stage?.batchDraw();
+      window.__studioPlayer = {
+        frame: s.frame,
+        scale: view.scale(),
+        width,
+        height,
+        frameReady: Boolean(bitmap),
+        toStage: (x, y) => stage!.getAbsoluteTransform().point({ x, y }),
+        renderNow: () => {
+          const t0 = performance.now();
+          draw(true);
+          // Canvas 2D work is deferred until something needs the pixels: read one pixel of each
+          // visible layer so the measurement includes the real rasterisation.
+          for (const layer of stage!.getLayers()) if (layer.visible()) layer.getContext().getImageData(0, 0, 1, 1);
+          return performance.now() - t0;
+        },
+        seek: (frame) => usePlayerStore.getState().setFrame(frame),
+        setMasks: (on) => usePlayerStore.getState().set({ showMasks: on }),
+        setOpacity: (opacity) => usePlayerStore.getState().set({ maskOpacity: opacity }),
+      };
     };
     draw();
-    const unsubStore = usePlayerStore.subscribe(draw);
+    const unsubStore = usePlayerStore.subscribe(() => draw());
     const unsubFrames = frames.subscribe(() => {
-      if (!frameNode.current?.image() || frames.get(usePlayerStore.getState().frame)) draw();
+      if (frames.get(usePlayerStore.getState().frame)) draw();
     });
     return () => {
       unsubStore();
       unsubFrames();
     };
-  }, [frames, overlays, scale, width, height]);
+    // selectedKey stands for `selected`, which is a new array on every render.
+  }, [frames, composites, focus, width, height, selectedKey, view]);
 
+  // Picking and hovering read the hit raster under the pointer.
+  useEffect(() => {
+    const el = box.current!;
+    const videoPoint = (e: PointerEvent | MouseEvent) => {
+      const rect = el.getBoundingClientRect();
+      return stageRef.current!.getAbsoluteTransform().copy().invert().point({ x: e.clientX - rect.left, y: e.clientY - rect.top });
+    };
+    const onMove = (e: PointerEvent) => {
+      if (view.isPanning()) return;
+      const v = videoPoint(e);
+      const id = rasters.objectAt(usePlayerStore.getState().frame, v.x, v.y);
+      usePlayerStore.getState().setHover(id);
+      const rect = el.getBoundingClientRect();
+      setTooltip(id === null ? null : { x: e.clientX - rect.left, y: e.clientY - rect.top, id });
+      el.style.cursor = id !== null && onPick ? 'pointer' : view.zoomed() ? 'grab' : 'default';
+    };
+    const onLeave = () => {
+      usePlayerStore.getState().setHover(null);
+      setTooltip(null);
+    };
+    const onClick = (e: MouseEvent) => {
+      if (!onPick || view.wasDrag()) return;
+      const v = videoPoint(e);
+      const id = rasters.objectAt(usePlayerStore.getState().frame, v.x, v.y);
+      if (id !== null) onPick(id);
+    };
+    el.addEventListener('pointermove', onMove);
+    el.addEventListener('pointerleave', onLeave);
+    el.addEventListener('click', onClick);
+    return () => {
+      el.removeEventListener('pointermove', onMove);
+      el.removeEventListener('pointerleave', onLeave);
+      el.removeEventListener('click', onClick);
+    };
+  }, [rasters, onPick, view]);
+
+  const { stageWidth, stageHeight, scale, x, y } = stageProps;
   return (
-    <div ref={box} className="stage-box">
-      <Stage width={Math.round(width * scale)} height={Math.round(height * scale)} scaleX={scale} scaleY={scale}>
+    <div ref={box} className="stage-box" data-testid="stage">
+      <Stage ref={stageRef} width={stageWidth} height={stageHeight} scaleX={scale} scaleY={scale} x={x} y={y} listening={false}>
         <Layer listening={false}>
-          <KImage ref={frameNode} image={undefined} width={width} height={height} />
+          <KImage ref={sceneNode} image={undefined} width={width} height={height} />
         </Layer>
-        <Layer ref={maskLayer} listening={false}>
-          <KImage ref={maskNode} image={undefined} width={width} height={height} />
-        </Layer>
-        <Layer ref={labelLayer} listening={false}>
-          {objectIds.map((id, i) => (
-            <KText
-              key={id}
-              ref={(node) => {
-                if (node) labelNodes.current.set(id, node);
-                else labelNodes.current.delete(id);
-              }}
-              text={`#${id}`}
-              fontSize={14 / Math.max(scale, 0.5)}
-              fontStyle="bold"
-              padding={2}
-              fill="#fff"
-              stroke={cssColor(objectColor(i))}
-              strokeWidth={0.5}
-              shadowColor="#000"
-              shadowBlur={2}
-              visible={false}
-            />
-          ))}
+        <Layer listening={false} visible={false}>
+          <KImage ref={focusNode} image={undefined} width={width} height={height} />
         </Layer>
       </Stage>
+      {tooltip && (
+        <div className="stage-tooltip" style={{ left: tooltip.x + 12, top: tooltip.y + 12 }} data-testid="stage-tooltip">
+          #{tooltip.id}
+          {categories?.get(tooltip.id) ? ` ${categories.get(tooltip.id)}` : ''}
+        </div>
+      )}
     </div>
   );
 }

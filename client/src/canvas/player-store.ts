@@ -1,5 +1,8 @@
 import { create } from 'zustand';
 
+export const MIN_ZOOM = 1;
+export const MAX_ZOOM = 8;
+
 /** UI state of the one video player on a page. Pixels never live here: only indices and flags. */
 export interface PlayerState {
   frame: number;
@@ -9,11 +12,22 @@ export interface PlayerState {
   loop: boolean;
   showMasks: boolean;
   maskOpacity: number;
+  /** Object under the pointer (local id), for the outline and the tooltip. */
+  hoverId: number | null;
+  /** "Highlight one object": it keeps full colour, the others are dimmed. */
+  highlightId: number | null;
+  /** Zoom relative to fit-to-width, and the pan offset in stage pixels. */
+  zoom: number;
+  pan: { x: number; y: number };
   reset(frameCount: number): void;
   setFrame(frame: number): void;
   step(delta: number): void;
   setPlaying(playing: boolean): void;
-  set(patch: Partial<Pick<PlayerState, 'speed' | 'loop' | 'showMasks' | 'maskOpacity'>>): void;
+  togglePlaying(): void;
+  setHover(id: number | null): void;
+  toggleHighlight(id: number): void;
+  setView(zoom: number, pan: { x: number; y: number }): void;
+  set(patch: Partial<Pick<PlayerState, 'speed' | 'loop' | 'showMasks' | 'maskOpacity' | 'highlightId'>>): void;
 }
 
 const clampFrame = (f: number, n: number) => Math.max(0, Math.min(n - 1, f));
@@ -26,9 +40,17 @@ export const usePlayerStore = create<PlayerState>()((set) => ({
   loop: true,
   showMasks: true,
   maskOpacity: 0.55,
-  reset: (frameCount) => set({ frame: 0, frameCount, playing: false }),
+  hoverId: null,
+  highlightId: null,
+  zoom: 1,
+  pan: { x: 0, y: 0 },
+  reset: (frameCount) => set({ frame: 0, frameCount, playing: false, hoverId: null, highlightId: null, zoom: 1, pan: { x: 0, y: 0 } }),
   setFrame: (frame) => set((s) => ({ frame: clampFrame(frame, s.frameCount) })),
   step: (delta) => set((s) => ({ playing: false, frame: clampFrame(s.frame + delta, s.frameCount) })),
   setPlaying: (playing) => set({ playing }),
+  togglePlaying: () => set((s) => ({ playing: !s.playing })),
+  setHover: (hoverId) => set((s) => (s.hoverId === hoverId ? s : { hoverId })),
+  toggleHighlight: (id) => set((s) => ({ highlightId: s.highlightId === id ? null : id })),
+  setView: (zoom, pan) => set({ zoom: Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, zoom)), pan }),
   set: (patch) => set(patch),
 }));

@@ -4,6 +4,7 @@ import { kindForTargetCount } from '#shared/domain.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { expressions, expressionTargets, frames, imports, masks, objects, videos } from '../db/schema/index.ts';
 import { audit } from '../services/audit.ts';
+import { motionColumns } from '../services/motion-stats.ts';
 import { ImportError } from './errors.ts';
 import type { ImportPlan, ImportProgress, PlannedVideo } from './plan.ts';
 
@@ -92,7 +93,7 @@ function insertVideo(tx: Tx, v: PlannedVideo, o: { format: VideoSource; status: 
   for (const o of v.objects) {
     const { id: objectId } = tx
       .insert(objects)
-      .values({ videoId, localId: o.localId, category: o.category, sourceAnnoId: o.sourceAnnoId })
+      .values({ videoId, localId: o.localId, category: o.category, sourceAnnoId: o.sourceAnnoId, ...(o.motion ? motionColumns(o.motion) : {}) })
       .returning({ id: objects.id })
       .get();
     insertChunked(

@@ -6,7 +6,7 @@ import { encodeLabels, rleArea, rleBbox } from '#shared/rle/index.ts';
 import type { VideoSource } from '#shared/domain.ts';
 import { ImportError } from './errors.ts';
 import { checkFrameSequence, checkName } from './names.ts';
-import { contentHash, storeFrames, type ImportPlan, type StagedFiles, type ImportProgress, type PlannedObject, type PlannedVideo } from './plan.ts';
+import { finishVideo, storeFrames, type ImportPlan, type StagedFiles, type ImportProgress, type PlannedObject, type PlannedVideo } from './plan.ts';
 import { readPaletteMask } from './png-mask.ts';
 
 /** YouTube-VOS meta.json: object categories (and frames, which we derive from the masks instead). */
@@ -170,13 +170,6 @@ async function planVideo(
     }
   }
   if (objects.size === 0) throw new ImportError(relAnn, 'no object masks found (every pixel is background or void)');
-  const planned = {
-    name: video,
-    width,
-    height,
-    frames,
-    objects: [...objects.values()].sort((a, b) => a.localId - b.localId),
-  };
-  for (const o of planned.objects) o.masks.sort((a, b) => a.frameIdx - b.frameIdx);
-  return { ...planned, fps: opts.fps ?? DAVIS_DEFAULT_FPS, expressions: [], contentHash: contentHash(planned) };
+  const planned = { name: video, width, height, frames, objects: [...objects.values()].sort((a, b) => a.localId - b.localId) };
+  return finishVideo(planned, opts.fps ?? DAVIS_DEFAULT_FPS);
 }

@@ -6,7 +6,7 @@ import streamObject from 'stream-json/streamers/stream-object.js';
 import { checkRle, RleError } from '#shared/rle/index.ts';
 import { ImportError } from './errors.ts';
 import { checkFrameSequence, checkName } from './names.ts';
-import { contentHash, storeFrames, type ImportPlan, type StagedFiles, type ImportProgress, type PlannedExpression, type PlannedObject, type PlannedVideo } from './plan.ts';
+import { finishVideo, storeFrames, type ImportPlan, type StagedFiles, type ImportProgress, type PlannedExpression, type PlannedObject, type PlannedVideo } from './plan.ts';
 
 export const MEVIS_DEFAULT_FPS = 6;
 const META_FILES = ['meta_expressions.json', 'meta_expressions_v2.json'];
@@ -110,7 +110,7 @@ export async function planMevis(dir: string, staged: StagedFiles, opts: MevisOpt
     const p = pending.get(video)!;
     const s = sizes.get(video)!;
     const planned = { name: video, width: s.width, height: s.height, frames: s.frames, objects: [...p.objects.values()].sort((a, b) => a.localId - b.localId) };
-    return { ...planned, fps: opts.fps ?? MEVIS_DEFAULT_FPS, expressions: p.expressions, contentHash: contentHash(planned) };
+    return finishVideo(planned, opts.fps ?? MEVIS_DEFAULT_FPS, p.expressions);
   });
   return { format: 'mevis', source: path.basename(path.resolve(dir)), videos };
 }

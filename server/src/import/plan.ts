@@ -5,6 +5,8 @@ import type { VideoSource } from '#shared/domain.ts';
 import type { FileStore } from '../store/file-store.ts';
 import { ImportError } from './errors.ts';
 import { checkJpeg } from './jpeg.ts';
+import type { ObjectMotion } from '#shared/motion/index.ts';
+import { motionOfTrack } from '../services/motion-stats.ts';
 
 /**
  * What an import will write, fully validated before a single row is inserted; the commit step
@@ -22,6 +24,8 @@ export interface PlannedObject {
   category: string | null;
   sourceAnnoId: string | null;
   masks: PlannedMask[];
+  /** Filled by finishVideo, outside the write transaction (it is CPU work). */
+  motion?: ObjectMotion;
 }
 
 export interface PlannedExpression {
@@ -95,6 +99,19 @@ export function contentHash(v: Omit<PlannedVideo, 'contentHash' | 'expressions' 
     for (const m of o.masks) h.update(`m ${m.frameIdx} ${m.counts}\n`);
   }
   return h.digest('hex');
+}
+
+/** Completes a planned video: content hash and per-object motion statistics. */
+export function finishVideo(
+  v: Omit<PlannedVideo, 'contentHash' | 'expressions' | 'fps'>,
+  fps: number,
+  expressions: PlannedExpression[] = [],
+): PlannedVideo {
+  for (const o of v.objects) {
+    o.masks.sort((a, b) => a.frameIdx - b.frameIdx);
+    o.motion = motionOfTrack([v.height, v.width], v.frames.length, o.masks);
+  }
+  return { ...v, fps, expressions, contentHash: contentHash(v) };
 }
 
 /**

@@ -14,11 +14,12 @@ const t = initTRPC
   .meta<ProcedureMeta>()
   .create({
     errorFormatter({ shape, error }) {
+      const details = error.cause instanceof ServiceError ? error.cause.details : undefined;
       return {
         ...shape,
         // Internal errors are logged with detail on the server; clients get no stack or internals.
         message: error.code === 'INTERNAL_SERVER_ERROR' ? 'internal error (logged on the server)' : shape.message,
-        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path },
+        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, details },
       };
     },
   });

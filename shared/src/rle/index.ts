@@ -1,1 +1,2 @@
 export * from './coco-rle.ts';
+export * from './geometry.ts';

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'wouter';
 import { useTRPC } from '../../trpc.ts';
 import { Stat } from '../../ui/Stat.tsx';
 import { VideoList } from '../videos/VideoList.tsx';
@@ -9,7 +10,12 @@ export function AnnotatorHome() {
   return (
     <section className="role-home" data-testid="home-annotator">
       <h2>Annotate</h2>
-      <p className="muted">Watch a video with all its object masks and describe how the objects move.</p>
+      <p className="muted">Watch a video with all its object masks, pick the objects (or none), and describe how they move.</p>
+      <p>
+        <Link href="/annotate" className="button primary" data-testid="start-annotating">
+          Start annotating
+        </Link>
+      </p>
       {o && (
         <div className="stats">
           <Stat label="videos to annotate" value={o.acceptedVideos} testId="stat-annotate-videos" />

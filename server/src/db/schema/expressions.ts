@@ -80,3 +80,19 @@ export const validations = sqliteTable(
   // A validator answers a sample at most once, whatever the round.
   (t) => [uniqueIndex('validations_once_uq').on(t.expressionId, t.validatorId)],
 );
+
+/** "Next video" skips, so the random pick can steer away from videos an annotator passed on. */
+export const annotationSkips = sqliteTable(
+  'annotation_skips',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    videoId: integer()
+      .notNull()
+      .references(() => videos.id, { onDelete: 'cascade' }),
+    at: integer().notNull(),
+  },
+  (t) => [index('annotation_skips_user_idx').on(t.userId, t.at)],
+);

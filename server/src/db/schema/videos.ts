@@ -61,6 +61,18 @@ export const objects = sqliteTable(
     category: text(),
     /** MeViS anno_id this track came from, when imported from a MeViS split. */
     sourceAnnoId: text(),
+    // Motion statistics from the masks (shared/src/motion), computed at import: guideline A1
+    // warns on targets that barely move, curation (R2) counts clearly moving objects.
+    visibleFrames: integer(),
+    /** Largest centroid distance over the track, in object sizes: the "shifted" cue. */
+    motionReach: real(),
+    /** 10th percentile IoU with the first mask: the "reshaped in place" cue. */
+    motionShapeIou: real(),
+    motionTravel: real(),
+    motionDisplacement: real(),
+    motionMeanIou: real(),
+    motionAreaChange: real(),
+    moving: integer({ mode: 'boolean' }),
   },
   (t) => [uniqueIndex('objects_video_local_uq').on(t.videoId, t.localId)],
 );

@@ -1,0 +1,18 @@
+import type { Shortcut } from '../ui/use-shortcuts.ts';
+import { usePlayerStore } from './player-store.ts';
+
+/** Playback keys shared by every page with a player; pages add their own (picking, submit). */
+export const PLAYER_SHORTCUTS: Shortcut[] = [
+  { keys: [' '], run: () => usePlayerStore.getState().togglePlaying() },
+  { keys: ['ArrowLeft'], run: (e) => usePlayerStore.getState().step(e.shiftKey ? -10 : -1) },
+  { keys: ['ArrowRight'], run: (e) => usePlayerStore.getState().step(e.shiftKey ? 10 : 1) },
+  { keys: ['m'], run: () => usePlayerStore.getState().set({ showMasks: !usePlayerStore.getState().showMasks }) },
+];
+
+export const PLAYER_SHORTCUT_HELP: [string, string][] = [
+  ['Space', 'play / pause'],
+  ['← / →', 'previous / next frame (Shift: 10 frames)'],
+  ['M', 'show / hide masks'],
+  ['wheel, drag', 'zoom around the pointer, pan when zoomed (double-click: fit)'],
+  ['click legend', 'highlight one object, dim the others'],
+];

@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TRPCError } from '@trpc/server';
+import { count, eq } from 'drizzle-orm';
+import { auditLog, expressions, expressionTargets, objects } from '../db/schema/index.ts';
+import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
+import { importVideo } from '../testing/factories.ts';
+
+const uid = () => crypto.randomUUID();
+
+describe('annotation: submitting expressions', () => {
+  let app: TestApp;
+  let videoId: number;
+  let ann: Awaited<ReturnType<typeof makeUser>>;
+  let caller: ReturnType<typeof callerFor>;
+  beforeEach(async () => {
+    app = testApp();
+    videoId = await importVideo(app, 'clip', 'accepted', 3);
+    ann = await makeUser(app, 'ann', ['annotator']);
+    caller = callerFor(app, ann);
+  });
+  afterEach(() => app.cleanup());
+
+  const expressionCount = () => app.db.select({ n: count() }).from(expressions).get()!.n;
+
+  it('stores a pending expression with its targets and derived kind, and audits it', async () => {
+    const r = await caller.annotate.submit({ uid: uid(), videoId, targets: [3, 1], text: '  the sheep   moving to the right ', motionReasoning: true, acknowledged: [] });
+    expect(r).toMatchObject({ status: 'pending', alreadySubmitted: false });
+    const row = app.db.select().from(expressions).where(eq(expressions.id, r.expressionId)).get()!;
+    expect(row).toMatchObject({ text: 'the sheep moving to the right', kind: 'multi', status: 'pending', origin: 'annotated', authorId: ann.id, motionReasoning: true });
+    const targets = app.db
+      .select({ localId: objects.localId })
+      .from(expressionTargets)
+      .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
+      .where(eq(expressionTargets.expressionId, r.expressionId))
+      .all()
+      .map((t) => t.localId)
+      .sort();
+    expect(targets).toEqual([1, 3]);
+    expect(app.db.select().from(auditLog).where(eq(auditLog.action, 'expression.submit')).all()).toHaveLength(1);
+  });
+
+  it('a retry with the same uid returns the stored expression and creates nothing', async () => {
+    const input = { uid: uid(), videoId, targets: [2], text: 'the sheep moving right quickly', motionReasoning: false, acknowledged: [] };
+    const first = await caller.annotate.submit(input);
+    const again = await caller.annotate.submit(input);
+    expect(again).toEqual({ ...first, alreadySubmitted: true });
+    expect(expressionCount()).toBe(1);
+    // The same uid from another annotator is not theirs to claim.
+    const other = callerFor(app, await makeUser(app, 'other', ['annotator']));
+    await expect(other.annotate.submit(input)).rejects.toThrow('this submission id belongs to another expression');
+  });
+
+  it('refuses a no-target expression without a motion verb, with the findings in the error', async () => {
+    const err = await caller.annotate.submit({ uid: uid(), videoId, targets: [], text: 'the purple elephant near the tree', motionReasoning: false, acknowledged: [] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TRPCError);
+    expect((err as TRPCError).code).toBe('BAD_REQUEST');
+    const details = ((err as TRPCError).cause as { details?: { findings: { code: string }[] } }).details;
+    expect(details?.findings.map((f) => f.code)).toContain('no_target_without_motion');
+    expect(expressionCount()).toBe(0);
+    // With a motion verb the same kind of expression is fine.
+    await caller.annotate.submit({ uid: uid(), videoId, targets: [], text: 'the elephant running away from the tree', motionReasoning: false, acknowledged: [] });
+    expect(expressionCount()).toBe(1);
+  });
+
+  it('requires warnings to be acknowledged and stores the acknowledgement', async () => {
+    const base = { videoId, targets: [1], text: 'the big red sheep moving to the right', motionReasoning: false };
+    const err = await caller.annotate.submit({ ...base, uid: uid(), acknowledged: [] }).catch((e: unknown) => e);
+    expect((err as TRPCError).code).toBe('PRECONDITION_FAILED');
+    expect((err as TRPCError).message).toMatch(/please confirm: .*red/);
+    const r = await caller.annotate.submit({ ...base, uid: uid(), acknowledged: ['static_attributes'] });
+    const row = app.db.select().from(expressions).where(eq(expressions.id, r.expressionId)).get()!;
+    expect(JSON.parse(row.acknowledged!)).toEqual(['static_attributes']);
+  });
+
+  it('refuses exact and near duplicates on the same video, but not on another video', async () => {
+    await caller.annotate.submit({ uid: uid(), videoId, targets: [1], text: 'the sheep moving slowly to the right', motionReasoning: false, acknowledged: [] });
+    await expect(caller.annotate.submit({ uid: uid(), videoId, targets: [2], text: 'The sheep moving slowly to the right!', motionReasoning: false, acknowledged: [] })).rejects.toThrow(/already written for this video/);
+    await expect(caller.annotate.submit({ uid: uid(), videoId, targets: [2], text: 'a sheep moves slowly to the right', motionReasoning: false, acknowledged: [] })).rejects.toThrow(/Almost the same as/);
+    const other = await importVideo(app, 'other-clip', 'accepted', 2);
+    await caller.annotate.submit({ uid: uid(), videoId: other, targets: [1], text: 'the sheep moving slowly to the right', motionReasoning: false, acknowledged: [] });
+    expect(expressionCount()).toBe(2);
+  });
+
+  it('refuses objects the video does not have and videos that are not curated', async () => {
+    await expect(caller.annotate.submit({ uid: uid(), videoId, targets: [9], text: 'the sheep moving to the left', motionReasoning: false, acknowledged: [] })).rejects.toThrow(`video ${videoId} has no object #9`);
+    const hidden = await importVideo(app, 'hidden', 'excluded');
+    await expect(caller.annotate.submit({ uid: uid(), videoId: hidden, targets: [1], text: 'the sheep moving to the left', motionReasoning: false, acknowledged: [] })).rejects.toThrow(`video ${hidden} not found`);
+    await expect(caller.annotate.submit({ uid: 'not-a-uuid', videoId, targets: [1], text: 'x', motionReasoning: false, acknowledged: [] })).rejects.toThrow(/invalid input at uid/);
+    expect(expressionCount()).toBe(0);
+  });
+
+  it('shows the annotator their own expressions with outcomes and a score', async () => {
+    const a = await caller.annotate.submit({ uid: uid(), videoId, targets: [1], text: 'the sheep moving to the right', motionReasoning: false, acknowledged: [] });
+    const b = await caller.annotate.submit({ uid: uid(), videoId, targets: [], text: 'the duck jumping up and down', motionReasoning: false, acknowledged: [] });
+    app.db.update(expressions).set({ status: 'accepted', decidedAt: Date.now() }).where(eq(expressions.id, a.expressionId)).run();
+    app.db.update(expressions).set({ status: 'rejected', rejectReason: 'single_frame', decidedAt: Date.now() }).where(eq(expressions.id, b.expressionId)).run();
+    const mine = await caller.annotate.mine({ limit: 10 });
+    expect(mine.score).toEqual({ submitted: 2, pending: 0, accepted: 1, discarded: 0, rejected: 1, acceptanceRate: 0.5 });
+    expect(mine.expressions.map((e) => [e.text, e.targets, e.status, e.rejectReason])).toEqual([
+      ['the duck jumping up and down', [], 'rejected', 'single_frame'],
+      ['the sheep moving to the right', [1], 'accepted', null],
+    ]);
+    // Another annotator sees none of it.
+    const other = callerFor(app, await makeUser(app, 'other', ['annotator']));
+    expect((await other.annotate.mine({ limit: 10 })).expressions).toEqual([]);
+  });
+
+  it('gives the annotation view with motion per object and existing texts, never targets', async () => {
+    await caller.annotate.submit({ uid: uid(), videoId, targets: [2], text: 'the sheep moving right quickly', motionReasoning: false, acknowledged: [] });
+    const view = await caller.annotate.video({ videoId });
+    expect(view.video.name).toBe('clip');
+    expect(view.motion.map((m) => m.localId)).toEqual([1, 2, 3]);
+    expect(view.motion.every((m) => typeof m.moving === 'boolean')).toBe(true);
+    expect(view.existingTexts).toEqual(['the sheep moving right quickly']);
+    expect(JSON.stringify(view)).not.toMatch(/target/i);
+  });
+});

@@ -1,0 +1,155 @@
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { kindForTargetCount } from '#shared/domain.ts';
+import { blockingFindings, checkExpression, unacknowledgedWarnings, type Finding, type FindingCode } from '#shared/guidelines/index.ts';
+import type { AnnotationView, MyExpression } from '#shared/schemas/annotate.ts';
+import type { Db } from '../db/client.ts';
+import { expressions, expressionTargets, objects, videos } from '../db/schema/index.ts';
+import { audit } from './audit.ts';
+import { conflict, notFound, ServiceError } from './errors.ts';
+import { getVideo } from './videos.ts';
+
+/** Expressions that still count as "said" for a video: a discarded or rejected one may be retried. */
+const LIVE_STATES = ['pending', 'second_round', 'accepted'] as const;
+
+function existingTexts(db: Db, videoId: number): string[] {
+  return db
+    .select({ text: expressions.text })
+    .from(expressions)
+    .where(and(eq(expressions.videoId, videoId), inArray(expressions.status, [...LIVE_STATES])))
+    .orderBy(asc(expressions.id))
+    .all()
+    .map((r) => r.text);
+}
+
+function objectsOf(db: Db, videoId: number) {
+  return db
+    .select({ id: objects.id, localId: objects.localId, moving: objects.moving, travel: objects.motionTravel, meanIou: objects.motionMeanIou, visibleFrames: objects.visibleFrames })
+    .from(objects)
+    .where(eq(objects.videoId, videoId))
+    .orderBy(asc(objects.localId))
+    .all();
+}
+
+/** Everything the annotation page needs besides frames and masks; texts only, never targets. */
+export function annotationView(db: Db, videoId: number): AnnotationView {
+  const video = getVideo(db, videoId, { onlyAccepted: true });
+  const motion = objectsOf(db, videoId).map(({ localId, moving, travel, meanIou, visibleFrames }) => ({ localId, moving, travel, meanIou, visibleFrames }));
+  return { video, motion, existingTexts: existingTexts(db, videoId) };
+}
+
+/** Canonical form of a submitted text: the guideline checks and the dataset see the same string. */
+export function cleanText(text: string): string {
+  return text.normalize('NFC').trim().replace(/\s+/g, ' ');
+}
+
+export interface Submission {
+  uid: string;
+  videoId: number;
+  targets: number[];
+  text: string;
+  motionReasoning: boolean;
+  acknowledged: string[];
+}
+
+/**
+ * Stores an annotator's expression in the validation queue. The same guideline checks as in the
+ * browser run again here on the server's data; errors refuse, unacknowledged warnings refuse.
+ * A retry with the same uid returns the stored expression instead of creating a second one.
+ */
+export function submitExpression(db: Db, authorId: number, s: Submission, now = Date.now()): { expressionId: number; status: MyExpression['status']; alreadySubmitted: boolean } {
+  const previous = db.select().from(expressions).where(eq(expressions.uid, s.uid)).get();
+  if (previous) {
+    if (previous.authorId !== authorId || previous.videoId !== s.videoId) throw conflict('this submission id belongs to another expression');
+    return { expressionId: previous.id, status: previous.status, alreadySubmitted: true };
+  }
+  const video = db.select({ id: videos.id, status: videos.status }).from(videos).where(eq(videos.id, s.videoId)).get();
+  if (!video || video.status !== 'accepted') throw notFound(`video ${s.videoId}`);
+  const objs = objectsOf(db, s.videoId);
+  const byLocal = new Map(objs.map((o) => [o.localId, o]));
+  const targets = [...new Set(s.targets)].sort((a, b) => a - b);
+  const unknown = targets.filter((t) => !byLocal.has(t));
+  if (unknown.length) throw new ServiceError('BAD_REQUEST', `video ${s.videoId} has no object ${unknown.map((u) => `#${u}`).join(', ')}`);
+  const text = cleanText(s.text);
+
+  const findings = checkExpression(
+    { text, targets },
+    {
+      motion: new Map(objs.filter((o) => o.moving !== null).map((o) => [o.localId, { moving: o.moving! }])),
+      existingTexts: existingTexts(db, s.videoId),
+    },
+  );
+  const errors = blockingFindings(findings);
+  if (errors.length) throw new ServiceError('BAD_REQUEST', errors.map((f) => f.message).join(' '), { findings });
+  const pending = unacknowledgedWarnings(findings, s.acknowledged as FindingCode[]);
+  if (pending.length) {
+    throw new ServiceError('PRECONDITION_FAILED', `please confirm: ${pending.map((f) => f.message).join(' ')}`, { findings });
+  }
+  const acknowledged = findings.filter((f: Finding) => f.severity === 'warning').map((f) => f.code);
+
+  const id = db.transaction((tx) => {
+    const row = tx
+      .insert(expressions)
+      .values({
+        uid: s.uid,
+        videoId: s.videoId,
+        authorId,
+        text,
+        kind: kindForTargetCount(targets.length),
+        motionReasoning: s.motionReasoning,
+        status: 'pending',
+        origin: 'annotated',
+        acknowledged: acknowledged.length ? JSON.stringify(acknowledged) : null,
+        createdAt: now,
+      })
+      .returning({ id: expressions.id })
+      .get();
+    if (targets.length) tx.insert(expressionTargets).values(targets.map((t) => ({ expressionId: row.id, objectId: byLocal.get(t)!.id }))).run();
+    audit(tx, { actorId: authorId, action: 'expression.submit', entity: 'expression', entityId: row.id, data: { videoId: s.videoId, kind: kindForTargetCount(targets.length), acknowledged } }, now);
+    return row.id;
+  });
+  return { expressionId: id, status: 'pending', alreadySubmitted: false };
+}
+
+/** The annotator's own recent work with outcomes (their own targets are theirs to see). */
+export function myExpressions(db: Db, authorId: number, limit: number) {
+  const rows = db
+    .select({
+      id: expressions.id,
+      videoId: expressions.videoId,
+      videoName: videos.name,
+      text: expressions.text,
+      kind: expressions.kind,
+      motionReasoning: expressions.motionReasoning,
+      status: expressions.status,
+      rejectReason: expressions.rejectReason,
+      createdAt: expressions.createdAt,
+      decidedAt: expressions.decidedAt,
+    })
+    .from(expressions)
+    .innerJoin(videos, eq(videos.id, expressions.videoId))
+    .where(eq(expressions.authorId, authorId))
+    .orderBy(desc(expressions.createdAt), desc(expressions.id))
+    .limit(limit)
+    .all();
+  const targets = rows.length
+    ? db
+        .select({ expressionId: expressionTargets.expressionId, localId: objects.localId })
+        .from(expressionTargets)
+        .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
+        .where(inArray(expressionTargets.expressionId, rows.map((r) => r.id)))
+        .all()
+    : [];
+  const byExpr = new Map<number, number[]>();
+  for (const t of targets) byExpr.set(t.expressionId, [...(byExpr.get(t.expressionId) ?? []), t.localId]);
+  const list: MyExpression[] = rows.map((r) => ({ ...r, targets: (byExpr.get(r.id) ?? []).sort((a, b) => a - b) }));
+
+  const all = db.select({ status: expressions.status }).from(expressions).where(eq(expressions.authorId, authorId)).all();
+  const tally = { submitted: all.length, pending: 0, accepted: 0, discarded: 0, rejected: 0 };
+  for (const r of all) {
+    if (r.status === 'pending' || r.status === 'second_round') tally.pending++;
+    else tally[r.status]++;
+  }
+  const decided = tally.accepted + tally.discarded + tally.rejected;
+  return { expressions: list, score: { ...tally, acceptanceRate: decided ? tally.accepted / decided : null } };
+}
+
