@@ -9,6 +9,7 @@ import { HomePage } from './features/home/HomePage.tsx';
 import { VideoPage } from './features/videos/VideoPage.tsx';
 import { AnnotateEntry } from './features/annotate/AnnotateEntry.tsx';
 import { AnnotatePage } from './features/annotate/AnnotatePage.tsx';
+import { ValidatePage } from './features/validate/ValidatePage.tsx';
 import { Header } from './ui/Header.tsx';
 
 export function App() {
@@ -36,6 +37,9 @@ export function App() {
             <HomePage user={current} />
           </Route>
           <Route path="/videos/:id">{(params) => <VideoPage videoId={Number(params.id)} />}</Route>
+          <Route path="/validate">
+            <ValidatePage />
+          </Route>
           <Route path="/annotate">
             <AnnotateEntry userId={current.id} />
           </Route>

@@ -17,6 +17,8 @@ const SECURITY_HEADERS = {
     "script-src 'self'; worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 };
 
+const SLOW_REQUEST_MS = 500;
+
 const DOT_SEGMENT = /(^|\/|%2f|\\|%5c)(\.|%2e){2}($|\/|%2f|\\|%5c|\?|#)/i;
 
 function clientIp(req: IncomingMessage): string {
@@ -52,6 +54,12 @@ export function createAppServer(app: App): Server {
   });
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    // Slow requests are worth a line in the log: they are what users feel.
+    res.once('finish', () => {
+      const ms = performance.now() - started;
+      if (ms > SLOW_REQUEST_MS) app.log.warn({ url: req.url?.slice(0, 120), status: res.statusCode, ms: Math.round(ms) }, 'slow request');
+    });
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     // URL parsing would quietly resolve "..": refuse such paths before anything interprets them.
     if (DOT_SEGMENT.test(req.url ?? '/')) {

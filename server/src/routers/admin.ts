@@ -1,7 +1,11 @@
 import { CreateUserInput, PasswordSchema, RoleSchema, UserIdInput } from '#shared/schemas/users.ts';
 import { z } from 'zod';
 import { badRequest } from '../services/errors.ts';
+import { EXPRESSION_KINDS, EXPRESSION_ORIGINS, EXPRESSION_STATUSES, REJECT_REASONS } from '#shared/domain.ts';
+import { SettingsPatch, SettingsSchema } from '#shared/schemas/settings.ts';
+import { listExpressions, setGold } from '../services/expressions-admin.ts';
 import { adminOverview } from '../services/overview.ts';
+import { getSettings, updateSettings } from '../services/settings.ts';
 import { createUser, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
 import { roleProcedure, router } from '../trpc/init.ts';
 
@@ -15,8 +19,53 @@ const UserView = z.object({
   createdAt: z.number(),
 });
 
+const ExpressionRow = z.object({
+  id: z.number().int(),
+  videoId: z.number().int(),
+  videoName: z.string(),
+  text: z.string(),
+  kind: z.enum(EXPRESSION_KINDS),
+  status: z.enum(EXPRESSION_STATUSES),
+  rejectReason: z.enum(REJECT_REASONS).nullable(),
+  origin: z.enum(EXPRESSION_ORIGINS),
+  gold: z.boolean(),
+  author: z.string().nullable(),
+  createdAt: z.number(),
+  /** Only for decided samples. */
+  targets: z.array(z.number().int()).nullable(),
+});
+
 export const adminRouter = router({
   overview: admin.query(({ ctx }) => adminOverview(ctx.app.db)),
+
+  expressions: router({
+    list: admin
+      .input(
+        z.object({
+          status: z.enum(EXPRESSION_STATUSES).optional(),
+          gold: z.boolean().optional(),
+          limit: z.number().int().min(1).max(500).default(50),
+          offset: z.number().int().min(0).default(0),
+        }),
+      )
+      .output(z.object({ total: z.number().int(), expressions: z.array(ExpressionRow) }))
+      .query(({ ctx, input }) => listExpressions(ctx.app.db, input)),
+    setGold: admin
+      .input(z.object({ expressionId: z.number().int().positive(), gold: z.boolean() }))
+      .output(z.object({ ok: z.literal(true) }))
+      .mutation(({ ctx, input }) => {
+        setGold(ctx.app.db, input.expressionId, input.gold, ctx.user.id);
+        return { ok: true as const };
+      }),
+  }),
+
+  settings: router({
+    get: admin.output(SettingsSchema).query(({ ctx }) => getSettings(ctx.app.db)),
+    update: admin
+      .input(SettingsPatch)
+      .output(SettingsSchema)
+      .mutation(({ ctx, input }) => updateSettings(ctx.app.db, input, ctx.user.id)),
+  }),
 
   users: router({
     list: admin.output(z.array(UserView)).query(({ ctx }) => listUsers(ctx.app.db)),

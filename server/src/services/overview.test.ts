@@ -3,6 +3,7 @@ import { makeUser, testApp, type TestApp } from '../testing/app.ts';
 import { addExpression, addRecording, addValidation, importVideo } from '../testing/factories.ts';
 import { adminOverview, annotatorOverview, speakerOverview, validatorOverview } from './overview.ts';
 import { listVideos } from './videos.ts';
+import { updateSettings } from './settings.ts';
 
 describe('role overviews and video lists count what they claim', () => {
   let app: TestApp;
@@ -33,7 +34,10 @@ describe('role overviews and video lists count what they claim', () => {
       users: 4,
     });
     expect(annotatorOverview(app.db, ann.id)).toEqual({ acceptedVideos: 1, myExpressions: { pending: 1, second_round: 1, accepted: 0, discarded: 0, rejected: 0 } });
-    // Waiting for v1: pending/second-round, not their own, not already answered by them.
+    // v1 wrote for vid-a, so by default none of its samples are theirs to validate.
+    expect(validatorOverview(app.db, v1.id)).toEqual({ waitingForMe: 0, answered: 1 });
+    updateSettings(app.db, { validatorSkipsOwnVideos: false }, null);
+    // Then: pending/second-round, not their own, not already answered by them.
     expect(validatorOverview(app.db, v1.id)).toEqual({ waitingForMe: 2, answered: 1 });
     expect(validatorOverview(app.db, ann.id)).toEqual({ waitingForMe: 2, answered: 0 });
     expect(speakerOverview(app.db, sp.id)).toEqual({ needAudio: 1, myRecordings: 1 });

@@ -2,6 +2,7 @@ import { and, count, eq, ne, notExists, sql } from 'drizzle-orm';
 import type { ExpressionStatus, VideoStatus } from '#shared/domain.ts';
 import { EXPRESSION_STATUSES, VIDEO_STATUSES } from '#shared/domain.ts';
 import type { Db } from '../db/client.ts';
+import { waitingFor } from './validation.ts';
 import { expressions, masks, objects, recordings, users, validations, videos } from '../db/schema/index.ts';
 
 function countsBy<K extends string>(keys: readonly K[], rows: { key: K; n: number }[]): Record<K, number> {
@@ -45,28 +46,10 @@ export function annotatorOverview(db: Db, userId: number) {
   };
 }
 
-/**
- * Only counts: a validator's home must not reveal anything about individual samples (blindness).
- */
+/** Only counts: a validator's home must not reveal anything about individual samples (blindness). */
 export function validatorOverview(db: Db, userId: number) {
-  const waiting = db
-    .select({ n: count() })
-    .from(expressions)
-    .where(
-      and(
-        sql`${expressions.status} in ('pending', 'second_round')`,
-        sql`coalesce(${expressions.authorId}, 0) <> ${userId}`,
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(validations)
-            .where(and(eq(validations.expressionId, expressions.id), eq(validations.validatorId, userId))),
-        ),
-      ),
-    )
-    .get()!.n;
   const answered = db.select({ n: count() }).from(validations).where(eq(validations.validatorId, userId)).get()!.n;
-  return { waitingForMe: waiting, answered };
+  return { waitingForMe: waitingFor(db, userId), answered };
 }
 
 export function speakerOverview(db: Db, userId: number) {

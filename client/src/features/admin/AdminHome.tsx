@@ -3,6 +3,8 @@ import { useTRPC } from '../../trpc.ts';
 import { Stat } from '../../ui/Stat.tsx';
 import { VideoList } from '../videos/VideoList.tsx';
 import { UserTable } from './UserTable.tsx';
+import { ExpressionTable } from './ExpressionTable.tsx';
+import { SettingsForm } from './SettingsForm.tsx';
 
 export function AdminHome() {
   const trpc = useTRPC();
@@ -31,8 +33,12 @@ export function AdminHome() {
       </p>
       <h3>Videos</h3>
       <VideoList />
+      <h3>Expressions</h3>
+      <ExpressionTable />
       <h3>Users</h3>
       <UserTable />
+      <h3>Settings</h3>
+      <SettingsForm />
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
   EXPRESSION_KINDS,
@@ -40,7 +41,8 @@ export const expressions = sqliteTable(
   (t) => [
     index('expressions_status_idx').on(t.status, t.createdAt),
     index('expressions_video_idx').on(t.videoId),
-    index('expressions_author_idx').on(t.authorId),
+    // Also answers "has this validator written for this video?" with one lookup.
+    index('expressions_author_video_idx').on(t.authorId, t.videoId),
     uniqueIndex('expressions_source_uq').on(t.videoId, t.sourceExpId),
   ],
 );
@@ -68,10 +70,16 @@ export const validations = sqliteTable(
     validatorId: integer()
       .notNull()
       .references(() => users.id),
+    /** 1 or 2 for protocol answers; 0 for an answer to a gold sample (never changes its state). */
     round: integer().notNull(),
     answer: text({ enum: VALIDATION_ANSWERS }).notNull(),
     /** JSON sorted list of object local ids when answer = 'targets'. */
     targets: text(),
+    /**
+     * Whether the answer's set equals the annotator's targets (false for a rejection). A fact of the
+     * moment of answering that never changes; with the sample's final status it scores the answer.
+     */
+    agrees: integer({ mode: 'boolean' }).notNull().default(false),
     rejectReason: text({ enum: REJECT_REASONS }),
     rejectNote: text(),
     durationMs: integer().notNull(),
@@ -95,4 +103,30 @@ export const annotationSkips = sqliteTable(
     at: integer().notNull(),
   },
   (t) => [index('annotation_skips_user_idx').on(t.userId, t.at)],
+);
+
+/**
+ * A sample handed to a validator for a limited time. At most one lease per validator, and at most
+ * one protocol lease (round 1 or 2) per sample: two validators never hold the same sample in the
+ * same round. Gold leases (round 0) may overlap, since gold answers change nothing.
+ */
+export const leases = sqliteTable(
+  'leases',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    expressionId: integer()
+      .notNull()
+      .references(() => expressions.id, { onDelete: 'cascade' }),
+    validatorId: integer()
+      .notNull()
+      .references(() => users.id),
+    round: integer().notNull(),
+    issuedAt: integer().notNull(),
+    expiresAt: integer().notNull(),
+  },
+  (t) => [
+    uniqueIndex('leases_validator_uq').on(t.validatorId),
+    uniqueIndex('leases_sample_uq').on(t.expressionId).where(sql`${t.round} > 0`),
+    index('leases_expires_idx').on(t.expiresAt),
+  ],
 );

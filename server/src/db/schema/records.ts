@@ -52,3 +52,10 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_at_idx').on(t.at), index('audit_entity_idx').on(t.entity, t.entityId)],
 );
+
+/** Project settings edited by admins (JSON values, validated by services/settings.ts). */
+export const settings = sqliteTable('settings', {
+  key: text().primaryKey(),
+  value: text().notNull(),
+  updatedAt: integer().notNull(),
+});

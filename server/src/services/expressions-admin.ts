@@ -1,0 +1,69 @@
+import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import type { ExpressionStatus } from '#shared/domain.ts';
+import type { Db } from '../db/client.ts';
+import { expressions, expressionTargets, objects, users, videos } from '../db/schema/index.ts';
+import { audit } from './audit.ts';
+import { badRequest, notFound } from './errors.ts';
+
+/**
+ * The admin's list of expressions. Targets are included only for decided samples: a person who
+ * is both admin and validator must not learn the answer of a sample that still waits for them.
+ */
+export function listExpressions(db: Db, opts: { status?: ExpressionStatus; gold?: boolean; limit: number; offset: number }) {
+  const where: SQL | undefined = and(
+    opts.status ? eq(expressions.status, opts.status) : undefined,
+    opts.gold !== undefined ? eq(expressions.gold, opts.gold) : undefined,
+  );
+  const total = db.select({ n: count() }).from(expressions).where(where).get()!.n;
+  const rows = db
+    .select({
+      id: expressions.id,
+      videoId: expressions.videoId,
+      videoName: videos.name,
+      text: expressions.text,
+      kind: expressions.kind,
+      status: expressions.status,
+      rejectReason: expressions.rejectReason,
+      origin: expressions.origin,
+      gold: expressions.gold,
+      author: users.username,
+      createdAt: expressions.createdAt,
+    })
+    .from(expressions)
+    .innerJoin(videos, eq(videos.id, expressions.videoId))
+    .leftJoin(users, eq(users.id, expressions.authorId))
+    .where(where)
+    .orderBy(desc(expressions.createdAt), desc(expressions.id))
+    .limit(opts.limit)
+    .offset(opts.offset)
+    .all();
+  const decided = rows.filter((r) => r.status === 'accepted' || r.status === 'discarded' || r.status === 'rejected').map((r) => r.id);
+  const targets = new Map<number, number[]>();
+  if (decided.length) {
+    for (const t of db
+      .select({ e: expressionTargets.expressionId, localId: objects.localId })
+      .from(expressionTargets)
+      .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
+      .where(inArray(expressionTargets.expressionId, decided))
+      .orderBy(asc(objects.localId))
+      .all()) {
+      targets.set(t.e, [...(targets.get(t.e) ?? []), t.localId]);
+    }
+  }
+  return {
+    total,
+    expressions: rows.map((r) => ({ ...r, targets: decided.includes(r.id) ? (targets.get(r.id) ?? []) : null })),
+  };
+}
+
+/** Gold samples are accepted expressions whose answer is known; they check validators. */
+export function setGold(db: Db, expressionId: number, gold: boolean, actorId: number): void {
+  db.transaction((tx) => {
+    const e = tx.select({ status: expressions.status, gold: expressions.gold }).from(expressions).where(eq(expressions.id, expressionId)).get();
+    if (!e) throw notFound(`expression ${expressionId}`);
+    if (gold && e.status !== 'accepted') throw badRequest('only accepted expressions can be gold samples');
+    if (e.gold === gold) return;
+    tx.update(expressions).set({ gold }).where(eq(expressions.id, expressionId)).run();
+    audit(tx, { actorId, action: gold ? 'expression.gold' : 'expression.ungold', entity: 'expression', entityId: expressionId });
+  });
+}

@@ -1,0 +1,3 @@
+export * from './target-set.ts';
+export * from './validation-machine.ts';
+export * from './scoring.ts';
