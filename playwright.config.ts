@@ -2,11 +2,14 @@ import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { audioFixtures } from './e2e/helpers/audio-fixtures.ts';
 
 // The config is evaluated in the runner and again in each worker; the env var makes them agree
 // on one fresh data dir, which the tests read the generated demo passwords from.
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
 const port = Number(process.env.E2E_PORT ?? 3199);
+const audio = audioFixtures(path.join(process.env.E2E_DATA_DIR, 'audio-fixtures'));
+if (audio.skipReason) process.env.E2E_AUDIO_SKIP = audio.skipReason;
 
 // Flags Debian's Chromium needs here: no sandbox as root, and no background network traffic,
 // which this machine's closed network refuses.
@@ -18,11 +21,16 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  '--autoplay-policy=no-user-gesture-required',
 ];
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** A fake microphone that plays `file` (Chromium's own test device). */
+const fakeMic = (file: string | null) =>
+  file ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${file}`] : [];
 
 export default defineConfig({
   testDir: './e2e',
-  timeout: 60_000,
+  timeout: 90_000,
   expect: { timeout: 15_000 },
   workers: 1,
   reporter: [['list']],
@@ -30,11 +38,29 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
     headless: true,
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    launchOptions: { executablePath, args: CHROMIUM_ARGS },
     viewport: { width: 1280, height: 900 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
   },
+  projects: [
+    { name: 'app', testIgnore: /(record.*|audio-admin)\.spec\.ts/ },
+    // The recording tests need a microphone: Chromium's fake device fed from generated speech.
+    {
+      name: 'microphone',
+      testMatch: /record\.spec\.ts/,
+      dependencies: ['app'],
+      use: { launchOptions: { executablePath, args: [...CHROMIUM_ARGS, ...fakeMic(audio.speech)] } },
+    },
+    {
+      name: 'silent-microphone',
+      testMatch: /record-silent\.spec\.ts/,
+      dependencies: ['microphone'],
+      use: { launchOptions: { executablePath, args: [...CHROMIUM_ARGS, ...fakeMic(audio.silence)] } },
+    },
+    // Last: synthesizing fills the queue the recording tests draw their sentences from.
+    { name: 'admin-audio', testMatch: /audio-admin\.spec\.ts/, dependencies: ['silent-microphone'] },
+  ],
   webServer: {
     // The real server on a fresh data dir: migrations, demo generation and import, HTTP.
     command: 'npx tsx server/src/index.ts',

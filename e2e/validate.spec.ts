@@ -1,16 +1,6 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { account } from './helpers/app.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { loggedIn } from './helpers/api.ts';
 import { fetchAnnotationView, fetchMasks, fetchMine, interiorPoints, pagePoint, waitForPlayer } from './helpers/player.ts';
-
-async function loggedIn(browser: Browser, username: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-  await page.goto('/');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(account(username).password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByTestId('who')).toContainText(username);
-  return page;
-}
 
 interface Planted {
   text: string;
@@ -72,7 +62,10 @@ async function work(page: Page, planted: Planted[], act: (p: Planted) => Promise
     const none = page.getByTestId('no-samples');
     await expect(sentence.or(none)).toBeVisible();
     if (await none.isVisible()) return;
-    const text = (await sentence.textContent())!.trim();
+    // The page may move on between the two looks (a sample still loading turns out to be none).
+    const raw = await sentence.textContent({ timeout: 2000 }).catch(() => null);
+    if (raw === null) continue;
+    const text = raw.trim();
     const mine = planted.find((p) => p.text === text);
     if (mine) {
       await waitForPlayer(page);

@@ -10,6 +10,8 @@ import { VideoPage } from './features/videos/VideoPage.tsx';
 import { AnnotateEntry } from './features/annotate/AnnotateEntry.tsx';
 import { AnnotatePage } from './features/annotate/AnnotatePage.tsx';
 import { ValidatePage } from './features/validate/ValidatePage.tsx';
+import { RecordPage } from './features/record/RecordPage.tsx';
+import { VerifyPage } from './features/verify/VerifyPage.tsx';
 import { Header } from './ui/Header.tsx';
 
 export function App() {
@@ -37,6 +39,12 @@ export function App() {
             <HomePage user={current} />
           </Route>
           <Route path="/videos/:id">{(params) => <VideoPage videoId={Number(params.id)} />}</Route>
+          <Route path="/record">
+            <RecordPage userId={current.id} />
+          </Route>
+          <Route path="/verify">
+            <VerifyPage />
+          </Route>
           <Route path="/validate">
             <ValidatePage />
           </Route>

@@ -4,6 +4,8 @@ import type { Config } from './config.ts';
 import { openDb, type Db } from './db/client.ts';
 import { FileStore } from './store/file-store.ts';
 import { LoginLimiter } from './auth/rate-limit.ts';
+import { AudioPipeline } from './services/audio-pipeline.ts';
+import { TtsJobs } from './services/tts.ts';
 
 /** Long-lived parts shared by the HTTP server, the CLI and tests. */
 export interface App {
@@ -13,19 +15,27 @@ export interface App {
   store: FileStore;
   log: Logger;
   loginLimiter: LoginLimiter;
+  /** Audio tools, TTS and the background speech-recognition queue. */
+  audio: AudioPipeline;
+  tts: TtsJobs;
   close(): void;
 }
 
 export function openApp(config: Config, opts: { log?: Logger; dbFile?: string } = {}): App {
   const { db, sqlite } = openDb(opts.dbFile ?? config.dbFile);
   const log = opts.log ?? pino({ level: config.logLevel });
-  return {
+  const store = new FileStore(config.storeDir);
+  const app: App = {
     config,
     db,
     sqlite,
-    store: new FileStore(config.storeDir),
+    store,
     log,
     loginLimiter: new LoginLimiter(),
+    audio: new AudioPipeline(db, store, log),
+    tts: undefined as unknown as TtsJobs,
     close: () => sqlite.close(),
   };
+  app.tts = new TtsJobs(app);
+  return app;
 }

@@ -7,6 +7,7 @@ import { backfillMotionStats } from './services/motion-stats.ts';
 import { countAdmins } from './services/users.ts';
 import { ensureDemo, type DemoAccount } from './startup/demo.ts';
 import { phaseBars } from './cli/progress.ts';
+import { describeMissing } from './audio/tools.ts';
 
 async function main() {
   const config = loadConfig();
@@ -23,6 +24,11 @@ async function main() {
     accounts = await ensureDemo(app, bars.update);
     bars.stop();
   }
+
+  const tools = await app.audio.tools();
+  for (const note of describeMissing(tools)) log.warn(note);
+  const resumed = app.audio.resumePending();
+  if (resumed) log.info({ clips: resumed }, 'resuming speech recognition of waiting clips');
 
   const server = createAppServer(app);
   await new Promise<void>((resolve, reject) => {

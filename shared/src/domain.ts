@@ -35,3 +35,19 @@ export type RecordingKind = (typeof RECORDING_KINDS)[number];
 
 export const RECORDING_STATUSES = ['submitted', 'verified', 'failed'] as const;
 export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
+
+/** Why a clip failed verification; the speaker sees it and the expression needs audio again. */
+export const CLIP_FAILURE_CAUSES = ['asr', 'human_mismatch', 'human_unclear'] as const;
+export type ClipFailureCause = (typeof CLIP_FAILURE_CAUSES)[number];
+
+export const ASR_STATUSES = ['pending', 'passed', 'failed', 'unavailable'] as const;
+export type AsrStatus = (typeof ASR_STATUSES)[number];
+
+export const CLIP_VOTES = ['match', 'mismatch', 'unclear'] as const;
+export type ClipVote = (typeof CLIP_VOTES)[number];
+
+/** Opt-in speaker profile; summarised in release statistics, never shown per person. */
+export const NATIVENESS = ['native', 'non_native'] as const;
+export const GENDERS = ['female', 'male', 'non_binary', 'other'] as const;
+export const AGE_GROUPS = ['18-29', '30-44', '45-59', '60+'] as const;
+export const MICROPHONES = ['headset', 'laptop', 'usb', 'phone', 'studio', 'other'] as const;

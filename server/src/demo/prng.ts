@@ -3,17 +3,9 @@
  * byte-identical files, and different seeds different videos.
  */
 
-/** mulberry32: tiny, fast, and good enough for picking sizes, colours and positions. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '#shared/prng.ts';
+
+export { mulberry32 };
 
 /** Mixes integers into a well-spread 32-bit value (for per-video seeds and noise lattices). */
 export function hash32(...values: number[]): number {

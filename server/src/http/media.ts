@@ -3,12 +3,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionUser } from '#shared/schemas/users.ts';
 import type { App } from '../app.ts';
 import { frameHash } from '../services/videos.ts';
+import { mayHearClip } from '../services/clip-verification.ts';
 
 const FRAME_ROUTE = /^\/media\/frames\/([1-9][0-9]{0,9})\/(0|[1-9][0-9]{0,6})$/;
+const AUDIO_ROUTE = /^\/media\/audio\/([1-9][0-9]{0,9})$/;
 
 /**
- * GET /media/frames/<videoId>/<frameIndex>: the JPEG of one frame. Only integers from the URL are
- * used, to look the frame up in the database; the file path comes from its content hash.
+ * GET /media/frames/<videoId>/<frameIndex>: the JPEG of one frame; GET /media/audio/<recordingId>:
+ * a clip's WAV. Only integers from the URL are used, to look the row up in the database; the file
+ * path comes from its content hash.
  * Returns false when the path is not a media route.
  */
 export function serveMedia(app: App, user: SessionUser | null, req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
@@ -16,18 +19,25 @@ export function serveMedia(app: App, user: SessionUser | null, req: IncomingMess
   const plain = (status: number, text: string) => res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(text + '\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') return plain(405, 'method not allowed'), true;
   if (!user) return plain(401, 'please log in'), true;
-  const m = FRAME_ROUTE.exec(pathname);
-  if (!m) return plain(404, 'not found'), true;
-  const sha = frameHash(app.db, Number(m[1]), Number(m[2]), { onlyAccepted: !user.roles.includes('admin') });
-  if (!sha) return plain(404, 'not found'), true;
-  const etag = `"${sha}"`;
-  const headers = {
-    'Content-Type': 'image/jpeg',
+  const frame = FRAME_ROUTE.exec(pathname);
+  const audio = AUDIO_ROUTE.exec(pathname);
+  let sha: string | null = null;
+  let headers: Record<string, string>;
+  if (frame) {
+    sha = frameHash(app.db, Number(frame[1]), Number(frame[2]), { onlyAccepted: !user.roles.includes('admin') });
     // Private: frames are visible to logged-in users only; immutable: the content never changes
     // under the same (video, index) because a re-import with other content is refused.
-    'Cache-Control': 'private, max-age=31536000, immutable',
-    ETag: etag,
-  };
+    headers = { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=31536000, immutable' };
+  } else if (audio) {
+    // A clip is heard by its speaker, admins, and the verifier it is assigned to — nobody else.
+    sha = mayHearClip(app.db, user, Number(audio[1]));
+    headers = { 'Content-Type': 'audio/wav', 'Cache-Control': 'private, no-store' };
+  } else {
+    return plain(404, 'not found'), true;
+  }
+  if (!sha) return plain(404, 'not found'), true;
+  const etag = `"${sha}"`;
+  headers = { ...headers, ETag: etag };
   if (req.headers['if-none-match'] === etag) return res.writeHead(304, headers).end(), true;
   res.writeHead(200, { ...headers, 'Content-Length': app.store.size(sha) });
   if (req.method === 'HEAD') return res.end(), true;

@@ -7,6 +7,7 @@ import type { Context } from '../trpc/context.ts';
 import { cookieJar, parseCookies } from './cookies.ts';
 import { serveMedia } from './media.ts';
 import { serveClient } from './static.ts';
+import { MAX_UPLOAD_BYTES } from '../services/recording.ts';
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -14,7 +15,7 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'same-origin',
   'Content-Security-Policy':
     "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; " +
-    "script-src 'self'; worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "script-src 'self'; worker-src 'self' blob:; connect-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 };
 
 const SLOW_REQUEST_MS = 500;
@@ -43,6 +44,8 @@ export function createAppServer(app: App): Server {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
+    // Audio uploads are the largest bodies; anything bigger is refused before it is read whole.
+    maxBodySize: MAX_UPLOAD_BYTES + 1024 * 1024,
     createContext: ({ req, res }): Context => {
       const cookies = cookieJar(req, res, app.config.cookieSecure);
       const session = resolveSession(app.db, cookies.get(SESSION_COOKIE), { idleMs: app.config.sessionIdleMs, maxMs: app.config.sessionMaxMs });

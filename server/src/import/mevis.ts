@@ -22,6 +22,8 @@ const MetaExpressions = z.object({
     z
       .object({
         frames: z.array(z.string()),
+        /** MeViS Studio releases list every object of a video (obj_id → anno_id), named or not. */
+        objects: z.record(z.string().regex(/^[0-9]{1,9}$/, 'object ids must be integers'), IdString).optional(),
         expressions: z.record(
           z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'expression ids must be short plain strings'),
           z.object({ exp: z.string().max(2000), obj_id: z.array(IdInt), anno_id: z.array(IdString) }).loose(),
@@ -67,24 +69,25 @@ export async function planMevis(dir: string, staged: StagedFiles, opts: MevisOpt
     checkFrameSequence(v.frames, rel);
     const objects = new Map<number, PlannedObject>();
     const expressions: PlannedExpression[] = [];
+    const claim = (localId: number, annoId: string, erel: string) => {
+      const owner = annoOwner.get(annoId);
+      if (owner && (owner.video !== video || owner.localId !== localId)) {
+        throw new ImportError(erel, `anno_id ${annoId} is object ${owner.localId} of ${owner.video} elsewhere but object ${localId} of ${video} here`);
+      }
+      const existing = objects.get(localId);
+      if (existing && existing.sourceAnnoId !== annoId) {
+        throw new ImportError(erel, `obj_id ${localId} maps to anno_id ${existing.sourceAnnoId} elsewhere but to ${annoId} here`);
+      }
+      annoOwner.set(annoId, { video, localId });
+      if (!existing) objects.set(localId, { localId, category: null, sourceAnnoId: annoId, masks: [] });
+    };
+    for (const [localId, annoId] of Object.entries(v.objects ?? {})) claim(Number(localId), annoId, `${rel}.objects.${localId}`);
     for (const [expId, e] of Object.entries(v.expressions)) {
       const erel = `${rel}.expressions.${expId}`;
       if (e.obj_id.length !== e.anno_id.length) throw new ImportError(erel, `obj_id has ${e.obj_id.length} entries but anno_id has ${e.anno_id.length}`);
       const text = e.exp.trim().replace(/\s+/g, ' ');
       if (!text) throw new ImportError(erel, 'empty expression text');
-      e.obj_id.forEach((localId, i) => {
-        const annoId = e.anno_id[i]!;
-        const owner = annoOwner.get(annoId);
-        if (owner && (owner.video !== video || owner.localId !== localId)) {
-          throw new ImportError(erel, `anno_id ${annoId} is object ${owner.localId} of ${owner.video} elsewhere but object ${localId} of ${video} here`);
-        }
-        const existing = objects.get(localId);
-        if (existing && existing.sourceAnnoId !== annoId) {
-          throw new ImportError(erel, `obj_id ${localId} maps to anno_id ${existing.sourceAnnoId} elsewhere but to ${annoId} here`);
-        }
-        annoOwner.set(annoId, { video, localId });
-        if (!existing) objects.set(localId, { localId, category: null, sourceAnnoId: annoId, masks: [] });
-      });
+      e.obj_id.forEach((localId, i) => claim(localId, e.anno_id[i]!, erel));
       expressions.push({ sourceExpId: expId, text, objIds: [...new Set(e.obj_id)].sort((a, b) => a - b) });
     }
     pending.set(video, { objects, expressions, frames: v.frames });

@@ -1,6 +1,8 @@
 import { CreateUserInput, PasswordSchema, RoleSchema, UserIdInput } from '#shared/schemas/users.ts';
 import { z } from 'zod';
-import { badRequest } from '../services/errors.ts';
+import { badRequest, notFound } from '../services/errors.ts';
+import { audioStats } from '../services/audio-stats.ts';
+import { describeMissing } from '../audio/tools.ts';
 import { EXPRESSION_KINDS, EXPRESSION_ORIGINS, EXPRESSION_STATUSES, REJECT_REASONS } from '#shared/domain.ts';
 import { SettingsPatch, SettingsSchema } from '#shared/schemas/settings.ts';
 import { listExpressions, setGold } from '../services/expressions-admin.ts';
@@ -57,6 +59,34 @@ export const adminRouter = router({
         setGold(ctx.app.db, input.expressionId, input.gold, ctx.user.id);
         return { ok: true as const };
       }),
+  }),
+
+  audio: router({
+    status: admin.query(async ({ ctx }) => {
+      const tools = await ctx.app.audio.tools();
+      return {
+        tools: { ffmpeg: Boolean(tools.ffmpeg), sox: Boolean(tools.sox), espeakNg: Boolean(tools.espeakNg), pocketsphinx: Boolean(tools.pocketsphinx) },
+        missing: describeMissing(tools),
+        stats: audioStats(ctx.app.db),
+        jobs: ctx.app.tts.list(),
+      };
+    }),
+    synthesize: admin
+      .input(z.object({ expressionIds: z.array(z.number().int().positive()).min(1).max(5000) }))
+      .mutation(async ({ ctx, input }) => ctx.app.tts.start(input.expressionIds, ctx.user.id)),
+    /** "Fill N % of what still needs audio" with synthesized clips. */
+    fill: admin
+      .input(z.object({ percent: z.number().min(1).max(100), seed: z.number().int().min(0).default(1) }))
+      .mutation(async ({ ctx, input }) => {
+        const ids = ctx.app.tts.pickShare(input.percent, input.seed);
+        if (ids.length === 0) throw badRequest('no accepted expression needs audio');
+        return ctx.app.tts.start(ids, ctx.user.id);
+      }),
+    job: admin.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => {
+      const job = ctx.app.tts.get(input.id);
+      if (!job) throw notFound(`job ${input.id}`);
+      return job;
+    }),
   }),
 
   settings: router({

@@ -4,6 +4,7 @@ import { authRouter } from './auth.ts';
 import { annotateRouter } from './annotate.ts';
 import { recordRouter } from './record.ts';
 import { validateRouter } from './validate.ts';
+import { verifyRouter } from './verify.ts';
 import { videosRouter } from './videos.ts';
 
 export const appRouter = router({
@@ -12,6 +13,7 @@ export const appRouter = router({
   annotate: annotateRouter,
   validate: validateRouter,
   record: recordRouter,
+  verify: verifyRouter,
   admin: adminRouter,
 });
 

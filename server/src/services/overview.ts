@@ -1,8 +1,9 @@
-import { and, count, eq, ne, notExists, sql } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { ExpressionStatus, VideoStatus } from '#shared/domain.ts';
 import { EXPRESSION_STATUSES, VIDEO_STATUSES } from '#shared/domain.ts';
 import type { Db } from '../db/client.ts';
 import { waitingFor } from './validation.ts';
+import { needsAudioSql } from './recording.ts';
 import { expressions, masks, objects, recordings, users, validations, videos } from '../db/schema/index.ts';
 
 function countsBy<K extends string>(keys: readonly K[], rows: { key: K; n: number }[]): Record<K, number> {
@@ -56,19 +57,8 @@ export function speakerOverview(db: Db, userId: number) {
   const needAudio = db
     .select({ n: count() })
     .from(expressions)
-    .where(
-      and(
-        eq(expressions.status, 'accepted'),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(recordings)
-            .where(and(eq(recordings.expressionId, expressions.id), ne(recordings.status, 'failed'))),
-        ),
-      ),
-    )
+    .where(and(eq(expressions.status, 'accepted'), needsAudioSql()))
     .get()!.n;
   const mine = db.select({ n: count() }).from(recordings).where(eq(recordings.speakerId, userId)).get()!.n;
   return { needAudio, myRecordings: mine };
 }
-

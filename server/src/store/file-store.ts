@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -28,6 +28,10 @@ export class FileStore {
   pathOf(sha256: string): string {
     if (!FileStore.isHash(sha256)) throw new Error(`not a sha256 content address: ${JSON.stringify(sha256)}`);
     return path.join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  read(sha256: string): Buffer {
+    return readFileSync(this.pathOf(sha256));
   }
 
   has(sha256: string): boolean {

@@ -6,17 +6,10 @@ import type { Rle } from '../rle/rle-type.ts';
  * rasterised into row-major masks, optionally with segmentation-like noise, then RLE-encoded.
  */
 
-/** mulberry32: small, seedable, the same sequence on every platform. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32), kept under the name the motion tests use. */
+import { mulberry32 as seededRandom } from '../prng.ts';
+
+export { seededRandom };
 
 export interface Disc {
   cx: number;

@@ -5,6 +5,7 @@ import { VideoList } from '../videos/VideoList.tsx';
 import { UserTable } from './UserTable.tsx';
 import { ExpressionTable } from './ExpressionTable.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
+import { AudioPanel } from './AudioPanel.tsx';
 
 export function AdminHome() {
   const trpc = useTRPC();
@@ -35,6 +36,8 @@ export function AdminHome() {
       <VideoList />
       <h3>Expressions</h3>
       <ExpressionTable />
+      <h3>Audio</h3>
+      <AudioPanel />
       <h3>Users</h3>
       <UserTable />
       <h3>Settings</h3>

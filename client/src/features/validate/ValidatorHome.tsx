@@ -19,6 +19,9 @@ export function ValidatorHome() {
       <p>
         <Link href="/validate" className="button primary" data-testid="start-validating">
           Start validating
+        </Link>{' '}
+        <Link href="/verify" className="button" data-testid="start-verifying">
+          Check audio clips
         </Link>
       </p>
       <div className="stats">

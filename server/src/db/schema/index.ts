@@ -2,3 +2,4 @@ export * from './users.ts';
 export * from './videos.ts';
 export * from './expressions.ts';
 export * from './records.ts';
+export * from './releases.ts';

@@ -1,5 +1,5 @@
-import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { RECORDING_KINDS, RECORDING_STATUSES } from '#shared/domain.ts';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { AGE_GROUPS, ASR_STATUSES, CLIP_FAILURE_CAUSES, CLIP_VOTES, GENDERS, MICROPHONES, NATIVENESS, RECORDING_KINDS, RECORDING_STATUSES } from '#shared/domain.ts';
 import { expressions } from './expressions.ts';
 import { users } from './users.ts';
 
@@ -21,11 +21,88 @@ export const recordings = sqliteTable(
     sampleRate: integer().notNull(),
     durationMs: integer().notNull(),
     wordsPerMinute: real(),
-    /** TTS provenance as JSON {engine, voice, rate}; null for human takes. */
+    /** Provenance as JSON: TTS {engine, voice, wordsPerMinute}; human {codec, sampleRate, channels, lossless, mime}. */
     provenance: text(),
+    /** The take as recorded kept no lossy codec (PCM all the way). */
+    lossless: integer({ mode: 'boolean' }).notNull().default(true),
+    /** Speech span after trimming leading/trailing silence, and voiced time (VAD). */
+    trimStartMs: integer(),
+    trimEndMs: integer(),
+    voicedMs: integer(),
+    /** JSON list of clip warning codes the speaker acknowledged. */
+    acknowledged: text(),
+    /** The automatic check: closed-set recognition among the video's expressions and distractors. */
+    asrStatus: text({ enum: ASR_STATUSES }).notNull().default('pending'),
+    asrEngine: text(),
+    /** The free transcript and its WER against the text: information, not a gate. */
+    asrTranscript: text(),
+    asrWer: real(),
+    failureCause: text({ enum: CLIP_FAILURE_CAUSES }),
+    createdAt: integer().notNull(),
+    decidedAt: integer(),
+  },
+  (t) => [index('recordings_expression_idx').on(t.expressionId), index('recordings_status_idx').on(t.status, t.createdAt), index('recordings_speaker_idx').on(t.speakerId)],
+);
+
+/** The human half of "verified twice": one vote per clip (never by its own speaker). */
+export const clipVotes = sqliteTable(
+  'clip_votes',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    recordingId: integer()
+      .notNull()
+      .references(() => recordings.id, { onDelete: 'cascade' }),
+    verifierId: integer()
+      .notNull()
+      .references(() => users.id),
+    vote: text({ enum: CLIP_VOTES }).notNull(),
+    reason: text(),
     createdAt: integer().notNull(),
   },
-  (t) => [index('recordings_expression_idx').on(t.expressionId)],
+  (t) => [uniqueIndex('clip_votes_recording_uq').on(t.recordingId)],
+);
+
+/** A clip handed to a verifier; also what entitles them to fetch its audio. */
+export const clipLeases = sqliteTable(
+  'clip_leases',
+  {
+    recordingId: integer()
+      .primaryKey()
+      .references(() => recordings.id, { onDelete: 'cascade' }),
+    verifierId: integer()
+      .notNull()
+      .references(() => users.id),
+    issuedAt: integer().notNull(),
+    expiresAt: integer().notNull(),
+  },
+  (t) => [uniqueIndex('clip_leases_verifier_uq').on(t.verifierId)],
+);
+
+export const speakerProfiles = sqliteTable('speaker_profiles', {
+  userId: integer()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  nativeness: text({ enum: NATIVENESS }),
+  gender: text({ enum: GENDERS }),
+  ageGroup: text({ enum: AGE_GROUPS }),
+  microphone: text({ enum: MICROPHONES }),
+  updatedAt: integer().notNull(),
+});
+
+/** "Skip" on the recording page: steers the next expression away for a while. */
+export const recordingSkips = sqliteTable(
+  'recording_skips',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    expressionId: integer()
+      .notNull()
+      .references(() => expressions.id, { onDelete: 'cascade' }),
+    at: integer().notNull(),
+  },
+  (t) => [index('recording_skips_user_idx').on(t.userId, t.at)],
 );
 
 export const releases = sqliteTable('releases', {

@@ -1,0 +1,48 @@
+import { useEffect, useRef, useState } from 'react';
+import WaveSurfer from 'wavesurfer.js';
+import RegionsPlugin from 'wavesurfer.js/plugins/regions';
+
+/**
+ * A recorded clip: its waveform with the speech span (after trimming silence) marked, and
+ * play/pause to listen back. `onEnded` tells the caller the clip was heard to the end.
+ */
+export function ClipView({ source, trim, onEnded, testId }: { source: Blob | string; trim?: { start: number; end: number }; onEnded?: () => void; testId?: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const ws = useRef<WaveSurfer | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [ready, setReady] = useState(false);
+  const ended = useRef(onEnded);
+  ended.current = onEnded;
+
+  useEffect(() => {
+    const regions = RegionsPlugin.create();
+    const w = WaveSurfer.create({ container: box.current!, height: 96, waveColor: '#9bb7cc', progressColor: '#0072b2', cursorColor: '#1d232b', plugins: [regions] });
+    ws.current = w;
+    const url = typeof source === 'string' ? source : URL.createObjectURL(source);
+    void w.load(url).catch(() => undefined);
+    w.on('ready', () => {
+      setReady(true);
+      if (trim) regions.addRegion({ start: trim.start, end: trim.end, color: 'rgba(0, 158, 115, 0.15)', drag: false, resize: false, content: 'speech' });
+    });
+    w.on('play', () => setPlaying(true));
+    w.on('pause', () => setPlaying(false));
+    w.on('finish', () => {
+      setPlaying(false);
+      ended.current?.();
+    });
+    return () => {
+      w.destroy();
+      if (typeof source !== 'string') URL.revokeObjectURL(url);
+    };
+    // The trim numbers, not the object identity, decide whether to rebuild.
+  }, [source, trim?.start, trim?.end]);
+
+  return (
+    <div className="clip-view" data-testid={testId}>
+      <div ref={box} className="waveform" />
+      <button onClick={() => void ws.current?.playPause()} disabled={!ready} data-testid={testId ? `${testId}-play` : undefined}>
+        {playing ? 'Pause' : 'Play'}
+      </button>
+    </div>
+  );
+}

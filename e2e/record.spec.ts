@@ -1,0 +1,99 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseWav } from '../shared/src/audio/index.ts';
+import { acceptedExpression, loggedIn, query } from './helpers/api.ts';
+import { FIXTURE_TEXT } from './helpers/audio-fixtures.ts';
+
+test.skip(Boolean(process.env.E2E_AUDIO_SKIP), `audio fixtures unavailable: ${process.env.E2E_AUDIO_SKIP}`);
+
+/** Skips sentences until the fixture's one comes up (other accepted expressions may wait first). */
+async function untilSentence(page: Page, text: string) {
+  for (let guard = 0; guard < 30; guard++) {
+    const sentence = page.getByTestId('sentence');
+    await expect(sentence).toBeVisible();
+    const shown = ((await sentence.textContent()) ?? '').trim();
+    if (shown === text) return;
+    await page.getByRole('button', { name: 'Skip' }).click();
+    await expect(sentence).not.toHaveText(shown);
+  }
+  throw new Error(`"${text}" never came up`);
+}
+
+/** Largest normalised cross-correlation of two signals over lags up to ±maxLag samples. */
+function bestCorrelation(a: Float32Array, b: Float32Array, maxLag: number): number {
+  let best = 0;
+  for (let lag = -maxLag; lag <= maxLag; lag += 4) {
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let i = 0; i < a.length; i += 2) {
+      const j = i + lag;
+      if (j < 0 || j >= b.length) continue;
+      ab += a[i]! * b[j]!;
+      aa += a[i]! * a[i]!;
+      bb += b[j]! * b[j]!;
+    }
+    if (aa > 0 && bb > 0) best = Math.max(best, ab / Math.sqrt(aa * bb));
+  }
+  return best;
+}
+
+test('record with the (fake) microphone, check, submit: stored as 48 kHz PCM matching the source; a verifier accepts it', async ({ browser }) => {
+  const annotator = await loggedIn(browser, 'annotator');
+  const validator = await loggedIn(browser, 'validator1');
+  const expressionId = await acceptedExpression(annotator, validator, FIXTURE_TEXT);
+
+  const speaker = await loggedIn(browser, 'speaker');
+  await speaker.goto('/record');
+  await untilSentence(speaker, FIXTURE_TEXT);
+  await expect(speaker.getByTestId('recorder')).toHaveAttribute('data-method', 'mediarecorder-pcm');
+  await speaker.getByTestId('record').click();
+  await expect(speaker.getByTestId('stop')).toBeVisible();
+  // The live waveform draws while recording.
+  await expect(speaker.getByTestId('live-waveform').locator('canvas').first()).toBeVisible();
+  await speaker.waitForTimeout(5500);
+  await speaker.getByTestId('stop').click();
+
+  // The take: its waveform, its measurements, the live checks.
+  const take = speaker.getByTestId('take');
+  await expect(take).toBeVisible();
+  await expect(take.getByTestId('take-clip').locator('canvas').first()).toBeVisible();
+  await expect(speaker.getByTestId('take-stats')).toContainText('words per minute');
+  await expect(speaker.getByTestId('clip-findings').locator('li.error')).toHaveCount(0);
+  // Not yet acknowledged by the server, the take survives a reload (IndexedDB).
+  await speaker.reload();
+  await expect(speaker.getByTestId('sentence')).toHaveText(FIXTURE_TEXT);
+  await expect(take.getByTestId('take-clip').locator('canvas').first()).toBeVisible();
+  await expect(speaker.getByTestId('take-stats')).toContainText('words per minute');
+  for (const box of await speaker.getByTestId('clip-findings').getByRole('checkbox').all()) await box.check();
+  await speaker.getByTestId('submit-take').click();
+  await expect(speaker.getByTestId('record-notice')).toContainText('Submitted');
+
+  // The stored clip: 48 kHz mono 16-bit PCM whose content is the fixture's speech.
+  const mine = await query<{ id: number; expressionId: number; status: string }[]>(speaker, 'record.mine');
+  const clip = mine.find((m) => m.expressionId === expressionId)!;
+  const res = await speaker.request.get(`/media/audio/${clip.id}`);
+  expect(res.headers()['content-type']).toBe('audio/wav');
+  const stored = parseWav(new Uint8Array(await res.body()));
+  expect([stored.sampleRate, stored.channels, stored.bitsPerSample, stored.format]).toEqual([48000, 1, 16, 'pcm']);
+  const source = parseWav(new Uint8Array(readFileSync(path.join(process.env.E2E_DATA_DIR!, 'audio-fixtures', 'speech48.wav'))));
+  const window = source.samples.subarray(0, Math.min(source.length, stored.length));
+  expect(bestCorrelation(window, stored.samples, 48000)).toBeGreaterThan(0.9);
+  // Someone else may not fetch it.
+  const other = await loggedIn(browser, 'validator2');
+  expect((await other.request.get(`/media/audio/${clip.id}`)).status()).toBe(404);
+
+  // A validator (not the speaker) plays it to the end and accepts it.
+  await other.goto('/verify');
+  await expect(other.getByTestId('sentence')).toHaveText(FIXTURE_TEXT);
+  await expect(other.getByTestId('vote-match')).toBeDisabled();
+  await other.getByTestId('clip-play').click();
+  await expect(other.getByTestId('vote-match')).toBeEnabled({ timeout: 20_000 });
+  await other.getByTestId('vote-match').click();
+  await expect(other.getByText(/Thanks/)).toBeVisible();
+  // Verified once the speech recognizer agrees too.
+  await expect
+    .poll(async () => (await query<{ id: number; status: string }[]>(speaker, 'record.mine')).find((m) => m.id === clip.id)!.status, { timeout: 30_000 })
+    .toBe('verified');
+});

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { RECORDING_STATUSES } from '#shared/domain.ts';
+import { ClipToVerify, ClipVoteInput } from '#shared/schemas/record.ts';
+import { nextClip, voteClip } from '../services/clip-verification.ts';
+import { roleProcedure, router } from '../trpc/init.ts';
+
+const validator = roleProcedure('validator');
+
+/** Human verification of audio clips, by validators (never the clip's own speaker). */
+export const verifyRouter = router({
+  next: validator.output(ClipToVerify.nullable()).mutation(({ ctx }) => nextClip(ctx.app.db, ctx.user.id)),
+  vote: validator
+    .input(ClipVoteInput)
+    .output(z.object({ status: z.enum(RECORDING_STATUSES), alreadyVoted: z.boolean() }))
+    .mutation(({ ctx, input }) => voteClip(ctx.app.db, ctx.user.id, input.recordingId, input.vote, input.reason)),
+});

@@ -1,0 +1,157 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { clipVerdict } from '#shared/protocol/index.ts';
+import { wordErrorRate } from '#shared/audio/index.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { clipVotes, expressions, recordings } from '../db/schema/index.ts';
+import type { FileStore } from '../store/file-store.ts';
+import { detectAudioTools, type AudioTools } from '../audio/tools.ts';
+import { toRecognizerWav } from '../audio/convert.ts';
+import { pocketsphinxRecognizer, type Recognizer } from '../audio/asr.ts';
+import { espeakEngine, type TtsEngine } from '../audio/tts.ts';
+import { audit } from './audit.ts';
+
+/** How many texts from other videos join the closed set, so a clip cannot pass by elimination. */
+const DISTRACTORS = 6;
+
+/**
+ * The server's audio machinery: the detected tools, the TTS engine, the recognizer and a serial
+ * queue of recognition jobs (pocketsphinx spends about a second per call, so it runs in the
+ * background, one clip at a time, and resumes pending clips after a restart).
+ */
+export class AudioPipeline {
+  private readonly toolsPromise: Promise<AudioTools>;
+  private queue: number[] = [];
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: FileStore,
+    private readonly log: Logger,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.toolsPromise = detectAudioTools(env);
+  }
+
+  tools(): Promise<AudioTools> {
+    return this.toolsPromise;
+  }
+
+  async recognizer(): Promise<Recognizer | null> {
+    const r = pocketsphinxRecognizer(await this.tools());
+    return r.available() ? r : null;
+  }
+
+  async tts(): Promise<TtsEngine | null> {
+    const e = espeakEngine(await this.tools());
+    return e.available() ? e : null;
+  }
+
+  enqueueAsr(recordingId: number): void {
+    if (!this.queue.includes(recordingId)) this.queue.push(recordingId);
+    this.running ??= this.work().finally(() => (this.running = null));
+  }
+
+  /** Clips that still wait for the recognizer (after a restart, or once it got installed). */
+  resumePending(): number {
+    const pending = this.db
+      .select({ id: recordings.id })
+      .from(recordings)
+      .where(and(inArray(recordings.asrStatus, ['pending', 'unavailable']), ne(recordings.status, 'failed')))
+      .all();
+    for (const p of pending) this.enqueueAsr(p.id);
+    return pending.length;
+  }
+
+  /** Resolves when the queue is empty (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async work(): Promise<void> {
+    for (let id = this.queue.shift(); id !== undefined; id = this.queue.shift()) {
+      try {
+        await this.recognize(id);
+      } catch (err) {
+        // A broken clip or tool must not stop the queue; the clip stays pending for a later retry.
+        this.log.error({ err, recordingId: id }, 'speech recognition failed');
+      }
+    }
+  }
+
+  private async recognize(recordingId: number): Promise<void> {
+    const rec = this.db
+      .select({ sha256: recordings.sha256, expressionId: recordings.expressionId, status: recordings.status })
+      .from(recordings)
+      .where(eq(recordings.id, recordingId))
+      .get();
+    if (!rec || rec.status === 'failed') return;
+    const recognizer = await this.recognizer();
+    if (!recognizer) {
+      this.finishAsr(recordingId, { asrStatus: 'unavailable', asrEngine: null, asrTranscript: null, asrWer: null });
+      return;
+    }
+    const e = this.db.select({ text: expressions.text, videoId: expressions.videoId }).from(expressions).where(eq(expressions.id, rec.expressionId)).get()!;
+    const candidates = this.candidates(e.text, e.videoId, recordingId);
+    const wav16 = await toRecognizerWav(await this.tools(), this.store.read(rec.sha256));
+    const { chosen } = await recognizer.closedSet(wav16, candidates);
+    const transcript = await recognizer.transcribe(wav16);
+    this.finishAsr(recordingId, {
+      asrStatus: chosen === 0 ? 'passed' : 'failed',
+      asrEngine: recognizer.name,
+      asrTranscript: transcript,
+      asrWer: wordErrorRate(e.text, transcript).wer,
+    });
+  }
+
+  /** The clip's own text first, then the other live expressions of its video, then distractors. */
+  private candidates(text: string, videoId: number, seed: number): string[] {
+    const sameVideo = this.db
+      .select({ text: expressions.text })
+      .from(expressions)
+      .where(and(eq(expressions.videoId, videoId), inArray(expressions.status, ['pending', 'second_round', 'accepted'])))
+      .all()
+      .map((r) => r.text);
+    const others = this.db
+      .select({ text: expressions.text })
+      .from(expressions)
+      .where(and(ne(expressions.videoId, videoId), eq(expressions.status, 'accepted')))
+      // A different but stable pick per clip: retries see the same alternatives.
+      .orderBy(sql`(${expressions.id} * 2654435761 + ${seed}) % 1000003`)
+      .limit(DISTRACTORS)
+      .all()
+      .map((r) => r.text);
+    const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9' ]+/g, ' ').replace(/\s+/g, ' ').trim();
+    const seen = new Set([norm(text)]);
+    const out = [text];
+    for (const t of [...sameVideo, ...others]) {
+      if (seen.has(norm(t))) continue;
+      seen.add(norm(t));
+      out.push(t);
+    }
+    return out;
+  }
+
+  private finishAsr(recordingId: number, result: { asrStatus: 'passed' | 'failed' | 'unavailable'; asrEngine: string | null; asrTranscript: string | null; asrWer: number | null }): void {
+    const now = Date.now();
+    this.db.transaction((tx) => {
+      tx.update(recordings).set(result).where(eq(recordings.id, recordingId)).run();
+      applyClipVerdict(tx, recordingId, now);
+      audit(tx, { actorId: null, action: 'recording.asr', entity: 'recording', entityId: recordingId, data: { status: result.asrStatus, wer: result.asrWer } }, now);
+    });
+  }
+}
+
+/** Recomputes a clip's status from its two gates; call inside the transaction that changed one. */
+export function applyClipVerdict(db: DbOrTx, recordingId: number, now: number): void {
+  const rec = db.select({ asrStatus: recordings.asrStatus, status: recordings.status }).from(recordings).where(eq(recordings.id, recordingId)).get();
+  if (!rec) return;
+  const vote = db.select({ vote: clipVotes.vote }).from(clipVotes).where(eq(clipVotes.recordingId, recordingId)).get()?.vote ?? null;
+  const v = clipVerdict(rec.asrStatus, vote);
+  if (v.status === rec.status) return;
+  db.update(recordings)
+    .set({ status: v.status, failureCause: v.cause, decidedAt: v.status === 'submitted' ? null : now })
+    .where(eq(recordings.id, recordingId))
+    .run();
+  audit(db, { actorId: null, action: 'recording.status', entity: 'recording', entityId: recordingId, data: { from: rec.status, to: v.status, cause: v.cause } }, now);
+}

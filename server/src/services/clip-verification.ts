@@ -1,0 +1,84 @@
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { ClipVote } from '#shared/domain.ts';
+import type { Db } from '../db/client.ts';
+import { lazyTransaction } from '../db/client.ts';
+import { clipLeases, clipVotes, expressions, recordings } from '../db/schema/index.ts';
+import { applyClipVerdict } from './audio-pipeline.ts';
+import { audit } from './audit.ts';
+import { conflict, notFound } from './errors.ts';
+import { getSettings } from './settings.ts';
+
+/**
+ * The human half of the clip check. A validator (never the clip's speaker) gets one clip at a time
+ * under a lease — which is also what entitles them to fetch its audio — must have had the time to
+ * play it to the end, and votes match / does not match / unclear.
+ */
+export function nextClip(db: Db, verifierId: number, now = Date.now()) {
+  return lazyTransaction(db, () => {
+    db.delete(clipLeases).where(lte(clipLeases.expiresAt, now)).run();
+    const held = db
+      .select({ recordingId: clipLeases.recordingId, expiresAt: clipLeases.expiresAt, text: expressions.text, durationMs: recordings.durationMs })
+      .from(clipLeases)
+      .innerJoin(recordings, eq(recordings.id, clipLeases.recordingId))
+      .innerJoin(expressions, eq(expressions.id, recordings.expressionId))
+      .where(eq(clipLeases.verifierId, verifierId))
+      .get();
+    if (held) return held;
+    const clip = db
+      .select({ recordingId: recordings.id, text: expressions.text, durationMs: recordings.durationMs })
+      .from(recordings)
+      .innerJoin(expressions, eq(expressions.id, recordings.expressionId))
+      .where(
+        and(
+          eq(recordings.status, 'submitted'),
+          sql`coalesce(${recordings.speakerId}, 0) <> ${verifierId}`,
+          sql`not exists (select 1 from "clip_votes" v where v.recording_id = "recordings"."id")`,
+          sql`not exists (select 1 from "clip_leases" l where l.recording_id = "recordings"."id")`,
+        ),
+      )
+      .orderBy(asc(recordings.createdAt), asc(recordings.id))
+      .limit(1)
+      .get();
+    if (!clip) return null;
+    const expiresAt = now + getSettings(db).leaseMinutes * 60_000;
+    db.insert(clipLeases).values({ recordingId: clip.recordingId, verifierId, issuedAt: now, expiresAt }).run();
+    return { ...clip, expiresAt };
+  });
+}
+
+/** Whether this user may fetch this clip's audio now (media route). */
+export function mayHearClip(db: Db, user: { id: number; roles: readonly string[] }, recordingId: number, now = Date.now()): string | null {
+  const rec = db.select({ sha256: recordings.sha256, speakerId: recordings.speakerId }).from(recordings).where(eq(recordings.id, recordingId)).get();
+  if (!rec) return null;
+  if (user.roles.includes('admin') || rec.speakerId === user.id) return rec.sha256;
+  const lease = db
+    .select({ expiresAt: clipLeases.expiresAt })
+    .from(clipLeases)
+    .where(and(eq(clipLeases.recordingId, recordingId), eq(clipLeases.verifierId, user.id)))
+    .get();
+  return lease && lease.expiresAt > now ? rec.sha256 : null;
+}
+
+export function voteClip(db: Db, verifierId: number, recordingId: number, vote: ClipVote, reason: string | undefined, now = Date.now()) {
+  return db.transaction((tx) => {
+    const rec = tx.select().from(recordings).where(eq(recordings.id, recordingId)).get();
+    if (!rec) throw notFound(`clip ${recordingId}`);
+    const previous = tx.select().from(clipVotes).where(eq(clipVotes.recordingId, recordingId)).get();
+    if (previous) {
+      if (previous.verifierId === verifierId) return { status: rec.status, alreadyVoted: true };
+      throw conflict('this clip has already been checked by someone else');
+    }
+    if (rec.speakerId === verifierId) throw conflict('nobody verifies their own recording');
+    const lease = tx.select().from(clipLeases).where(and(eq(clipLeases.recordingId, recordingId), eq(clipLeases.verifierId, verifierId))).get();
+    if (!lease) throw conflict('this clip is not assigned to you (your time may have run out); take the next one');
+    // The page enables voting only after playback ended; the server checks the time it had.
+    if (now - lease.issuedAt < rec.durationMs * 0.9) throw conflict('please listen to the whole clip before voting');
+    if (vote !== 'match' && !reason?.trim()) throw conflict('please say what is wrong with the clip');
+    tx.insert(clipVotes).values({ recordingId, verifierId, vote, reason: reason?.trim() || null, createdAt: now }).run();
+    tx.delete(clipLeases).where(eq(clipLeases.recordingId, recordingId)).run();
+    audit(tx, { actorId: verifierId, action: 'recording.vote', entity: 'recording', entityId: recordingId, data: { vote } }, now);
+    applyClipVerdict(tx, recordingId, now);
+    const after = tx.select({ status: recordings.status }).from(recordings).where(eq(recordings.id, recordingId)).get()!;
+    return { status: after.status, alreadyVoted: false };
+  });
+}

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { parseMotLines } from '#shared/export/tracking.ts';
+import { decodeRle } from '#shared/rle/index.ts';
+import { expressions, expressionTargets, masks, objects, releaseVideos, videos } from '../../db/schema/index.ts';
+import { runImport } from '../../import/run.ts';
+import { makeUser, testApp, type TestApp } from '../../testing/app.ts';
+import { addExpression, importVideo } from '../../testing/factories.ts';
+import { checkReleaseLikeLoader, loadMaskLikeLoader } from '../../testing/release-check.ts';
+import { createRelease, getRelease } from './plan.ts';
+import { writeRelease } from './write.ts';
+
+const ALL_TRAIN = { train: 1, valid_u: 0, valid: 0, test: 0 };
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+describe('release export', () => {
+  let app: TestApp;
+  let out: (name: string) => string;
+  const videoIds: number[] = [];
+
+  beforeAll(async () => {
+    app = testApp();
+    out = (name) => path.join(app.config.dataDir, 'out', name);
+    const author = await makeUser(app, 'ann', ['annotator']);
+    for (const name of ['bear', 'cows', 'dogs']) videoIds.push(await importVideo(app, name, 'accepted', 3));
+    addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'accepted', targets: [2], text: 'the bear walking away' });
+    addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'accepted', targets: [3, 1], text: 'the two bears moving left' });
+    addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'accepted', targets: [], text: 'the bird flying over the bears' });
+    addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'rejected', targets: [1], text: 'a rejected one' });
+    addExpression(app, { videoId: videoIds[1]!, authorId: author.id, status: 'accepted', targets: [1], text: 'the cow turning around' });
+    addExpression(app, { videoId: videoIds[2]!, authorId: author.id, status: 'pending', targets: [1], text: 'not decided yet' });
+  });
+  afterAll(() => app.close());
+
+  it('writes a release the MeViS loaders read, with masks equal to the stored ones', () => {
+    const release = createRelease(app.db, { proportions: ALL_TRAIN, notes: 'first' }, null);
+    expect(release.version).toBe('v1');
+    const res = writeRelease(app.db, app.store, release, out('v1'));
+    const report = checkReleaseLikeLoader(res.dir);
+    expect(report.problems).toEqual([]);
+    expect(report.splits.train).toMatchObject({ videos: 2, expressions: 4, noTarget: 1 });
+
+    const meta = JSON.parse(readFileSync(path.join(res.dir, 'train/meta_expressions.json'), 'utf8'));
+    expect(readFileSync(path.join(res.dir, 'train/meta_expressions_v2.json'), 'utf8')).toBe(JSON.stringify(meta));
+    // Only accepted expressions, on videos that have one; exp ids 0.. per video; obj_id sorted.
+    expect(Object.keys(meta.videos)).toEqual(['bear', 'cows']);
+    const bear = meta.videos.bear;
+    expect(bear.frames).toEqual(['00000', '00001', '00002', '00003']);
+    expect(Object.values(bear.expressions).map((e: any) => [e.exp, e.obj_id, e.kind])).toEqual([
+      ['the bear walking away', [2], 'single'],
+      ['the two bears moving left', [1, 3], 'multi'],
+      ['the bird flying over the bears', [], 'none'],
+    ]);
+    expect(bear.expressions['2'].anno_id).toEqual([]);
+
+    // Pixel for pixel: the exported mask of expression 1 on frame 2 is the union of its targets' stored masks.
+    const got = loadMaskLikeLoader(res.dir, 'train', 'bear', '1', 2)!;
+    const objs = app.db.select().from(objects).where(eq(objects.videoId, videoIds[0]!)).all();
+    const v = app.db.select().from(videos).where(eq(videos.id, videoIds[0]!)).get()!;
+    const want = new Uint8Array(v.width * v.height);
+    for (const o of objs.filter((o) => o.localId === 1 || o.localId === 3)) {
+      const m = app.db.select().from(masks).where(eq(masks.objectId, o.id)).all().find((r) => r.frameIdx === 2);
+      if (m) decodeRle({ size: [v.height, v.width], counts: m.counts }).forEach((px, i) => (want[i] ||= px));
+    }
+    expect(want.some((px) => px)).toBe(true);
+    expect(Buffer.compare(Buffer.from(got.map((px) => (px ? 1 : 0))), Buffer.from(want))).toBe(0);
+
+    // Tracking boxes and the rest of the layout.
+    const rows = parseMotLines(readFileSync(path.join(res.dir, 'tracking/train/bear/1.txt'), 'utf8'));
+    expect(new Set(rows.map((r) => r.objId))).toEqual(new Set([1, 3]));
+    expect(readFileSync(path.join(res.dir, 'tracking/train/bear/2.txt'), 'utf8')).toBe('');
+    const stats = JSON.parse(readFileSync(path.join(res.dir, 'stats.json'), 'utf8'));
+    expect(stats.total).toMatchObject({ videos: 2, expressions: 4, single: 2, multi: 1, noTarget: 1, objects: 6, objectsPerVideo: 3, targetsPerExpression: 1.33 });
+    expect(readFileSync(path.join(res.dir, 'README.md'), 'utf8')).toContain('| train | 2 | 6 | 4 |');
+    const manifest = JSON.parse(readFileSync(path.join(res.dir, 'manifest.json'), 'utf8'));
+    expect(manifest.files.length).toBe(res.files - 1);
+    expect(manifest.files.map((f: { path: string }) => f.path)).toContain('train/JPEGImages/bear/00003.jpg');
+    // No half releases lying around.
+    expect(readdirSync(path.dirname(res.dir)).filter((n) => n.includes('.partial-'))).toEqual([]);
+  });
+
+  it.skipIf(!hasPython)('passes the Python loader check (json.load, int/str ids, rleFrString)' + (hasPython ? '' : ' (skipped: python3 not installed)'), () => {
+    const run = spawnSync('python3', ['scripts/check-release.py', out('v1')], { encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toMatch(/check-release ok splits=1 expressions=4 masks=\d+/);
+    expect(run.status).toBe(0);
+  });
+
+  it('rebuilds an existing version byte for byte after the database has grown', async () => {
+    const first = JSON.parse(readFileSync(path.join(out('v1'), 'manifest.json'), 'utf8'));
+    const author = await makeUser(app, 'ann2', ['annotator']);
+    addExpression(app, { videoId: videoIds[2]!, authorId: author.id, status: 'accepted', targets: [1, 2], text: 'two dogs running together' });
+    const again = writeRelease(app.db, app.store, getRelease(app.db, 'v1')!, out('v1-again'));
+    expect(JSON.parse(readFileSync(path.join(again.dir, 'manifest.json'), 'utf8'))).toEqual(first);
+
+    const v2 = createRelease(app.db, { seed: 99, proportions: { train: 0, valid_u: 0, valid: 0, test: 1 } }, null);
+    expect(v2.version).toBe('v2');
+    const res2 = writeRelease(app.db, app.store, v2, out('v2'));
+    expect(res2.manifestSha256).not.toBe(again.manifestSha256);
+    // Videos keep the split they first got; only the new one follows the new proportions.
+    const splits = Object.fromEntries(
+      app.db.select({ name: videos.name, split: releaseVideos.split }).from(releaseVideos).innerJoin(videos, eq(videos.id, releaseVideos.videoId)).where(eq(releaseVideos.releaseId, v2.id)).all().map((r) => [r.name, r.split]),
+    );
+    expect(splits).toEqual({ bear: 'train', cows: 'train', dogs: 'test' });
+    // A withheld split publishes sentences only; its ground truth sits apart.
+    const test = JSON.parse(readFileSync(path.join(res2.dir, 'test/meta_expressions.json'), 'utf8'));
+    expect(test.videos.dogs.expressions['0']).toEqual({ exp: 'two dogs running together', motion_reasoning: false, audio: null });
+    expect(existsSync(path.join(res2.dir, 'test/mask_dict.json'))).toBe(false);
+    const gt = JSON.parse(readFileSync(path.join(res2.dir, 'ground_truth/test/meta_expressions.json'), 'utf8'));
+    expect(gt.videos.dogs.expressions['0'].obj_id).toEqual([1, 2]);
+    expect(checkReleaseLikeLoader(res2.dir).problems).toEqual([]);
+  });
+
+  it('refuses a taken version, a non-empty folder and releases with nothing in them', () => {
+    expect(() => createRelease(app.db, { version: 'v1' }, null)).toThrow(/exists already/);
+    expect(() => createRelease(app.db, { version: '../x' }, null)).toThrow(/release version/);
+    expect(() => createRelease(app.db, { requireAudio: true }, null)).toThrow(/verified clip/);
+    expect(() => writeRelease(app.db, app.store, getRelease(app.db, 'v1')!, out('v1'))).toThrow(/not empty/);
+  });
+
+  it('round trip: importing the exported train split reproduces videos, objects, masks and expressions', async () => {
+    const copy = testApp();
+    try {
+      await runImport(copy, { format: 'mevis', dir: path.join(out('v1'), 'train') });
+      const names = (a: TestApp) => a.db.select({ name: videos.name, frames: videos.frameCount, w: videos.width, h: videos.height }).from(videos).orderBy(videos.name).all();
+      expect(names(copy)).toEqual(names(app).filter((v) => v.name !== 'dogs'));
+      for (const name of ['bear', 'cows']) {
+        const tracks = (a: TestApp) => {
+          const vid = a.db.select().from(videos).where(eq(videos.name, name)).get()!.id;
+          return a.db
+            .select({ local: objects.localId, frame: masks.frameIdx, counts: masks.counts })
+            .from(masks)
+            .innerJoin(objects, eq(objects.id, masks.objectId))
+            .where(eq(objects.videoId, vid))
+            .orderBy(objects.localId, masks.frameIdx)
+            .all();
+        };
+        expect(tracks(copy)).toEqual(tracks(app));
+      }
+      const accepted = (a: TestApp, only?: string[]) =>
+        a.db
+          .select({ text: expressions.text, video: videos.name, id: expressions.id })
+          .from(expressions)
+          .innerJoin(videos, eq(videos.id, expressions.videoId))
+          .where(eq(expressions.status, 'accepted'))
+          .all()
+          .filter((e) => !only || only.includes(e.video))
+          .map((e) => ({
+            text: e.text,
+            video: e.video,
+            targets: a.db
+              .select({ local: objects.localId })
+              .from(expressionTargets)
+              .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
+              .where(eq(expressionTargets.expressionId, e.id))
+              .all()
+              .map((t) => t.local)
+              .sort(),
+          }))
+          .sort((x, y) => x.text.localeCompare(y.text));
+      expect(accepted(copy)).toEqual(accepted(app, ['bear', 'cows']));
+    } finally {
+      copy.close();
+    }
+  });
+});
