@@ -6,6 +6,7 @@ import { FileStore } from './store/file-store.ts';
 import { LoginLimiter } from './auth/rate-limit.ts';
 import { AudioPipeline } from './services/audio-pipeline.ts';
 import { TtsJobs } from './services/tts.ts';
+import { ExportJobs } from './services/export/jobs.ts';
 
 /** Long-lived parts shared by the HTTP server, the CLI and tests. */
 export interface App {
@@ -18,6 +19,8 @@ export interface App {
   /** Audio tools, TTS and the background speech-recognition queue. */
   audio: AudioPipeline;
   tts: TtsJobs;
+  /** Releases exported from the admin page. */
+  exports: ExportJobs;
   close(): void;
 }
 
@@ -34,8 +37,10 @@ export function openApp(config: Config, opts: { log?: Logger; dbFile?: string } 
     loginLimiter: new LoginLimiter(),
     audio: new AudioPipeline(db, store, log),
     tts: undefined as unknown as TtsJobs,
+    exports: undefined as unknown as ExportJobs,
     close: () => sqlite.close(),
   };
   app.tts = new TtsJobs(app);
+  app.exports = new ExportJobs(app);
   return app;
 }

@@ -42,6 +42,8 @@ export const ACCESS = {
   'admin.audio.synthesize': ['admin'],
   'admin.audio.fill': ['admin'],
   'admin.audio.job': ['admin'],
+  'admin.releases.list': ['admin'],
+  'admin.releases.create': ['admin'],
   'admin.settings.get': ['admin'],
   'admin.settings.update': ['admin'],
   'admin.users.list': ['admin'],

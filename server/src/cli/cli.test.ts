@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, truncateSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../paths.ts';
 import { writeDavisVideo } from '../testing/davis-builder.ts';
+import { writeMevisSplit } from '../testing/mevis-builder.ts';
 
 const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
 const cli = path.join(repoRoot, 'server/src/cli/index.ts');
@@ -66,4 +67,23 @@ describe('studio CLI', () => {
     expect(fail.code).toBe(1);
     expect(fail.err.trim().split('\n').at(-1)).toMatch(/^error: Annotations\/broken-video\/00001\.png: unreadable PNG, truncated or corrupt/);
   }, 60_000);
+
+  it('exports a release with progress, and rebuilds it byte for byte by version', async () => {
+    expect(run(['export', '--out', path.join(dataDir, 'none')]).err.trim().split('\n').at(-1)).toBe('error: there are no accepted expressions to release');
+    const split = path.join(dataDir, 'mevis-split');
+    await writeMevisSplit(split);
+    expect(run(['import', '--format', 'mevis', split]).code).toBe(0);
+    const first = run(['export', '--out', path.join(dataDir, 'rel-v1'), '--notes', 'cli test']);
+    expect(first.code).toBe(0);
+    expect(first.err).toMatch(/export videos\s+100%/);
+    const sha = /created release v1 .* \(manifest sha256 ([0-9a-f]{64})\)/.exec(first.out)?.[1];
+    expect(sha).toBeDefined();
+    const again = run(['export', '--out', path.join(dataDir, 'rel-v1-again'), '--version', 'v1']);
+    expect(again.out).toContain(`rebuilt release v1`);
+    expect(again.out).toContain(sha);
+    expect(readFileSync(path.join(dataDir, 'rel-v1-again/README.md'), 'utf8')).toContain('Notes: cli test');
+    const taken = run(['export', '--out', path.join(dataDir, 'rel-v1')]);
+    expect(taken.code).toBe(1);
+    expect(taken.err).toMatch(/is not empty/);
+  }, 90_000);
 });

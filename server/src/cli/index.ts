@@ -7,6 +7,8 @@ import { VIDEO_STATUSES } from '#shared/domain.ts';
 import { openApp, type App } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { runImport } from '../import/run.ts';
+import { createRelease, getRelease } from '../services/export/plan.ts';
+import { assertEmptyTarget, writeRelease } from '../services/export/write.ts';
 import { createUser, findUserByName, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
 import { phaseBars } from './progress.ts';
 
@@ -14,6 +16,12 @@ function parseRoles(value: string, previous: Role[] = []): Role[] {
   const roles = value.split(',').map((r) => r.trim());
   for (const r of roles) if (!isRole(r)) throw new InvalidArgumentError(`unknown role "${r}" (roles: ${ROLES.join(', ')})`);
   return [...previous, ...(roles as Role[])];
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
 }
 
 function parsePositive(value: string): number {
@@ -118,6 +126,35 @@ program
             `${stats.frames} frames, ${stats.objects} objects, ${stats.masks} masks; ` +
             `${stats.expressionsAdded} expressions added, ${stats.expressionsUnchanged} unchanged`,
         );
+      } finally {
+        bars.stop();
+      }
+    }),
+  );
+
+program
+  .command('export')
+  .description('write a MeViS-format release into a new or empty folder; without --version, create the next version')
+  .requiredOption('-o, --out <dir>', 'where the release goes (must not exist yet, or be empty)')
+  .option('--version <name>', 'an existing version to rebuild byte for byte, or the name of a new one')
+  .option('--seed <n>', 'split seed for videos that have no split yet (default 2006)', parseSeed)
+  .option('--notes <text>', 'release notes for the dataset card')
+  .option('--require-audio', 'only expressions with a verified audio clip')
+  .action(
+    withApp((app, opts: { out: string; version?: string; seed?: number; notes?: string; requireAudio?: boolean }) => {
+      assertEmptyTarget(opts.out);
+      const existing = opts.version ? getRelease(app.db, opts.version) : null;
+      if (existing && (opts.seed !== undefined || opts.notes !== undefined || opts.requireAudio)) {
+        throw new Error(`release ${existing.version} exists; its parameters are fixed (leave out --seed, --notes and --require-audio to rebuild it)`);
+      }
+      const release = existing ?? createRelease(app.db, { version: opts.version, seed: opts.seed, notes: opts.notes, requireAudio: opts.requireAudio }, null);
+      const bars = phaseBars();
+      const started = performance.now();
+      try {
+        const res = writeRelease(app.db, app.store, release, opts.out, (p) => bars.update({ phase: p.phase === 'videos' ? 'export videos' : p.phase, done: p.done, total: p.total }));
+        bars.stop();
+        const secs = ((performance.now() - started) / 1000).toFixed(1);
+        console.log(`${existing ? 'rebuilt' : 'created'} release ${release.version} in ${secs}s: ${res.files} files, ${(res.bytes / 1e6).toFixed(1)} MB → ${res.dir} (manifest sha256 ${res.manifestSha256})`);
       } finally {
         bars.stop();
       }

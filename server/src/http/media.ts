@@ -4,9 +4,12 @@ import type { SessionUser } from '#shared/schemas/users.ts';
 import type { App } from '../app.ts';
 import { frameHash } from '../services/videos.ts';
 import { mayHearClip } from '../services/clip-verification.ts';
+import { getRelease } from '../services/export/plan.ts';
+import { streamReleaseTar } from '../services/export/tar.ts';
 
 const FRAME_ROUTE = /^\/media\/frames\/([1-9][0-9]{0,9})\/(0|[1-9][0-9]{0,6})$/;
 const AUDIO_ROUTE = /^\/media\/audio\/([1-9][0-9]{0,9})$/;
+const RELEASE_ROUTE = /^\/media\/releases\/([A-Za-z0-9][A-Za-z0-9_-]{0,39}(?:\.[A-Za-z0-9_-]+)*)\.tar$/;
 
 /**
  * GET /media/frames/<videoId>/<frameIndex>: the JPEG of one frame; GET /media/audio/<recordingId>:
@@ -19,6 +22,8 @@ export function serveMedia(app: App, user: SessionUser | null, req: IncomingMess
   const plain = (status: number, text: string) => res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(text + '\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') return plain(405, 'method not allowed'), true;
   if (!user) return plain(401, 'please log in'), true;
+  const release = RELEASE_ROUTE.exec(pathname);
+  if (release) return serveReleaseTar(app, user, req, res, release[1]!, plain), true;
   const frame = FRAME_ROUTE.exec(pathname);
   const audio = AUDIO_ROUTE.exec(pathname);
   let sha: string | null = null;
@@ -48,4 +53,19 @@ export function serveMedia(app: App, user: SessionUser | null, req: IncomingMess
     })
     .pipe(res);
   return true;
+}
+
+/** GET /media/releases/<version>.tar: a written release as a tar stream, for admins. */
+function serveReleaseTar(app: App, user: SessionUser, req: IncomingMessage, res: ServerResponse, version: string, plain: (status: number, text: string) => void): void {
+  // The version is looked up in the database before any path is built from it.
+  const row = user.roles.includes('admin') ? getRelease(app.db, version) : null;
+  const manifest = row ? app.exports.manifest(row.version) : null;
+  if (!row || !manifest) return plain(404, 'not found');
+  const headers = { 'Content-Type': 'application/x-tar', 'Content-Disposition': `attachment; filename="mevis-${row.version}.tar"`, 'Cache-Control': 'private, no-store' };
+  res.writeHead(200, headers);
+  if (req.method === 'HEAD') return void res.end();
+  streamReleaseTar(app.exports.dirOf(row.version), row.version, manifest.files, new Date(row.params.releaseDate), res).catch((err: unknown) => {
+    app.log.error({ err, version }, 'release download failed');
+    res.destroy(err as Error);
+  });
 }

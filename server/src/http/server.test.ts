@@ -6,8 +6,12 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { videos } from '../db/schema/index.ts';
 import { runImport } from '../import/run.ts';
-import { makeUser, TEST_PASSWORD, testApp, type TestApp } from '../testing/app.ts';
+import { callerFor, makeUser, TEST_PASSWORD, testApp, type TestApp } from '../testing/app.ts';
 import { writeDavisVideo } from '../testing/davis-builder.ts';
+import { addExpression } from '../testing/factories.ts';
+import tar from 'tar-stream';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createAppServer } from './server.ts';
 import { resolveInside } from './static.ts';
 
@@ -30,6 +34,7 @@ describe('HTTP server', () => {
   let port: number;
   let excludedId: number;
   let acceptedId: number;
+  let bossUser: Awaited<ReturnType<typeof makeUser>>;
 
   async function loginCookie(username: string): Promise<string> {
     const res = await raw(port, {
@@ -55,7 +60,7 @@ describe('HTTP server', () => {
     acceptedId = app.db.select().from(videos).where(eq(videos.name, 'open-video')).get()!.id;
     excludedId = app.db.select().from(videos).where(eq(videos.name, 'hidden-video')).get()!.id;
     await makeUser(app, 'ann', ['annotator']);
-    await makeUser(app, 'boss', ['admin']);
+    bossUser = await makeUser(app, 'boss', ['admin']);
     server = createAppServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
@@ -104,6 +109,41 @@ describe('HTTP server', () => {
     const boss = await loginCookie('boss');
     expect((await raw(port, { path: `/media/frames/${excludedId}/0`, headers: { cookie: ann } })).status).toBe(404);
     expect((await raw(port, { path: `/media/frames/${excludedId}/0`, headers: { cookie: boss } })).status).toBe(200);
+  });
+
+  it('exports a release from the admin API in the background and streams it as a tar to admins only', async () => {
+    addExpression(app, { videoId: acceptedId, authorId: null, status: 'accepted', targets: [1], text: 'the box sliding right' });
+    const admin = callerFor(app, bossUser);
+    const job = await admin.admin.releases.create({ notes: 'from the page', requireAudio: false });
+    expect(job.state).toBe('running');
+    const done = await app.exports.wait(job.version);
+    expect(done).toMatchObject({ state: 'finished', error: null });
+    expect((await admin.admin.releases.list())).toMatchObject([{ version: 'v1', onDisk: true, expressions: 1, videos: 1 }]);
+
+    expect((await raw(port, { path: '/media/releases/v1.tar', headers: { cookie: await loginCookie('ann') } })).status).toBe(404);
+    const res = await raw(port, { path: '/media/releases/v1.tar', headers: { cookie: await loginCookie('boss') } });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="mevis-v1.tar"');
+    // Every file of the manifest is in the archive with its recorded hash.
+    const manifest = JSON.parse(readFileSync(path.join(app.exports.dirOf('v1'), 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
+    const got = new Map<string, string>();
+    await new Promise<void>((resolve, reject) => {
+      const extract = tar.extract();
+      extract.on('entry', (header, stream, next) => {
+        const h = createHash('sha256');
+        stream.on('data', (c: Buffer) => h.update(c));
+        stream.on('end', () => {
+          got.set(header.name, h.digest('hex'));
+          next();
+        });
+      });
+      extract.on('finish', resolve).on('error', reject);
+      extract.end(res.body);
+    });
+    for (const f of manifest.files) expect(got.get(`v1/${f.path}`), f.path).toBe(f.sha256);
+    expect(got.has('v1/manifest.json')).toBe(true);
+    expect((await raw(port, { path: '/media/releases/v9.tar', headers: { cookie: await loginCookie('boss') } })).status).toBe(404);
+    await expect(admin.admin.releases.create({ rebuild: 'v1', requireAudio: false })).rejects.toThrow(/already on disk/);
   });
 
   it('never lets a URL reach the filesystem: traversal is 400, odd ids are 404', async () => {

@@ -6,6 +6,7 @@ import { describeMissing } from '../audio/tools.ts';
 import { EXPRESSION_KINDS, EXPRESSION_ORIGINS, EXPRESSION_STATUSES, REJECT_REASONS } from '#shared/domain.ts';
 import { SettingsPatch, SettingsSchema } from '#shared/schemas/settings.ts';
 import { listExpressions, setGold } from '../services/expressions-admin.ts';
+import { listReleases } from '../services/export/plan.ts';
 import { adminOverview } from '../services/overview.ts';
 import { getSettings, updateSettings } from '../services/settings.ts';
 import { createUser, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
@@ -117,5 +118,23 @@ export const adminRouter = router({
         await setPassword(ctx.app.db, input.userId, input.password, ctx.user.id);
         return { ok: true as const };
       }),
+  }),
+
+  releases: router({
+    list: admin.query(({ ctx }) =>
+      listReleases(ctx.app.db).map((r) => ({ ...r, onDisk: ctx.app.exports.isWritten(r.version), job: ctx.app.exports.get(r.version) })),
+    ),
+    /** A new release from the current data; or, with `rebuild`, an existing one written again. */
+    create: admin
+      .input(
+        z.object({
+          version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'a version is 1–40 letters, digits, ".", "_" or "-"').optional(),
+          seed: z.number().int().min(0).max(2 ** 31).optional(),
+          notes: z.string().max(2000).optional(),
+          requireAudio: z.boolean().default(false),
+          rebuild: z.string().max(40).optional(),
+        }),
+      )
+      .mutation(({ ctx, input }) => ctx.app.exports.start(input, ctx.user.id)),
   }),
 });

@@ -6,6 +6,7 @@ import { UserTable } from './UserTable.tsx';
 import { ExpressionTable } from './ExpressionTable.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
 import { AudioPanel } from './AudioPanel.tsx';
+import { ReleasesPanel } from './ReleasesPanel.tsx';
 
 export function AdminHome() {
   const trpc = useTRPC();
@@ -38,6 +39,8 @@ export function AdminHome() {
       <ExpressionTable />
       <h3>Audio</h3>
       <AudioPanel />
+      <h3>Releases</h3>
+      <ReleasesPanel />
       <h3>Users</h3>
       <UserTable />
       <h3>Settings</h3>

@@ -88,6 +88,13 @@ function statements(db: Db) {
 /** JSON text of one key-value pair inside an object being streamed. */
 const member = (first: boolean, key: string, value: string) => `${first ? '' : ','}${JSON.stringify(key)}:${value}`;
 
+/** Refuses a target folder that exists and holds anything: a release never mixes with other files. */
+export function assertEmptyTarget(outDir: string): string {
+  const target = path.resolve(outDir);
+  if (existsSync(target) && readdirSync(target).length > 0) throw new Error(`${target} is not empty: a release goes into a new or empty folder`);
+  return target;
+}
+
 /**
  * Writes a release from what the database recorded for it, into a fresh folder next to `outDir`
  * that is renamed to `outDir` only when complete: a crash never leaves half a release. Everything
@@ -95,13 +102,26 @@ const member = (first: boolean, key: string, value: string) => `${first ? '' : '
  * same version twice gives the same bytes.
  */
 export function writeRelease(db: Db, store: FileStore, release: ReleaseRow, outDir: string, onProgress: (p: ExportProgress) => void = () => {}): ExportResult {
-  const target = path.resolve(outDir);
-  if (existsSync(target) && readdirSync(target).length > 0) throw new Error(`${target} is not empty: a release goes into a new or empty folder`);
+  const job = writeSteps(db, store, release, outDir, onProgress);
+  for (let step = job.next(); ; step = job.next()) if (step.done) return step.value;
+}
+
+/** The same, yielding to the event loop after every video, for the server (requests keep flowing). */
+export async function writeReleaseAsync(db: Db, store: FileStore, release: ReleaseRow, outDir: string, onProgress: (p: ExportProgress) => void = () => {}): Promise<ExportResult> {
+  const job = writeSteps(db, store, release, outDir, onProgress);
+  for (let step = job.next(); ; step = job.next()) {
+    if (step.done) return step.value;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+function* writeSteps(db: Db, store: FileStore, release: ReleaseRow, outDir: string, onProgress: (p: ExportProgress) => void): Generator<void, ExportResult> {
+  const target = assertEmptyTarget(outDir);
   mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.partial-${randomBytes(4).toString('hex')}`;
   mkdirSync(tmp);
   try {
-    const result = writeInto(db, store, release, new ReleaseOutput(tmp), onProgress);
+    const result = yield* writeInto(db, store, release, new ReleaseOutput(tmp), onProgress);
     if (existsSync(target)) rmdirSync(target);
     renameSync(tmp, target);
     onProgress({ phase: 'done', done: 1, total: 1 });
@@ -112,7 +132,7 @@ export function writeRelease(db: Db, store: FileStore, release: ReleaseRow, outD
   }
 }
 
-function writeInto(db: Db, store: FileStore, release: ReleaseRow, out: ReleaseOutput, onProgress: (p: ExportProgress) => void): Omit<ExportResult, 'dir'> {
+function* writeInto(db: Db, store: FileStore, release: ReleaseRow, out: ReleaseOutput, onProgress: (p: ExportProgress) => void): Generator<void, Omit<ExportResult, 'dir'>> {
   const q = statements(db);
   const stats = new StatsAccumulator();
   const allVideos = q.videos.all(release.id);
@@ -208,6 +228,7 @@ function writeInto(db: Db, store: FileStore, release: ReleaseRow, out: ReleaseOu
       gtMeta?.write(member(firstVideo, v.name, `{"frames":${framesJson},"objects":${objectsJson},"expressions":{${full.join('')}}}`));
       firstVideo = false;
       onProgress({ phase: 'videos', done: ++done, total: allVideos.length });
+      yield;
     }
     for (const f of [meta, gtMeta]) if (f) closeJson(f, '}}');
     closeJson(maskDict, '}');

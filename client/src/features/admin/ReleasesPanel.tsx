@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTRPC } from '../../trpc.ts';
+
+/** Versioned MeViS releases: make one from the current data, follow its export, download it. */
+export function ReleasesPanel() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [notes, setNotes] = useState('');
+  const [requireAudio, setRequireAudio] = useState(false);
+  const list = useQuery({
+    ...trpc.admin.releases.list.queryOptions(),
+    refetchInterval: (q) => (q.state.data?.some((r) => r.job?.state === 'running') ? 500 : false),
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.admin.releases.list.queryKey() });
+  const create = useMutation(trpc.admin.releases.create.mutationOptions({ onSuccess: refresh }));
+  const releases = list.data ?? [];
+  return (
+    <div data-testid="releases-panel">
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate({ notes: notes || undefined, requireAudio });
+        }}
+      >
+        <label>
+          Notes <input value={notes} onChange={(e) => setNotes(e.target.value)} maxLength={2000} aria-label="release notes" />
+        </label>
+        <label>
+          <input type="checkbox" checked={requireAudio} onChange={(e) => setRequireAudio(e.target.checked)} /> only expressions with verified audio
+        </label>
+        <button className="primary" disabled={create.isPending} data-testid="release-create">
+          Export a new release
+        </button>
+        {create.isError && <span className="error">{create.error.message}</span>}
+      </form>
+      {releases.length === 0 ? (
+        <p className="muted">No releases yet. The CLI does the same: <code>npm run studio -- export --out &lt;dir&gt;</code></p>
+      ) : (
+        <table className="table" data-testid="releases">
+          <thead>
+            <tr>
+              <th>version</th>
+              <th>videos</th>
+              <th>expressions</th>
+              <th>clips</th>
+              <th>date</th>
+              <th>notes</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {releases.map((r) => (
+              <tr key={r.version} data-version={r.version}>
+                <td>{r.version}</td>
+                <td>{r.videos}</td>
+                <td>{r.expressions}</td>
+                <td>{r.clips}</td>
+                <td>{new Date(r.releaseDate).toISOString().slice(0, 10)}</td>
+                <td>{r.notes}</td>
+                <td data-testid="release-state">
+                  {r.job?.state === 'running' ? (
+                    <>
+                      exporting… <progress max={Math.max(1, r.job.progress.total)} value={r.job.progress.done} /> {r.job.progress.done}/{r.job.progress.total} videos
+                    </>
+                  ) : r.onDisk ? (
+                    <a href={`/media/releases/${r.version}.tar`} download data-testid="release-download">
+                      download .tar
+                    </a>
+                  ) : r.job?.state === 'failed' ? (
+                    <span className="error">failed: {r.job.error}</span>
+                  ) : (
+                    <button onClick={() => create.mutate({ rebuild: r.version, requireAudio: false })}>write again</button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
