@@ -44,7 +44,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'app', testIgnore: /(record.*|audio-admin|release)\.spec\.ts/ },
+    { name: 'app', testIgnore: /(record.*|audio-admin|release|admin)\.spec\.ts/ },
     // The recording tests need a microphone: Chromium's fake device fed from generated speech.
     {
       name: 'microphone',
@@ -60,7 +60,7 @@ export default defineConfig({
     },
     // Last: synthesizing fills the queue the recording tests draw their sentences from, and the
     // release should hold what the other specs accepted.
-    { name: 'admin-last', testMatch: /(audio-admin|release)\.spec\.ts/, dependencies: ['silent-microphone'] },
+    { name: 'admin-last', testMatch: /(admin|audio-admin|release)\.spec\.ts/, dependencies: ['silent-microphone'] },
   ],
   webServer: {
     // The real server on a fresh data dir: migrations, demo generation and import, HTTP.

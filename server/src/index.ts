@@ -4,6 +4,7 @@ import { purgeExpiredSessions } from './auth/sessions.ts';
 import { loadConfig } from './config.ts';
 import { createAppServer } from './http/server.ts';
 import { backfillMotionStats } from './services/motion-stats.ts';
+import { backfillCuration } from './services/curation.ts';
 import { countAdmins } from './services/users.ts';
 import { ensureDemo, type DemoAccount } from './startup/demo.ts';
 import { phaseBars } from './cli/progress.ts';
@@ -17,6 +18,11 @@ async function main() {
   purgeExpiredSessions(app.db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
   const filled = backfillMotionStats(app.db);
   if (filled) log.info({ objects: filled }, 'computed motion statistics of earlier imports');
+  // Curation scores of videos imported before scoring existed (or by an older scorer), in the
+  // background: the server serves meanwhile and the table shows "scoring…" for those rows.
+  void backfillCuration(app)
+    .then((r) => r.scored && log.info(r, 'computed curation scores'))
+    .catch((err: unknown) => log.warn({ err }, 'curation backfill failed'));
 
   let accounts: DemoAccount[] | null = null;
   if (config.demo) {

@@ -82,6 +82,15 @@ describe('studio CLI', () => {
     expect(again.out).toContain(`rebuilt release v1`);
     expect(again.out).toContain(sha);
     expect(readFileSync(path.join(dataDir, 'rel-v1-again/README.md'), 'utf8')).toContain('Notes: cli test');
+    const saved = run(['backup', path.join(dataDir, 'bk'), '--with-store']);
+    expect(saved.out).toMatch(/backup in .*: database [0-9.]+ MB, \d+ store files listed, \d+ copied/);
+    const fresh = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-restore-'));
+    const restored = spawnSync(tsx, [cli, 'restore', path.join(dataDir, 'bk')], { env: { ...process.env, DATA_DIR: fresh }, encoding: 'utf8', timeout: 60_000 });
+    expect(restored.stdout).toMatch(/restored into .*: \d+ store files checked, \d+ added from the backup/);
+    const again2 = spawnSync(tsx, [cli, 'export', '--out', path.join(fresh, 'rel'), '--version', 'v1'], { env: { ...process.env, DATA_DIR: fresh }, encoding: 'utf8', timeout: 60_000 });
+    // The restored data dir rebuilds the same release: same data, same store.
+    expect(again2.stdout).toContain(sha);
+    rmSync(fresh, { recursive: true, force: true });
     const taken = run(['export', '--out', path.join(dataDir, 'rel-v1')]);
     expect(taken.code).toBe(1);
     expect(taken.err).toMatch(/is not empty/);

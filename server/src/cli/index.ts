@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import pino from 'pino';
 import { ROLES, isRole, type Role } from '#shared/roles.ts';
 import { VIDEO_STATUSES } from '#shared/domain.ts';
 import { openApp, type App } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { runImport } from '../import/run.ts';
+import { backup, restore } from '../services/backup.ts';
 import { createRelease, getRelease } from '../services/export/plan.ts';
 import { assertEmptyTarget, writeRelease } from '../services/export/write.ts';
 import { createUser, findUserByName, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
@@ -160,6 +162,32 @@ program
       }
     }),
   );
+
+program
+  .command('backup <dir>')
+  .description('consistent online copy of the database (SQLite backup API) and the list of store files it needs, into a new or empty folder')
+  .option('--with-store', 'also copy those store files (frames, audio), making the backup self-contained')
+  .action(
+    withApp(async (app, dir: string, opts: { withStore?: boolean }) => {
+      const bars = phaseBars();
+      try {
+        const res = await backup(app, dir, { withStore: opts.withStore, onProgress: (done, total) => bars.update({ phase: 'database pages', done, total }) });
+        bars.stop();
+        console.log(`backup in ${path.resolve(dir)}: database ${(res.dbBytes / 1e6).toFixed(1)} MB, ${res.files} store files listed${opts.withStore ? `, ${res.copied} copied` : ' (copy DATA_DIR/store yourself, or use --with-store)'}`);
+      } finally {
+        bars.stop();
+      }
+    }),
+  );
+
+program
+  .command('restore <dir>')
+  .description('bring a backup back into DATA_DIR (stop the server first); refuses to overwrite a database without --force')
+  .option('--force', 'replace an existing database')
+  .action((dir: string, opts: { force?: boolean }) => {
+    const res = restore(dir, loadConfig().dataDir, { force: opts.force });
+    console.log(`restored into ${loadConfig().dataDir}: ${res.files} store files checked, ${res.added} added from the backup`);
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // One line, non-zero: scripts can grep it, people can read it.

@@ -1,5 +1,6 @@
 import type { VideoStatus } from '#shared/domain.ts';
 import type { App } from '../app.ts';
+import { categorySnapshot, curateAfterImport } from '../services/curation.ts';
 import { commitPlan, type ImportStats } from './commit.ts';
 import { planDavis } from './davis.ts';
 import { planMevis } from './mevis.ts';
@@ -23,14 +24,24 @@ export interface ImportRequest {
  */
 export async function runImport(app: App, req: ImportRequest, progress?: ImportProgress): Promise<{ importId: number; stats: ImportStats }> {
   const staged = new StagedFiles(app.store);
+  let result: { importId: number; stats: ImportStats };
+  let names: string[];
+  let categoriesBefore: Map<string, string>;
   try {
     const plan =
       req.format === 'mevis'
         ? await planMevis(req.dir, staged, { fps: req.fps }, progress)
         : await planDavis(req.dir, staged, { fps: req.fps, format: req.format }, progress);
-    return commitPlan(app.db, plan, { status: req.status ?? 'candidate', actorId: req.actorId ?? null }, progress);
+    names = plan.videos.map((v) => v.name);
+    categoriesBefore = categorySnapshot(app.db, names);
+    result = commitPlan(app.db, plan, { status: req.status ?? 'candidate', actorId: req.actorId ?? null }, progress);
   } catch (e) {
     staged.discard();
     throw e;
   }
+  // Outside the try: the import is committed, so a scoring problem must never discard its frames.
+  // Curation scores (paper §3.1 R1/R2) of the new videos and of kept ones whose categories changed;
+  // failures are logged and left to backfillCuration.
+  await curateAfterImport(app, result.importId, names, categoriesBefore);
+  return result;
 }

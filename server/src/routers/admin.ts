@@ -7,6 +7,10 @@ import { EXPRESSION_KINDS, EXPRESSION_ORIGINS, EXPRESSION_STATUSES, REJECT_REASO
 import { SettingsPatch, SettingsSchema } from '#shared/schemas/settings.ts';
 import { listExpressions, setGold } from '../services/expressions-admin.ts';
 import { listReleases } from '../services/export/plan.ts';
+import { listCuration, setVideoStatus } from '../services/curation-admin.ts';
+import { backfillCuration } from '../services/curation.ts';
+import { listAudit } from '../services/audit-log.ts';
+import { CurationPage, CurationQuery, SetVideoStatus } from '#shared/schemas/curation.ts';
 import { adminOverview } from '../services/overview.ts';
 import { getSettings, updateSettings } from '../services/settings.ts';
 import { createUser, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
@@ -95,7 +99,15 @@ export const adminRouter = router({
     update: admin
       .input(SettingsPatch)
       .output(SettingsSchema)
-      .mutation(({ ctx, input }) => updateSettings(ctx.app.db, input, ctx.user.id)),
+      .mutation(({ ctx, input }) => {
+        const before = getSettings(ctx.app.db).lookalikeMaxDistance;
+        const after = updateSettings(ctx.app.db, input, ctx.user.id);
+        // Stored look-alike pairs were cut at the old distance: rescore in the background.
+        if (after.lookalikeMaxDistance !== before) {
+          void backfillCuration(ctx.app, undefined, { all: true }).catch((err: unknown) => ctx.app.log.warn({ err }, 'curation rescoring failed'));
+        }
+        return after;
+      }),
   }),
 
   users: router({
@@ -118,6 +130,29 @@ export const adminRouter = router({
         await setPassword(ctx.app.db, input.userId, input.password, ctx.user.id);
         return { ok: true as const };
       }),
+  }),
+
+  curation: router({
+    list: admin.input(CurationQuery).output(CurationPage).query(({ ctx, input }) => listCuration(ctx.app.db, input)),
+    setStatus: admin
+      .input(SetVideoStatus)
+      .output(z.object({ changed: z.number().int() }))
+      .mutation(({ ctx, input }) => setVideoStatus(ctx.app.db, input.videoIds, input.status, ctx.user.id)),
+  }),
+
+  audit: router({
+    list: admin
+      .input(
+        z.object({
+          action: z.string().trim().max(60).optional(),
+          entity: z.string().trim().max(40).optional(),
+          entityId: z.string().trim().max(60).optional(),
+          actor: z.string().trim().max(60).optional(),
+          before: z.number().int().positive().optional(),
+          limit: z.number().int().min(1).max(200).default(50),
+        }),
+      )
+      .query(({ ctx, input }) => listAudit(ctx.app.db, input)),
   }),
 
   releases: router({

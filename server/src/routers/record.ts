@@ -1,3 +1,4 @@
+import { getSettings } from '../services/settings.ts';
 import { z } from 'zod';
 import { MyRecording, SpeakerProfile, ToRecord, UploadFields, UploadResult } from '#shared/schemas/record.ts';
 import { speakerOverview } from '../services/overview.ts';
@@ -12,9 +13,11 @@ export const recordRouter = router({
   overview: speaker.query(({ ctx }) => speakerOverview(ctx.app.db, ctx.user.id)),
 
   /** Whether the server can take recordings at all (ffmpeg present), and why not. */
-  status: speaker.output(z.object({ enabled: z.boolean(), note: z.string().nullable() })).query(async ({ ctx }) => {
+  status: speaker.output(z.object({ enabled: z.boolean(), note: z.string().nullable(), minWpm: z.number(), maxWpm: z.number() })).query(async ({ ctx }) => {
     const tools = await ctx.app.audio.tools();
-    return tools.ffmpeg ? { enabled: true, note: null } : { enabled: false, note: 'Recording is switched off: ffmpeg is not installed on the server.' };
+    // The page checks takes with the same speaking-rate target the server enforces.
+    const { minWpm, maxWpm } = getSettings(ctx.app.db);
+    return tools.ffmpeg ? { enabled: true, note: null, minWpm, maxWpm } : { enabled: false, note: 'Recording is switched off: ffmpeg is not installed on the server.', minWpm, maxWpm };
   }),
 
   next: speaker.output(ToRecord.nullable()).mutation(({ ctx }) => nextToRecord(ctx.app.db, ctx.user.id)),

@@ -10,6 +10,7 @@ import { toRecognizerWav } from '../audio/convert.ts';
 import { pocketsphinxRecognizer, type Recognizer } from '../audio/asr.ts';
 import { espeakEngine, type TtsEngine } from '../audio/tts.ts';
 import { audit } from './audit.ts';
+import { getSettings } from './settings.ts';
 
 /** How many texts from other videos join the closed set, so a clip cannot pass by elimination. */
 const DISTRACTORS = 6;
@@ -96,11 +97,14 @@ export class AudioPipeline {
     const wav16 = await toRecognizerWav(await this.tools(), this.store.read(rec.sha256));
     const { chosen } = await recognizer.closedSet(wav16, candidates);
     const transcript = await recognizer.transcribe(wav16);
+    const wer = wordErrorRate(e.text, transcript).wer;
+    // The closed-set check is the gate; the WER limit is an optional second bar (1 = off).
+    const { maxAsrWer } = getSettings(this.db);
     this.finishAsr(recordingId, {
-      asrStatus: chosen === 0 ? 'passed' : 'failed',
+      asrStatus: chosen === 0 && (maxAsrWer >= 1 || wer <= maxAsrWer) ? 'passed' : 'failed',
       asrEngine: recognizer.name,
       asrTranscript: transcript,
-      asrWer: wordErrorRate(e.text, transcript).wer,
+      asrWer: wer,
     });
   }
 

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import { expressions, recordingSkips, recordings, speakerProfiles } from '../db/schema/index.ts';
 import { probeAudio, toDatasetWav, DATASET_RATE } from '../audio/convert.ts';
 import { audit } from './audit.ts';
+import { getSettings } from './settings.ts';
 import { conflict, notFound, ServiceError } from './errors.ts';
 
 /** Uploads above this are refused before anything is decoded (30 s of stereo float PCM is ~12 MB). */
@@ -102,7 +103,8 @@ export async function submitRecording(app: App, speakerId: number, u: Upload, no
   }
   // The rate check is on what the microphone delivered; the stored clip is always resampled.
   const analysis = { ...analyzeAudio(pcm.samples, pcm.sampleRate), sampleRate: probe.sampleRate };
-  const { findings, wpm } = checkClip(analysis, e.text);
+  const { minWpm, maxWpm } = getSettings(app.db);
+  const { findings, wpm } = checkClip(analysis, e.text, { minWpm, maxWpm });
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length) refuse(errors, 'BAD_REQUEST');
   const pending = unacknowledgedClipWarnings(findings, u.acknowledged);

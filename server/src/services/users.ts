@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Role } from '#shared/roles.ts';
 import type { Db } from '../db/client.ts';
-import { sessions, userRoles, users } from '../db/schema/index.ts';
+import { clipLeases, leases, sessions, userRoles, users } from '../db/schema/index.ts';
 import { generatePassword, hashPassword, passwordProblem } from '../auth/password.ts';
 import { audit } from './audit.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
@@ -83,8 +83,15 @@ export function setUserDisabled(db: Db, userId: number, disabled: boolean, actor
     if (!user) throw notFound(`user ${userId}`);
     if (user.disabled !== disabled) {
       tx.update(users).set({ disabled }).where(eq(users.id, userId)).run();
-      if (disabled) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
-      audit(tx, { actorId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: userId });
+      let released = 0;
+      if (disabled) {
+        tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+        // Whatever they held goes back to the queue at once, not when the lease runs out; their
+        // answers, expressions and recordings stay.
+        released += tx.delete(leases).where(eq(leases.validatorId, userId)).run().changes;
+        released += tx.delete(clipLeases).where(eq(clipLeases.verifierId, userId)).run().changes;
+      }
+      audit(tx, { actorId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: userId, data: disabled ? { leasesReleased: released } : undefined });
     }
     const roles = tx.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)).all();
     return { id: user.id, username: user.username, roles: roles.map((r) => r.role).sort(), disabled, createdAt: user.createdAt };

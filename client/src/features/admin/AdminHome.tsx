@@ -1,12 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc.ts';
 import { Stat } from '../../ui/Stat.tsx';
-import { VideoList } from '../videos/VideoList.tsx';
 import { UserTable } from './UserTable.tsx';
 import { ExpressionTable } from './ExpressionTable.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
 import { AudioPanel } from './AudioPanel.tsx';
 import { ReleasesPanel } from './ReleasesPanel.tsx';
+import { CurationTable } from './CurationTable.tsx';
+import { AuditLog } from './AuditLog.tsx';
 
 export function AdminHome() {
   const trpc = useTRPC();
@@ -16,6 +17,13 @@ export function AdminHome() {
     <section className="role-home" data-testid="home-admin">
       <h2>Admin</h2>
       <p className="muted">Import videos with masks, curate them, manage users, and follow the project.</p>
+      <nav className="row small" aria-label="admin sections">
+        {['dashboard', 'curation', 'expressions', 'audio', 'releases', 'users', 'audit', 'settings'].map((id) => (
+          <a key={id} href={`#${id}`}>
+            {id}
+          </a>
+        ))}
+      </nav>
       {o && (
         <div className="stats">
           <Stat label="videos accepted" value={o.videos.accepted} testId="stat-videos-accepted" />
@@ -33,17 +41,19 @@ export function AdminHome() {
         Import runs from the command line, all or nothing, with a progress bar:{' '}
         <code>npm run studio -- import --format davis|mevis &lt;dir&gt;</code>
       </p>
-      <h3>Videos</h3>
-      <VideoList />
-      <h3>Expressions</h3>
+      <h3 id="curation">Curation</h3>
+      <CurationTable />
+      <h3 id="expressions">Expressions</h3>
       <ExpressionTable />
-      <h3>Audio</h3>
+      <h3 id="audio">Audio</h3>
       <AudioPanel />
-      <h3>Releases</h3>
+      <h3 id="releases">Releases</h3>
       <ReleasesPanel />
-      <h3>Users</h3>
+      <h3 id="users">Users</h3>
       <UserTable />
-      <h3>Settings</h3>
+      <h3 id="audit">Audit log</h3>
+      <AuditLog />
+      <h3 id="settings">Settings</h3>
       <SettingsForm />
     </section>
   );

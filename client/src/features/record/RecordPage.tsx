@@ -17,6 +17,9 @@ export function RecordPage({ userId }: { userId: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const status = useQuery(trpc.record.status.queryOptions());
+  // Read when a take is analysed (also from effects), so a ref rather than a dependency.
+  const limitsRef = useRef<{ minWpm?: number; maxWpm?: number }>({});
+  limitsRef.current = status.data ? { minWpm: status.data.minWpm, maxWpm: status.data.maxWpm } : {};
   const [item, setItem] = useState<ToRecord | null | undefined>(undefined);
   const [take, setTake] = useState<PendingTake | null>(null);
   const [report, setReport] = useState<TakeReport | null>(null);
@@ -48,7 +51,7 @@ export function RecordPage({ userId }: { userId: number }) {
       if (pending) {
         setItem({ expressionId: pending.expressionId, text: pending.text, videoId: 0, recordings: 0 });
         setTake(pending);
-        setReport(await analyzeTake(pending.blob, pending.captureRate, pending.text));
+        setReport(await analyzeTake(pending.blob, pending.captureRate, pending.text, limitsRef.current));
         setNotice('Your unsent recording from before is back: listen to it and submit, or record again.');
       } else next.mutate();
     });
@@ -61,7 +64,7 @@ export function RecordPage({ userId }: { userId: number }) {
     await saveTake(userId, pending);
     setTake(pending);
     setNotice(null);
-    setReport(await analyzeTake(t.blob, t.captureRate, item.text));
+    setReport(await analyzeTake(t.blob, t.captureRate, item.text, limitsRef.current));
   };
   const acknowledge = async (code: string, on: boolean) => {
     if (!take) return;
@@ -116,7 +119,7 @@ export function RecordPage({ userId }: { userId: number }) {
           Skip
         </button>
       </div>
-      <p className="muted">Read this aloud, naturally, at a normal talking speed (100–150 words per minute):</p>
+      <p className="muted">Read this aloud, naturally, at a normal talking speed ({status.data?.minWpm ?? 100}–{status.data?.maxWpm ?? 150} words per minute):</p>
       <blockquote className="sentence big" data-testid="sentence">
         {item.text}
       </blockquote>

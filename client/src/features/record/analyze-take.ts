@@ -15,7 +15,7 @@ export interface TakeReport {
 }
 
 /** The live checks: the same shared code the server runs on the stored WAV. */
-export async function analyzeTake(blob: Blob, captureRate: number, text: string): Promise<TakeReport> {
+export async function analyzeTake(blob: Blob, captureRate: number, text: string, limits: { minWpm?: number; maxWpm?: number } = {}): Promise<TakeReport> {
   const ctx = new OfflineAudioContext(1, 1, DATASET_RATE);
   const buffer = await ctx.decodeAudioData(await blob.arrayBuffer());
   const samples = new Float32Array(buffer.length);
@@ -26,5 +26,5 @@ export async function analyzeTake(blob: Blob, captureRate: number, text: string)
   // The rate check is about the microphone, not about this decoding.
   const analysis = { ...analyzeAudio(samples, buffer.sampleRate), sampleRate: captureRate };
   const playback = new Blob([encodeWav16(samples, buffer.sampleRate)], { type: 'audio/wav' });
-  return { analysis, ...checkClip(analysis, text), playback };
+  return { analysis, ...checkClip(analysis, text, limits), playback };
 }

@@ -3,3 +3,4 @@ export * from './videos.ts';
 export * from './expressions.ts';
 export * from './records.ts';
 export * from './releases.ts';
+export * from './curation.ts';

@@ -1,9 +1,10 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
-import { checkProportions, MEVIS_PROPORTIONS, splitOf, type SplitProportions } from '#shared/export/splits.ts';
+import { checkProportions, splitOf, type SplitProportions } from '#shared/export/splits.ts';
 import type { Db } from '../../db/client.ts';
 import { expressions, recordings, releaseExpressions, releases, releaseVideos, videos, videoSplits } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { badRequest, ServiceError } from '../errors.ts';
+import { getSettings } from '../settings.ts';
 
 export interface ReleaseOptions {
   /** `v<n>`-style or any short name; default: the next `v<n>`. */
@@ -72,9 +73,10 @@ export function listReleases(db: Db) {
 export function createRelease(db: Db, opts: ReleaseOptions, actorId: number | null): ReleaseRow {
   const version = opts.version ?? nextVersion(db);
   if (!VERSION.test(version)) throw badRequest(`a release version is 1–40 letters, digits, ".", "_" or "-" (got ${JSON.stringify(version)})`);
-  const seed = opts.seed ?? 2006;
+  const settings = getSettings(db);
+  const seed = opts.seed ?? settings.releaseSeed;
   if (!Number.isSafeInteger(seed) || seed < 0) throw badRequest('the seed must be a non-negative integer');
-  const proportions = opts.proportions ?? { ...MEVIS_PROPORTIONS };
+  const proportions = opts.proportions ?? { ...settings.splitProportions };
   try {
     checkProportions(proportions);
   } catch (e) {

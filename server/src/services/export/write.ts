@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
@@ -122,6 +123,9 @@ function* writeSteps(db: Db, store: FileStore, release: ReleaseRow, outDir: stri
   mkdirSync(tmp);
   try {
     const result = yield* writeInto(db, store, release, new ReleaseOutput(tmp), onProgress);
+    // One syncfs for the whole release (coreutils `sync -f`) instead of an fsync per file: the
+    // rename below must not reach the disk before the files do.
+    execFileSync('sync', ['-f', tmp]);
     if (existsSync(target)) rmdirSync(target);
     renameSync(tmp, target);
     onProgress({ phase: 'done', done: 1, total: 1 });
