@@ -84,6 +84,7 @@ export interface ExtraResult {
   speakers: BenchUser[];
   /** Annotator targets (object local ids) of every sample a validator may be handed: open ones and gold. */
   truth: Record<number, number[]>;
+  goldIds: number[];
 }
 
 const HOUR = 3_600_000;
@@ -414,5 +415,5 @@ export async function addScaleExtras(app: App, opts: ExtraOptions): Promise<Extr
     curationRows: objectsOf.size,
   };
   c.pragma('wal_checkpoint(TRUNCATE)');
-  return { counts, admin, annotators, validators, speakers, truth };
+  return { counts, admin, annotators, validators, speakers, truth, goldIds };
 }

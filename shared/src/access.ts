@@ -43,6 +43,7 @@ export const ACCESS = {
   'admin.audio.fill': ['admin'],
   'admin.audio.job': ['admin'],
   'admin.releases.list': ['admin'],
+  'admin.dashboard': ['admin'],
   'admin.curation.list': ['admin'],
   'admin.curation.setStatus': ['admin'],
   'admin.audit.list': ['admin'],

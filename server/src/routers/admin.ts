@@ -10,6 +10,7 @@ import { listReleases } from '../services/export/plan.ts';
 import { listCuration, setVideoStatus } from '../services/curation-admin.ts';
 import { backfillCuration } from '../services/curation.ts';
 import { listAudit } from '../services/audit-log.ts';
+import { dashboard } from '../services/dashboard.ts';
 import { CurationPage, CurationQuery, SetVideoStatus } from '#shared/schemas/curation.ts';
 import { adminOverview } from '../services/overview.ts';
 import { getSettings, updateSettings } from '../services/settings.ts';
@@ -131,6 +132,8 @@ export const adminRouter = router({
         return { ok: true as const };
       }),
   }),
+
+  dashboard: admin.query(({ ctx }) => dashboard(ctx.app.db)),
 
   curation: router({
     list: admin.input(CurationQuery).output(CurationPage).query(({ ctx, input }) => listCuration(ctx.app.db, input)),

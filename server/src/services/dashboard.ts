@@ -24,100 +24,118 @@ const MIN_DAYS = 7;
 const TARGET_BINS = 4;
 
 /**
- * Every query of the dashboard, prepared once per database. Each is one aggregate (GROUP BY) over
- * a table; JavaScript only reshapes the small results (a few rows per state, day or user).
- * Column names are the database's snake_case ones (drizzle maps them for the rest of the code).
+ * Every query of the dashboard, prepared once per database. Each is one aggregate over a table;
+ * JavaScript only reshapes their small results (a few rows per state, day, video bin or user).
+ *
+ * Written for speed at full scale (33k expressions, 2k videos, tens of thousands of answers):
+ * on SQLite the cost is rows fed to a GROUP BY sorter and per-row lookups, so each big table is
+ * grouped as few times as possible, counts that an index answers come from the index (the
+ * status/created_at index, ranges per day), and `not indexed` keeps the planner from trading one
+ * sequential scan for tens of thousands of row lookups. Columns are the database's snake_case ones.
  */
 const statements = preparedPerDb((db) => {
   const c = db.$client;
   return {
-    expressionsByState: c.prepare(`select status, reject_reason as reason, count(*) as n from expressions group by status, reject_reason`),
+    // Covering index scans.
+    expressionsByStatus: c.prepare(`select status, count(*) as n from expressions group by status`),
+    rejectReasons: c.prepare(`select reject_reason as reason, count(*) as n from expressions where status = 'rejected' group by reject_reason`),
     videosByStatus: c.prepare(`select status, count(*) as n from videos group by status`),
-    // Same rule as recording.ts's needsAudioSql: no clip submitted or verified.
-    needAudio: c.prepare(
-      `select count(*) as n from expressions e where e.status = 'accepted'
-         and not exists (select 1 from recordings r where r.expression_id = e.id and r.status in ('submitted', 'verified'))`,
+    // Expressions with a clip submitted or verified; needAudio is the rest of the accepted ones
+    // (the rule of recording.ts's needsAudioSql). Clips are only ever made for accepted
+    // expressions (recording.ts and tts.ts refuse others) and accepted is final, so no look at
+    // the expression is needed. Walks the clips in expression order (no sort); an index on
+    // (expression_id, status) would make it index-only.
+    expressionsWithClip: c.prepare(
+      `select count(*) as n from (
+         select 1 from recordings indexed by recordings_expression_idx
+          where status in ('submitted', 'verified') group by expression_id)`,
     ),
-    recordingsByKind: c.prepare(`select kind, status, count(*) as n, coalesce(sum(duration_ms), 0) as ms from recordings group by kind, status`),
-    // The dataset as it grows: accepted expressions on accepted videos.
-    acceptedByKind: c.prepare(
-      `select e.kind as kind, count(*) as n from expressions e join videos v on v.id = e.video_id
-        where e.status = 'accepted' and v.status = 'accepted' group by e.kind`,
+    // Per annotator and state, with the first and last submission (series span, quiet check).
+    annotators: c.prepare(
+      `select author_id as userId, status, count(*) as n, min(created_at) as first, max(created_at) as last
+         from expressions not indexed where origin = 'annotated' and author_id is not null
+        group by author_id, status`,
     ),
-    perVideo: c.prepare(
-      `select min(n, :cap) as bin, count(*) as videos from (
-         select (select count(*) from expressions e where e.video_id = v.id and e.status = 'accepted') as n
-           from videos v where v.status = 'accepted')
-        group by bin`,
+    // Expressions created per day, annotated or not: range counts on the (status, created_at) index.
+    createdPerDay: c.prepare(
+      `with recursive d(day) as (select :first union all select day + 1 from d where day < :last)
+       select day, (select count(*) from expressions e
+                     where e.status in (${EXPRESSION_STATUSES.map((st) => `'${st}'`).join(', ')})
+                       and e.created_at >= day * ${DAY_MS} and e.created_at < (day + 1) * ${DAY_MS}) as n
+         from d`,
     ),
-    targetsPerExpression: c.prepare(
-      `select min(n, :cap) as bin, count(*) as expressions from (
-         select (select count(*) from expression_targets t where t.expression_id = e.id) as n
-           from expressions e join videos v on v.id = e.video_id
-          where e.status = 'accepted' and v.status = 'accepted')
-        group by bin`,
+    // …minus the imported ones (a few batches) of those days.
+    importedPerDay: c.prepare(
+      `select created_at / ${DAY_MS} as day, count(*) as n from expressions not indexed
+        where origin <> 'annotated' and created_at >= :from group by day`,
     ),
-    submissionsPerDay: c.prepare(
-      `select created_at / ${DAY_MS} as day, count(*) as n from expressions
-        where origin = 'annotated' and created_at >= :from group by day`,
+    /*
+     * Protocol answers per day: round-1 answers and how many agreed with the annotator, and the
+     * decisions. Under the protocol machine (shared/src/protocol) an answer decides its sample
+     * when it agrees (accepted) or rejects (rejected) in either round, or disagrees in round 2
+     * (discarded), and submitAnswer stamps decidedAt with that answer's time: counting deciding
+     * answers per day is counting expressions per decidedAt day (the tests hold the two equal),
+     * from the small validations table and in the same pass as the agreement series. Imported
+     * expressions were never decided by anyone and count nowhere here.
+     */
+    answersPerDay: c.prepare(
+      `select created_at / ${DAY_MS} as day,
+              count(*) filter (where round = 1) as firstAnswers,
+              count(*) filter (where round = 1 and agrees) as agreed,
+              count(*) filter (where agrees) as accepted,
+              count(*) filter (where answer = 'reject') as rejected,
+              count(*) filter (where round = 2 and not agrees and answer <> 'reject') as discarded
+         from validations where round > 0 group by day`,
     ),
-    decisionsPerDay: c.prepare(
-      `select decided_at / ${DAY_MS} as day, status, count(*) as n from expressions
-        where origin = 'annotated' and decided_at >= :from and status in ('accepted', 'discarded', 'rejected')
-        group by day, status`,
-    ),
-    firstAnswersPerDay: c.prepare(
-      `select created_at / ${DAY_MS} as day, count(*) as n, sum(agrees) as agreed from validations
-        where round = 1 and created_at >= :from group by day`,
-    ),
-    // First and last day with any activity, to size the series (without a floor from old rows).
-    activitySpan: c.prepare(
-      `select min(lo) as lo, max(hi) as hi from (
-         select min(created_at) as lo, max(created_at) as hi from expressions where origin = 'annotated'
-         union all select min(decided_at), max(decided_at) from expressions where origin = 'annotated'
-         union all select min(created_at), max(created_at) from validations where round = 1)`,
+    // Accepted expressions per (video, target-count bin): kind gives 0 and 1 target, only multi
+    // expressions count their targets (covering primary-key index). Then two roll-ups of it:
+    // videos by their number of accepted expressions, and expressions by their targets.
+    acceptedShape: c.prepare(
+      `with g as (
+         select e.video_id as vid,
+                case e.kind when 'none' then 0 when 'single' then 1
+                  else min((select count(*) from expression_targets t where t.expression_id = e.id), ${TARGET_BINS}) end as bin,
+                count(*) as n
+           from expressions e not indexed where e.status = 'accepted' group by vid, bin),
+       per_video as (select v.status as status, coalesce(sum(g.n), 0) as n from videos v left join g on g.vid = v.id group by v.id)
+       select 'video' as what, status, min(n, :cap) as bin, count(*) as n from per_video group by status, bin
+       union all
+       select 'targets', v.status, g.bin, sum(g.n) from g join videos v on v.id = g.vid group by v.status, g.bin`,
     ),
     users: c.prepare(`select u.id as id, u.username as username, u.disabled as disabled, group_concat(r.role) as roles
                         from users u left join user_roles r on r.user_id = u.id group by u.id`),
-    annotators: c.prepare(
-      `select author_id as userId, count(*) as submitted,
-              sum(status in ('pending', 'second_round')) as open,
-              sum(status = 'accepted') as accepted, sum(status = 'discarded') as discarded, sum(status = 'rejected') as rejected
-         from expressions where author_id is not null and origin = 'annotated' group by author_id`,
-    ),
-    // Same scoring as validation.ts's validatorStats (what validators see on their own page).
+    /*
+     * Per validator, scored exactly as validation.ts's validatorStats scores them (the numbers
+     * validators see on their own page; the tests hold the two equal): an answer is scored when
+     * its sample ended accepted or rejected, and correct when it matched that outcome. The median
+     * answer time is the element at floor(n / 2) of the sorted times of answers given under a
+     * lease (> 0), as validatorStats takes it, here in the same GROUP BY: percentile_disc (SQLite's
+     * percentile extension, compiled into better-sqlite3) returns the lower middle, so it runs on
+     * negated times to get the upper one.
+     */
     validators: c.prepare(
       `select v.validator_id as userId, count(*) as answered,
-              sum(v.round = 0) as goldAnswered,
-              sum(v.round = 0 and v.agrees) as goldCorrect,
-              sum(v.round > 0 and e.status in ('accepted', 'rejected')) as scored,
-              sum(v.round > 0 and ((e.status = 'accepted' and v.agrees) or (e.status = 'rejected' and v.answer = 'reject'))) as correct
-         from validations v join expressions e on e.id = v.expression_id
-        group by v.validator_id`,
+              count(*) filter (where v.round = 0) as goldAnswered,
+              count(*) filter (where v.round = 0 and v.agrees) as goldCorrect,
+              count(*) filter (where v.round > 0 and ((e.status = 'accepted' and v.agrees) or (e.status = 'rejected' and v.answer = 'reject'))) as correct,
+              count(*) filter (where v.round > 0 and e.status in ('accepted', 'rejected')) as scored,
+              -percentile_disc(-v.duration_ms, 0.5) filter (where v.duration_ms > 0) as medianMs,
+              max(v.created_at) as last
+         from validations v join expressions e on e.id = v.expression_id group by v.validator_id`,
     ),
-    // The median as validatorStats takes it: the element at floor(n / 2) of the sorted durations
-    // of answers given under a lease (duration > 0), by a window function instead of a JS sort.
-    validatorMedians: c.prepare(
-      `select userId, ms from (
-         select validator_id as userId, duration_ms as ms,
-                row_number() over (partition by validator_id order by duration_ms) - 1 as i,
-                count(*) over (partition by validator_id) as n
-           from validations where duration_ms > 0)
-        where i = n / 2`,
+    // Per speaker (null: synthesized clips), in speaker-index order (an index covering the columns
+    // used here would make it index-only); the audio counts are the totals over all rows.
+    recordings: c.prepare(
+      `select speaker_id as userId,
+              count(*) filter (where status = 'submitted') as submitted,
+              count(*) filter (where status = 'verified') as verified,
+              count(*) filter (where status = 'failed') as failed,
+              coalesce(sum(duration_ms) filter (where status = 'verified' and kind = 'human'), 0) as humanMs,
+              coalesce(sum(duration_ms) filter (where status = 'verified' and kind = 'tts'), 0) as ttsMs,
+              max(created_at) as last
+         from recordings group by speaker_id`,
     ),
-    speakers: c.prepare(
-      `select speaker_id as userId, count(*) as clips,
-              sum(status = 'submitted') as submitted, sum(status = 'verified') as verified, sum(status = 'failed') as failed,
-              coalesce(sum(case when status = 'verified' then duration_ms end), 0) as verifiedMs
-         from recordings where speaker_id is not null group by speaker_id`,
-    ),
-    lastWork: c.prepare(
-      `select max(at) as at from (
-         select max(created_at) as at from expressions where origin = 'annotated'
-         union all select max(created_at) from validations
-         union all select max(created_at) from recordings where speaker_id is not null
-         union all select max(created_at) from clip_votes)`,
-    ),
+    lastVote: c.prepare(`select max(created_at) as at from clip_votes`),
     activeUsers: c.prepare(
       `select count(distinct s.user_id) as n from sessions s join users u on u.id = s.user_id
         where s.last_seen_at >= :since and u.disabled = 0
@@ -138,59 +156,69 @@ const share = (part: number, whole: number, target: number): DashboardShareProgr
   part,
   whole,
 });
+const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
+const maxOf = (xs: (number | null | undefined)[]) => xs.reduce<number | null>((m, x) => (x == null ? m : m === null ? x : Math.max(m, x)), null);
+const minOf = (xs: (number | null | undefined)[]) => xs.reduce<number | null>((m, x) => (x == null ? m : m === null ? x : Math.min(m, x)), null);
 
-function histogram(bins: number, found: { bin: number; n: number }[]): DashboardHistogram {
-  const counts = new Array<number>(bins + 1).fill(0);
-  for (const r of found) counts[r.bin] = r.n;
-  return { labels: counts.map((_, i) => (i === bins ? `${i}+` : String(i))), counts };
+/** Bins 0…cap, the last one meaning "cap or more". */
+function histogram(cap: number, found: { bin: number; n: number }[]): DashboardHistogram {
+  const counts = new Array<number>(cap + 1).fill(0);
+  for (const r of found) counts[Math.min(r.bin, cap)] += r.n;
+  return { labels: counts.map((_, i) => (i === cap ? `${i}+` : String(i))), counts };
 }
+
+type Recording = { userId: number | null; submitted: number; verified: number; failed: number; humanMs: number; ttsMs: number; last: number };
+type ValidatorCounts = { userId: number; answered: number; goldAnswered: number; goldCorrect: number; correct: number; scored: number; medianMs: number | null; last: number };
 
 /**
  * Everything the admin dashboard shows, in one JSON-serialisable object (see shared/src/dashboard.ts
  * for every field's meaning). Read-only; `now` only places the daily series and the quiet check.
  */
 export function dashboard(db: Db, now = Date.now()): DashboardData {
+  // One read transaction: every number comes from the same snapshot, even while the CLI writes.
+  return db.$client.transaction(() => compute(db, now))();
+}
+
+function compute(db: Db, now: number): DashboardData {
   const q = statements(db);
   const s = getSettings(db);
 
   // ---- Counts
   const expressionCounts = zeros<ExpressionStatus>(EXPRESSION_STATUSES);
+  for (const r of rows<{ status: ExpressionStatus; n: number }>(q.expressionsByStatus)) expressionCounts[r.status] = r.n;
   const rejectedByReason = zeros<RejectReason>(REJECT_REASONS);
-  for (const r of rows<{ status: ExpressionStatus; reason: RejectReason | null; n: number }>(q.expressionsByState)) {
-    expressionCounts[r.status] += r.n;
-    if (r.status === 'rejected' && r.reason) rejectedByReason[r.reason] += r.n;
-  }
+  for (const r of rows<{ reason: RejectReason | null; n: number }>(q.rejectReasons)) if (r.reason) rejectedByReason[r.reason] = r.n;
   const videoCounts = zeros<VideoStatus>(VIDEO_STATUSES);
   for (const r of rows<{ status: VideoStatus; n: number }>(q.videosByStatus)) videoCounts[r.status] = r.n;
 
-  const audio = { needAudio: one<{ n: number }>(q.needAudio).n, submitted: 0, verified: 0, failed: 0, verifiedSecondsHuman: 0, verifiedSecondsTts: 0 };
-  for (const r of rows<{ kind: 'human' | 'tts'; status: 'submitted' | 'verified' | 'failed'; n: number; ms: number }>(q.recordingsByKind)) {
-    audio[r.status] += r.n;
-    if (r.status === 'verified') audio[r.kind === 'tts' ? 'verifiedSecondsTts' : 'verifiedSecondsHuman'] += r.ms / 1000;
-  }
+  const clips = rows<Recording>(q.recordings);
+  const total = (key: keyof Omit<Recording, 'userId'>) => clips.reduce((sum, r) => sum + r[key], 0);
+  const audio = {
+    needAudio: expressionCounts.accepted - one<{ n: number }>(q.expressionsWithClip).n,
+    submitted: total('submitted'),
+    verified: total('verified'),
+    failed: total('failed'),
+    verifiedSecondsHuman: total('humanMs') / 1000,
+    verifiedSecondsTts: total('ttsMs') / 1000,
+  };
 
-  // ---- Progress towards the targets
-  let acceptedOnAccepted = 0;
-  let noTarget = 0;
-  for (const r of rows<{ kind: string; n: number }>(q.acceptedByKind)) {
-    acceptedOnAccepted += r.n;
-    if (r.kind === 'none') noTarget += r.n;
-  }
+  // ---- Accepted expressions on accepted videos: progress and distributions
+  const perVideoCap = Math.max(1, Math.ceil(s.targetExpressionsPerVideo));
+  const shape = rows<{ what: 'video' | 'targets'; status: VideoStatus; bin: number; n: number }>(q.acceptedShape, { cap: perVideoCap }).filter(
+    (r) => r.status === 'accepted',
+  );
+  const targetsPerExpression = histogram(TARGET_BINS, shape.filter((r) => r.what === 'targets'));
+  const acceptedOnAccepted = targetsPerExpression.counts.reduce((a, b) => a + b, 0);
+  const noTarget = targetsPerExpression.counts[0]!;
   const verifiedSeconds = audio.verifiedSecondsHuman + audio.verifiedSecondsTts;
   const progressOut = {
     expressions: progress(acceptedOnAccepted, s.targetExpressionsPerVideo * videoCounts.accepted),
     noTargetShare: share(noTarget, acceptedOnAccepted, s.targetNoTargetShare),
     ttsShare: share(audio.verifiedSecondsTts, verifiedSeconds, s.targetTtsShare),
   };
-
-  // ---- Distributions
-  const perVideoCap = Math.max(1, Math.ceil(s.targetExpressionsPerVideo));
   const distributions = {
-    expressionsPerVideo: histogram(perVideoCap, rows<{ bin: number; videos: number }>(q.perVideo, { cap: perVideoCap }).map((r) => ({ bin: r.bin, n: r.videos }))),
-    targetsPerExpression: histogram(
-      TARGET_BINS,
-      rows<{ bin: number; expressions: number }>(q.targetsPerExpression, { cap: TARGET_BINS }).map((r) => ({ bin: r.bin, n: r.expressions })),
-    ),
+    expressionsPerVideo: histogram(perVideoCap, shape.filter((r) => r.what === 'video')),
+    targetsPerExpression,
     rejectReasons: { labels: [...REJECT_REASONS], counts: REJECT_REASONS.map((r) => rejectedByReason[r]) },
   };
 
@@ -200,19 +228,29 @@ export function dashboard(db: Db, now = Date.now()): DashboardData {
     roles: new Set((u.roles ?? '').split(',')),
   }));
   const byId = new Map(people.map((u) => [u.id, u]));
-  /** Active role holders, plus anyone (even disabled, or since demoted) with recorded work. */
-  const roster = <T extends { userId: number }>(role: string, found: T[], empty: (userId: number) => T, order: (r: T) => number) => {
-    const seen = new Map(found.map((r) => [r.userId, r]));
+  /** Enabled role holders, plus anyone (even disabled, or since demoted) with recorded work; busiest first. */
+  const roster = <T extends { userId: number }>(role: string, found: Iterable<T>, empty: (userId: number) => T, order: (r: T) => number) => {
+    const seen = new Map<number, T>();
+    for (const r of found) seen.set(r.userId, r);
     for (const u of people) if (!seen.has(u.id) && !u.disabled && u.roles.has(role)) seen.set(u.id, empty(u.id));
     return [...seen.values()]
       .map((r) => ({ ...r, username: byId.get(r.userId)?.username ?? `#${r.userId}` }))
       .sort((a, b) => order(b) - order(a) || a.username.localeCompare(b.username));
   };
 
+  const authored = rows<{ userId: number; status: ExpressionStatus; n: number; first: number; last: number }>(q.annotators);
   type AnnotatorCounts = Omit<DashboardAnnotatorRow, 'username' | 'acceptedRate' | 'discardedRate' | 'rejectedRate'>;
+  const perAuthor = new Map<number, AnnotatorCounts>();
+  for (const r of authored) {
+    let a = perAuthor.get(r.userId);
+    if (!a) perAuthor.set(r.userId, (a = { userId: r.userId, submitted: 0, open: 0, accepted: 0, discarded: 0, rejected: 0 }));
+    a.submitted += r.n;
+    if (r.status === 'pending' || r.status === 'second_round') a.open += r.n;
+    else a[r.status] += r.n;
+  }
   const annotators: DashboardAnnotatorRow[] = roster<AnnotatorCounts>(
     'annotator',
-    rows<AnnotatorCounts>(q.annotators),
+    perAuthor.values(),
     (userId) => ({ userId, submitted: 0, open: 0, accepted: 0, discarded: 0, rejected: 0 }),
     (r) => r.submitted,
   ).map((r) => {
@@ -220,12 +258,11 @@ export function dashboard(db: Db, now = Date.now()): DashboardData {
     return { ...r, acceptedRate: rate(r.accepted, decided), discardedRate: rate(r.discarded, decided), rejectedRate: rate(r.rejected, decided) };
   });
 
-  const medians = new Map(rows<{ userId: number; ms: number }>(q.validatorMedians).map((r) => [r.userId, r.ms / 1000]));
-  type ValidatorCounts = { userId: number; answered: number; goldAnswered: number; goldCorrect: number; scored: number; correct: number };
+  const answers = rows<ValidatorCounts>(q.validators);
   const validators: DashboardValidatorRow[] = roster<ValidatorCounts>(
     'validator',
-    rows<ValidatorCounts>(q.validators),
-    (userId) => ({ userId, answered: 0, goldAnswered: 0, goldCorrect: 0, scored: 0, correct: 0 }),
+    answers,
+    (userId) => ({ userId, answered: 0, goldAnswered: 0, goldCorrect: 0, correct: 0, scored: 0, medianMs: null, last: 0 }),
     (r) => r.answered,
   ).map((r) => ({
     userId: r.userId,
@@ -235,16 +272,24 @@ export function dashboard(db: Db, now = Date.now()): DashboardData {
     agreement: rate(r.correct, r.scored),
     goldAnswered: r.goldAnswered,
     goldAccuracy: rate(r.goldCorrect, r.goldAnswered),
-    medianSeconds: medians.get(r.userId) ?? null,
+    medianSeconds: r.medianMs === null ? null : r.medianMs / 1000,
   }));
 
-  type SpeakerCounts = { userId: number; clips: number; submitted: number; verified: number; failed: number; verifiedMs: number };
-  const speakers: DashboardSpeakerRow[] = roster<SpeakerCounts>(
+  const speakers: DashboardSpeakerRow[] = roster<Recording & { userId: number }>(
     'speaker',
-    rows<SpeakerCounts>(q.speakers),
-    (userId) => ({ userId, clips: 0, submitted: 0, verified: 0, failed: 0, verifiedMs: 0 }),
-    (r) => r.clips,
-  ).map(({ verifiedMs, ...r }) => ({ ...r, verifiedRate: rate(r.verified, r.verified + r.failed), verifiedSeconds: verifiedMs / 1000 }));
+    clips.filter((r): r is Recording & { userId: number } => r.userId !== null),
+    (userId) => ({ userId, submitted: 0, verified: 0, failed: 0, humanMs: 0, ttsMs: 0, last: 0 }),
+    (r) => r.submitted + r.verified + r.failed,
+  ).map((r) => ({
+    userId: r.userId,
+    username: r.username,
+    clips: r.submitted + r.verified + r.failed,
+    submitted: r.submitted,
+    verified: r.verified,
+    failed: r.failed,
+    verifiedRate: rate(r.verified, r.verified + r.failed),
+    verifiedSeconds: (r.humanMs + r.ttsMs) / 1000,
+  }));
 
   // ---- Quiet
   /*
@@ -257,7 +302,12 @@ export function dashboard(db: Db, now = Date.now()): DashboardData {
    * server refreshes at most once a minute per session. Nobody around means idle, not quiet.
    */
   const windowMs = s.quietMinutes * 60_000;
-  const lastSubmissionAt = one<{ at: number | null }>(q.lastWork).at;
+  const lastSubmissionAt = maxOf([
+    ...authored.map((r) => r.last),
+    ...answers.map((r) => r.last),
+    ...clips.filter((r) => r.userId !== null).map((r) => r.last),
+    one<{ at: number | null }>(q.lastVote).at,
+  ]);
   const activeUsers = one<{ n: number }>(q.activeUsers, { since: now - windowMs }).n;
   const quiet = {
     quiet: activeUsers > 0 && (lastSubmissionAt === null || now - lastSubmissionAt >= windowMs),
@@ -271,7 +321,10 @@ export function dashboard(db: Db, now = Date.now()): DashboardData {
     generatedAt: now,
     counts: { expressions: expressionCounts, rejectedByReason, videos: videoCounts, audio },
     progress: progressOut,
-    series: dailySeries(q, now),
+    series: dailySeries(q, now, {
+      first: minOf(authored.map((r) => r.first)),
+      last: maxOf(authored.map((r) => r.last)),
+    }),
     distributions,
     users: { annotators, validators, speakers },
     quiet,
@@ -279,15 +332,17 @@ export function dashboard(db: Db, now = Date.now()): DashboardData {
 }
 
 /**
- * Days from the first activity (at most MAX_DAYS back) to today or the last activity if later,
- * and at least MIN_DAYS, so a young project still gets a readable time axis.
+ * Days from the first activity (at most MAX_DAYS back) to today, or to the last activity if that is
+ * later, and at least MIN_DAYS so a young project still gets a readable time axis. The per-day
+ * results are small (one row per active day), so they are read whole and placed here.
  */
-function dailySeries(q: ReturnType<typeof statements>, now: number): DashboardDailySeries {
-  const span = one<{ lo: number | null; hi: number | null }>(q.activitySpan);
-  const last = Math.max(Math.floor(now / DAY_MS), span.hi === null ? -Infinity : Math.floor(span.hi / DAY_MS));
-  const first = Math.max(last - MAX_DAYS + 1, Math.min(last - MIN_DAYS + 1, span.lo === null ? last : Math.floor(span.lo / DAY_MS)));
+function dailySeries(q: ReturnType<typeof statements>, now: number, created: { first: number | null; last: number | null }): DashboardDailySeries {
+  const answered = rows<{ day: number; firstAnswers: number; agreed: number; accepted: number; rejected: number; discarded: number }>(q.answersPerDay);
+  const lo = minOf([created.first === null ? null : dayOf(created.first), ...answered.map((r) => r.day)]);
+  const hi = maxOf([created.last === null ? null : dayOf(created.last), ...answered.map((r) => r.day)]);
+  const last = Math.max(dayOf(now), hi ?? -Infinity);
+  const first = Math.max(last - MAX_DAYS + 1, Math.min(last - MIN_DAYS + 1, lo ?? last));
   const n = last - first + 1;
-  const at = (day: number) => (day >= first && day <= last ? day - first : -1);
   const zero = () => new Array<number>(n).fill(0);
   const out = {
     days: Array.from({ length: n }, (_, i) => ((first + i) * DAY_MS) / 1000),
@@ -298,21 +353,24 @@ function dailySeries(q: ReturnType<typeof statements>, now: number): DashboardDa
     firstAnswers: zero(),
     agreement: new Array<number | null>(n).fill(null),
   };
-  const from = first * DAY_MS;
-  for (const r of rows<{ day: number; n: number }>(q.submissionsPerDay, { from })) {
-    const i = at(r.day);
-    if (i >= 0) out.submissions[i] = r.n;
+  const at = (day: number) => (day >= first && day <= last ? day - first : -1);
+  // Submissions: everything created that day (index ranges) minus what was imported that day.
+  if (created.first !== null) {
+    for (const r of rows<{ day: number; n: number }>(q.createdPerDay, { first, last })) out.submissions[r.day - first] = r.n;
+    for (const r of rows<{ day: number; n: number }>(q.importedPerDay, { from: first * DAY_MS })) {
+      const i = at(r.day);
+      if (i >= 0) out.submissions[i] -= r.n;
+    }
   }
-  for (const r of rows<{ day: number; status: 'accepted' | 'discarded' | 'rejected'; n: number }>(q.decisionsPerDay, { from })) {
-    const i = at(r.day);
-    if (i >= 0) out[r.status][i] = r.n;
-  }
-  for (const r of rows<{ day: number; n: number; agreed: number }>(q.firstAnswersPerDay, { from })) {
+  for (const r of answered) {
     const i = at(r.day);
     if (i < 0) continue;
-    out.firstAnswers[i] = r.n;
-    out.agreement[i] = r.agreed / r.n;
+    out.accepted[i] = r.accepted;
+    out.discarded[i] = r.discarded;
+    out.rejected[i] = r.rejected;
+    out.firstAnswers[i] = r.firstAnswers;
+    out.agreement[i] = r.firstAnswers > 0 ? r.agreed / r.firstAnswers : null;
   }
   return out;
 }
-export const __statements = statements;
+

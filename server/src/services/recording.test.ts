@@ -72,6 +72,13 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
     const again = await upload({ uid, expressionId: String(expressionId), acknowledged: '[]' }, wav44);
     expect(again).toMatchObject({ recordingId: r.recordingId, alreadySubmitted: true });
     expect(app.db.select().from(recordings).all()).toHaveLength(1);
+    // A retry that arrives while the first upload is still converting: one row, two clean answers.
+    const uid2 = crypto.randomUUID();
+    const other = speechWav(OTHERS[2]!);
+    const both = await Promise.all([0, 1].map(() => upload({ uid: uid2, expressionId: String(expressionId + 3), acknowledged: '["rate_fast","rate_slow"]' }, other)));
+    expect(both[0]!.recordingId).toBe(both[1]!.recordingId);
+    expect(both.map((b) => b.alreadySubmitted).sort()).toEqual([false, true]);
+    app.db.delete(recordings).where(eq(recordings.uid, uid2)).run();
     // No longer needs audio while its clip is being checked.
     expect(nextToRecord(app.db, speaker.id)?.expressionId).not.toBe(expressionId);
   });

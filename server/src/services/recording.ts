@@ -74,11 +74,12 @@ function refuse(findings: ClipFinding[], code: 'BAD_REQUEST' | 'PRECONDITION_FAI
  * stored clip. The recognizer check follows in the background.
  */
 export async function submitRecording(app: App, speakerId: number, u: Upload, now = Date.now()) {
-  const previous = app.db.select().from(recordings).where(eq(recordings.uid, u.uid)).get();
-  if (previous) {
+  const already = (previous: typeof recordings.$inferSelect) => {
     if (previous.speakerId !== speakerId || previous.expressionId !== u.expressionId) throw conflict('this upload id belongs to another recording');
     return { recordingId: previous.id, status: previous.status, alreadySubmitted: true, wordsPerMinute: previous.wordsPerMinute, durationMs: previous.durationMs };
-  }
+  };
+  const previous = app.db.select().from(recordings).where(eq(recordings.uid, u.uid)).get();
+  if (previous) return already(previous);
   const e = app.db.select({ text: expressions.text, status: expressions.status }).from(expressions).where(eq(expressions.id, u.expressionId)).get();
   if (!e || e.status !== 'accepted') throw notFound(`expression ${u.expressionId}`);
   if (u.bytes.length === 0) throw new ServiceError('BAD_REQUEST', 'the recording is empty (0 bytes)');
@@ -115,7 +116,11 @@ export async function submitRecording(app: App, speakerId: number, u: Upload, no
   const original = app.store.put(u.bytes).sha256;
   const stored = app.store.put(wav).sha256;
   const warnings = findings.filter((f) => f.severity === 'warning').map((f) => f.code);
-  const id = app.db.transaction((tx) => {
+  const done = app.db.transaction((tx) => {
+    // A retry sent while the first upload was still converting passed the check above too; the
+    // one that commits first wins and the other returns its result (found by test:crash).
+    const raced = tx.select().from(recordings).where(eq(recordings.uid, u.uid)).get();
+    if (raced) return already(raced);
     const row = tx
       .insert(recordings)
       .values({
@@ -143,6 +148,8 @@ export async function submitRecording(app: App, speakerId: number, u: Upload, no
     audit(tx, { actorId: speakerId, action: 'recording.submit', entity: 'recording', entityId: row.id, data: { expressionId: u.expressionId, wpm, acknowledged: warnings } }, now);
     return row.id;
   });
+  if (typeof done !== 'number') return done;
+  const id = done;
   app.audio.enqueueAsr(id);
   return { recordingId: id, status: 'submitted' as const, alreadySubmitted: false, wordsPerMinute: wpm, durationMs: Math.round(analysis.durationSec * 1000) };
 }

@@ -8,10 +8,13 @@ import { AudioPanel } from './AudioPanel.tsx';
 import { ReleasesPanel } from './ReleasesPanel.tsx';
 import { CurationTable } from './CurationTable.tsx';
 import { AuditLog } from './AuditLog.tsx';
+import { Dashboard } from './dashboard/Dashboard.tsx';
 
 export function AdminHome() {
   const trpc = useTRPC();
   const overview = useQuery(trpc.admin.overview.queryOptions());
+  // The project's state changes while the admin watches; a minute is fresh enough for plots.
+  const dash = useQuery({ ...trpc.admin.dashboard.queryOptions(), refetchInterval: 60_000 });
   const o = overview.data;
   return (
     <section className="role-home" data-testid="home-admin">
@@ -36,6 +39,8 @@ export function AdminHome() {
           <Stat label="active users" value={o.users} />
         </div>
       )}
+      <h3 id="dashboard">Dashboard</h3>
+      {dash.data ? <Dashboard data={dash.data} /> : <p className="muted">Loading the dashboard…</p>}
       <h3>Import</h3>
       <p>
         Import runs from the command line, all or nothing, with a progress bar:{' '}
