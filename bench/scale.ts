@@ -411,16 +411,20 @@ class Client {
         : this.request('GET', `/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, cookie);
     let t0 = performance.now();
     let res;
-    try {
-      res = await send();
-    } catch (err) {
-      // The idle-socket race (server keep-alive timeout vs. reuse): the request never reached a
-      // procedure, so it is sent again and timed from the retry. Every call here is safe to repeat.
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ECONNRESET' && code !== 'EPIPE') throw err;
-      this.resets++;
-      t0 = performance.now();
-      res = await send();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await send();
+        break;
+      } catch (err) {
+        // The idle-socket race (server keep-alive timeout vs. reuse): the request is sent again,
+        // timed from the retry. Every call here is safe to repeat (next returns the held sample,
+        // a repeated answer is recognised). A server that is gone fails all three attempts.
+        const code = (err as NodeJS.ErrnoException).code;
+        if ((code !== 'ECONNRESET' && code !== 'EPIPE') || attempt === 3) throw err;
+        this.resets++;
+        await sleep(20);
+        t0 = performance.now();
+      }
     }
     const ms = performance.now() - t0;
     let body: { result?: { data: unknown }; error?: { message: string } } = {};
@@ -689,6 +693,12 @@ async function main() {
     console.log(`db size: ${pr.dbMb.toFixed(1)} MB after checkpoint (${gen.dbMb.toFixed(1)} MB before the run)`);
     console.log(`total bench time ${secs(performance.now() - tAll)} s; load average ${loadAvg()} at the end`);
     console.log(`bench:scale start_s=${startS.toFixed(2)} next_sample_p99_ms=${sNext.p99.toFixed(1)} dashboard_p99_ms=${pr.dashboardP99.toFixed(1)} db_mb=${pr.dbMb.toFixed(0)}`);
+  } catch (err) {
+    if (server) {
+      const how = server.child.exitCode !== null ? `exited with code ${server.child.exitCode}` : server.child.signalCode ? `killed by ${server.child.signalCode}` : 'still running';
+      log(`the server is ${how}; its last log lines:\n${server.stderr.slice(-20).join('\n')}`);
+    }
+    throw err;
   } finally {
     if (server) await stopServer(server).catch(() => {});
     if (keep) log(`kept ${dir}`);

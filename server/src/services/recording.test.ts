@@ -116,7 +116,16 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
     const opus = await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, reencode(speechWav(OTHERS[0]!), 'webm', ['-c:a', 'libopus']), 'take.webm'));
     expect(opus.message).toMatch(/lossy audio \(opus\) is refused/);
     expect((await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, new Uint8Array()))).message).toMatch(/empty/);
-    expect((await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, new TextEncoder().encode('RIFF....WAVEnot really')))).message).toMatch(/not audio this server can read/);
+    expect((await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, new TextEncoder().encode('RIFF....WAVEnot really')))).message).toMatch(/the WAV file is broken/);
+    expect((await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, new TextEncoder().encode('just some text, not audio at all'.repeat(20))))).message).toMatch(/not audio this server can read/);
+    // A header that claims more samples than the file holds.
+    const lying = speechWav(OTHERS[0]!);
+    const view = new DataView(lying.buffer, lying.byteOffset);
+    view.setUint32(40, view.getUint32(40, true) + 48_000, true);
+    expect((await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, lying))).message).toMatch(/the WAV file is broken: .*/);
+    // Below the dataset rate, and too big to take.
+    expect((await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, speechWav(OTHERS[0]!, { rate: 22050 })))).message).toMatch(/22.05 kHz/);
+    expect((await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, new Uint8Array(26 * 1024 * 1024)))).message).toMatch(/larger than 25 MB/);
     expect((await refusal(upload({ uid: 'nope', expressionId: '1' }, speechWav('x')))).message).toMatch(/invalid upload field uid/);
     expect(files()).toBe(before);
   });

@@ -85,6 +85,16 @@ export async function submitRecording(app: App, speakerId: number, u: Upload, no
   if (u.bytes.length === 0) throw new ServiceError('BAD_REQUEST', 'the recording is empty (0 bytes)');
   if (u.bytes.length > MAX_UPLOAD_BYTES) throw new ServiceError('BAD_REQUEST', `the recording is larger than ${MAX_UPLOAD_BYTES >> 20} MB`);
 
+  // A WAV (the AudioWorklet path) is checked by our own strict parser first: ffmpeg would happily
+  // decode a header that lies about its length, a truncated file or a non-PCM format.
+  if (u.bytes.length >= 4 && u.bytes[0] === 0x52 && u.bytes[1] === 0x49 && u.bytes[2] === 0x46 && u.bytes[3] === 0x46) {
+    try {
+      parseWav(u.bytes);
+    } catch (err) {
+      if (err instanceof WavError) throw new ServiceError('BAD_REQUEST', `the WAV file is broken: ${err.message}`);
+      throw err;
+    }
+  }
   const tools = await app.audio.tools();
   if (!tools.ffmpeg) throw new ServiceError('PRECONDITION_FAILED', 'recording is switched off: ffmpeg is not installed on the server');
   let probe;

@@ -29,6 +29,8 @@ const REASON_LABEL: Record<RejectReason, string> = {
 /** Days are UTC days: show them as such whatever the browser's time zone. */
 const utc = (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC');
 const fromZero: uPlot.Scale['range'] = (_u, _min, max) => [0, Math.max(1, max)];
+/** Counts: whole-number ticks only. */
+const COUNT_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000];
 
 function dailyOptions(series: uPlot.Series[], y: uPlot.Scale, yAxis: uPlot.Axis): ChartOptions {
   return {
@@ -54,7 +56,7 @@ function barOptions(labels: string[], name: string, xLabel: string): ChartOption
     ],
     axes: [
       { label: xLabel, splits: () => labels.map((_, i) => i), values: (_u, splits) => splits.map((i) => (named(i) ? (labels[i] ?? '') : '')), grid: { show: false } },
-      { size: 54 },
+      { size: 54, incrs: COUNT_INCRS },
     ],
     cursor: { drag: { x: false, y: false } },
   };
@@ -71,7 +73,7 @@ export function Dashboard({ data }: { data: DashboardData }) {
       dailyOptions(
         [line('submitted', COLOR.submitted), line('accepted', COLOR.accepted), line('discarded', COLOR.discarded), line('rejected', COLOR.rejected)],
         { range: fromZero },
-        { label: 'expressions' },
+        { label: 'expressions', incrs: COUNT_INCRS },
       ),
     [],
   );
