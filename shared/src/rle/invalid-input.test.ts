@@ -31,12 +31,11 @@ function rawCounts(values: number[]): string {
   return s;
 }
 
-/** Runs `fn`, expecting an RleError, and reports how long it took and how much array memory it grew. */
-function rejectionCost(fn: () => unknown): { ms: number; arrayBytes: number } {
+/** Runs `fn`, expecting an RleError, and reports how much array memory it grew. */
+function rejectionCost(fn: () => unknown): { arrayBytes: number } {
   const before = process.memoryUsage().arrayBuffers;
-  const t0 = performance.now();
   expect(fn).toThrow(RleError);
-  return { ms: performance.now() - t0, arrayBytes: process.memoryUsage().arrayBuffers - before };
+  return { arrayBytes: process.memoryUsage().arrayBuffers - before };
 }
 
 describe('countsToRuns rejects corrupt counts', () => {
@@ -153,8 +152,8 @@ describe('huge sizes', () => {
     ['just above the limit', () => checkRle({ size: [46341, 46341], counts: 'S1' })],
     ['encodeMask', () => encodeMask(new Uint8Array(1), 1e9, 1e9)],
   ])('%s: [1e9, 1e9]-like sizes are refused at once, without allocating', (_name, fn) => {
+    // Allocation, not time, is the guard: a time limit would make the test depend on the machine.
     const cost = rejectionCost(fn);
-    expect(cost.ms).toBeLessThan(50);
     expect(cost.arrayBytes).toBeLessThan(1 << 20);
   });
 

@@ -41,7 +41,13 @@ export const recordings = sqliteTable(
     createdAt: integer().notNull(),
     decidedAt: integer(),
   },
-  (t) => [index('recordings_expression_idx').on(t.expressionId), index('recordings_status_idx').on(t.status, t.createdAt), index('recordings_speaker_idx').on(t.speakerId)],
+  // Wider than the lookups need: the dashboard's per-expression and per-speaker aggregates read
+  // only the index (bench:scale).
+  (t) => [
+    index('recordings_expression_idx').on(t.expressionId, t.status),
+    index('recordings_status_idx').on(t.status, t.createdAt),
+    index('recordings_speaker_idx').on(t.speakerId, t.kind, t.status, t.durationMs, t.createdAt),
+  ],
 );
 
 /** The human half of "verified twice": one vote per clip (never by its own speaker). */
