@@ -92,4 +92,8 @@ test('the dashboard counts what an annotate → validate run produced', async ({
   // The plots are drawn (uPlot canvases), and the per-user table knows the annotator.
   await expect(admin.getByTestId('dashboard').locator('canvas').first()).toBeVisible();
   await expect(admin.getByTestId('dashboard')).toContainText('annotator');
+  // A name leads to that user's recent work in the audit log.
+  await admin.getByTestId('dash-annotators-annotator').getByRole('link', { name: 'annotator' }).click();
+  await expect(admin.getByLabel('user filter')).toHaveValue('annotator');
+  await expect(admin.getByTestId('audit-log').locator('tbody tr').first()).toContainText('expression.submit');
 });

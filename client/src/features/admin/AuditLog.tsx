@@ -1,14 +1,18 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc.ts';
+import { useAuditFilter } from './audit-filter-store.ts';
 
 /** Every state change, newest first, filterable by action prefix, entity and user. */
 export function AuditLog() {
   const trpc = useTRPC();
   const [action, setAction] = useState('');
   const [entity, setEntity] = useState('');
-  const [actor, setActor] = useState('');
+  const actor = useAuditFilter((st) => st.actor);
+  const setActor = useAuditFilter((st) => st.setActor);
   const [pages, setPages] = useState<(number | undefined)[]>([undefined]);
+  // A new user filter (typed, or picked from the dashboard) starts from the newest entries again.
+  useEffect(() => setPages([undefined]), [actor]);
   const before = pages.at(-1);
   const log = useQuery(trpc.admin.audit.list.queryOptions({ action: action || undefined, entity: entity || undefined, actor: actor || undefined, before, limit: 30 }));
   const reset = () => setPages([undefined]);

@@ -6,6 +6,7 @@ import { Stat } from '../../../ui/Stat.tsx';
 import { activityData, agreementData, barsData, duration, percent } from './chart-data.ts';
 import { UPlotChart, type ChartOptions } from './UPlotChart.tsx';
 import './dashboard.css';
+import { useAuditFilter } from '../audit-filter-store.ts';
 
 // Okabe & Ito colours: told apart by colour-blind viewers too.
 const COLOR = { submitted: '#0072b2', accepted: '#009e73', discarded: '#e69f00', rejected: '#d55e00', agreement: '#cc79a7', bars: '#56b4e9' };
@@ -286,6 +287,7 @@ function PeopleTable({
   note: string;
   testId: string;
 }) {
+  const showRecentWork = useAuditFilter((st) => st.setActor);
   if (rows.length === 0) return <p className="muted">{empty}</p>;
   return (
     <>
@@ -303,7 +305,11 @@ function PeopleTable({
           <tbody>
             {rows.map((r) => (
               <tr key={r.key} data-testid={`${testId}-${r.name}`}>
-                <td>{r.name}</td>
+                <td>
+                  <a href="#audit" onClick={() => showRecentWork(r.name)} title="recent work in the audit log">
+                    {r.name}
+                  </a>
+                </td>
                 {r.cells.map((c, i) => (
                   <td key={i} className="dash-num">
                     {c}
