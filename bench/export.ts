@@ -12,7 +12,6 @@
  * --videos N (scale everything down or up from 2,006 videos).
  * BENCH_PROFILE=<dir> writes a V8 CPU profile of the export process there.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,9 +23,9 @@ import { createRelease } from '../server/src/services/export/plan.ts';
 import { writeRelease } from '../server/src/services/export/write.ts';
 import { buildScaleDb, type ScaleCounts } from './lib/scale-db.ts';
 import { fmtInt } from './lib/timing.ts';
+import { reportResult, runChild as runChildProcess } from './lib/child.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-const RESULT = 'BENCH_RESULT ';
 const TARGET_SECONDS = 120;
 const TARGET_RSS_MB = 1024;
 
@@ -160,30 +159,17 @@ function runExport(dataDir: string, outDir: string): ExportRun {
 
 // ---- parent ----
 
-function runChild<T>(args: string[]): Promise<T> {
-  const profile = args[0] === '--export' && process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', SELF, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (d: string) => (out += d));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith(RESULT));
-      if (code !== 0 || !line) reject(new Error(`${args[0]} child failed (exit ${code})\n${out}`));
-      else resolve(JSON.parse(line.slice(RESULT.length)) as T);
-    });
-  });
-}
+const runChild = <T>(args: string[]) =>
+  runChildProcess<T>(SELF, args, { nodeArgs: args[0] === '--export' && process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [] });
 
 async function main() {
   const args = process.argv.slice(2);
   if (args[0] === '--generate') {
-    process.stdout.write(RESULT + JSON.stringify(await generate(args[1]!, args.slice(2))) + '\n');
+    reportResult(await generate(args[1]!, args.slice(2)));
     return;
   }
   if (args[0] === '--export') {
-    process.stdout.write(RESULT + JSON.stringify(runExport(args[1]!, args[2]!)) + '\n');
+    reportResult(runExport(args[1]!, args[2]!));
     return;
   }
 

@@ -35,10 +35,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mulberry32 } from '#shared/prng.ts';
 import { fmtSummary, oneLine, StatementProfiler, summarize, type Summary } from './lib/scale-probe.ts';
+import { reportResult, runChild as runChildProcess } from './lib/child.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
-const RESULT = 'BENCH_RESULT ';
 const TARGET_START_S = 5;
 const TARGET_NEXT_P99_MS = 20;
 const TARGET_DASHBOARD_P99_MS = 200;
@@ -365,20 +365,7 @@ async function probe(dataDir: string, runDir: string, args: string[]): Promise<P
 
 // ---- parent: children, the server, HTTP load ----
 
-function runChild<T>(args: string[]): Promise<T> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (d: string) => (out += d));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith(RESULT));
-      if (code !== 0 || !line) reject(new Error(`${args[0]} child failed (exit ${code})\n${out}`));
-      else resolve(JSON.parse(line.slice(RESULT.length)) as T);
-    });
-  });
-}
+const runChild = <T>(args: string[]) => runChildProcess<T>(SELF, args, { cwd: ROOT });
 
 class Client {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -566,15 +553,15 @@ const verdict = (value: number, target: number) => (value < target ? 'met' : 'MI
 async function main() {
   const args = process.argv.slice(2);
   if (args[0] === '--generate') {
-    process.stdout.write(RESULT + JSON.stringify(await generate(args[1]!, args[2]!, args.slice(3))) + '\n');
+    reportResult(await generate(args[1]!, args[2]!, args.slice(3)));
     return;
   }
   if (args[0] === '--open') {
-    process.stdout.write(RESULT + JSON.stringify(await openTimed(args[1]!)) + '\n');
+    reportResult(await openTimed(args[1]!));
     return;
   }
   if (args[0] === '--probe') {
-    process.stdout.write(RESULT + JSON.stringify(await probe(args[1]!, args[2]!, args.slice(3))) + '\n');
+    reportResult(await probe(args[1]!, args[2]!, args.slice(3)));
     return;
   }
 

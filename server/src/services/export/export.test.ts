@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { parseMotLines } from '#shared/export/tracking.ts';
@@ -111,6 +111,13 @@ describe('release export', () => {
     const gt = JSON.parse(readFileSync(path.join(res2.dir, 'ground_truth/test/meta_expressions.json'), 'utf8'));
     expect(gt.videos.dogs.expressions['0'].obj_id).toEqual([1, 2]);
     expect(checkReleaseLikeLoader(res2.dir).problems).toEqual([]);
+  });
+
+  it('clears what an interrupted export of the same folder left behind', () => {
+    const leftover = path.join(path.dirname(out('v1-third')), 'v1-third.partial-dead');
+    mkdirSync(path.join(leftover, 'train'), { recursive: true });
+    writeRelease(app.db, app.store, getRelease(app.db, 'v1')!, out('v1-third'));
+    expect(existsSync(leftover)).toBe(false);
   });
 
   it('refuses a taken version, a non-empty folder and releases with nothing in them', () => {

@@ -119,6 +119,9 @@ export async function writeReleaseAsync(db: Db, store: FileStore, release: Relea
 function* writeSteps(db: Db, store: FileStore, release: ReleaseRow, outDir: string, onProgress: (p: ExportProgress) => void): Generator<void, ExportResult> {
   const target = assertEmptyTarget(outDir);
   mkdirSync(path.dirname(target), { recursive: true });
+  // Leftovers of an export of the same target that a crash interrupted: never read, only in the way.
+  const stale = `${path.basename(target)}.partial-`;
+  for (const name of readdirSync(path.dirname(target))) if (name.startsWith(stale)) rmSync(path.join(path.dirname(target), name), { recursive: true, force: true });
   const tmp = `${target}.partial-${randomBytes(4).toString('hex')}`;
   mkdirSync(tmp);
   try {
