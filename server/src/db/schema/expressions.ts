@@ -46,7 +46,12 @@ export const expressions = sqliteTable(
     // Gold draws (10 % of "next sample") and the next-video lottery's per-video counts (bench:scale:
     // gold draw 25 → 2 ms, nextVideoFor p99 71 → 18 ms at full MeViS scale).
     index('expressions_gold_idx').on(t.gold, t.status),
-    index('expressions_status_video_idx').on(t.status, t.videoId),
+    // Per-video counts by status, kind included so the dashboard's accepted-per-video and
+    // targets-per-expression counts stream from the index in video order (no sort, no row reads).
+    index('expressions_status_video_idx').on(t.status, t.videoId, t.kind),
+    // The dashboard's per-annotator counts: annotated rows only, in (author, status) order
+    // (bench:scale: 27–37 → 9 ms at full MeViS scale).
+    index('expressions_origin_author_idx').on(t.origin, t.authorId, t.status, t.createdAt),
     uniqueIndex('expressions_source_uq').on(t.videoId, t.sourceExpId),
   ],
 );
@@ -94,6 +99,9 @@ export const validations = sqliteTable(
     uniqueIndex('validations_once_uq').on(t.expressionId, t.validatorId),
     // Covers the per-validator scores of the dashboard and a validator's overview.
     index('validations_validator_idx').on(t.validatorId, t.round, t.agrees, t.answer, t.durationMs, t.createdAt, t.expressionId),
+    // The dashboard's answers per day: grouped in index order, no sort (bench:scale 32 → 14 ms).
+    // services/dashboard.ts must write the day exactly as this expression for SQLite to use it.
+    index('validations_day_idx').on(sql`(${t.createdAt} / 86400000)`, t.round, t.agrees, t.answer),
   ],
 );
 
