@@ -17,6 +17,12 @@ const EnvSchema = z.object({
   SESSION_MAX_DAYS: z.coerce.number().positive().default(14),
   /** Set when served behind HTTPS so the session cookie gets the Secure flag. */
   COOKIE_SECURE: flag.default(false),
+  /**
+   * How the server makes commits durable: "group" (default) syncs the WAL off the event loop, one
+   * sync for all requests waiting at that moment; "full" fsyncs on every commit (SQLite's
+   * synchronous = FULL). Both answer a submission only once it is on disk (db/group-commit.ts).
+   */
+  STUDIO_COMMIT: z.enum(['group', 'full']).default('group'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -30,6 +36,7 @@ export interface Config {
   sessionIdleMs: number;
   sessionMaxMs: number;
   cookieSecure: boolean;
+  commit: 'group' | 'full';
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   clientDist: string;
 }
@@ -53,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,
     sessionMaxMs: e.SESSION_MAX_DAYS * 86_400_000,
     cookieSecure: e.COOKIE_SECURE,
+    commit: e.STUDIO_COMMIT,
     logLevel: e.LOG_LEVEL,
     clientDist: path.join(repoRoot, 'client', 'dist'),
   };

@@ -1,10 +1,12 @@
 import pino from 'pino';
 import { openApp } from './app.ts';
+import { enableGroupCommit } from './db/group-commit.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
 import { loadConfig } from './config.ts';
 import { createAppServer } from './http/server.ts';
 import { backfillMotionStats } from './services/motion-stats.ts';
 import { backfillCuration } from './services/curation.ts';
+import { warmDashboard } from './services/dashboard.ts';
 import { countAdmins } from './services/users.ts';
 import { ensureDemo, type DemoAccount } from './startup/demo.ts';
 import { phaseBars } from './cli/progress.ts';
@@ -36,10 +38,20 @@ async function main() {
   const resumed = app.audio.resumePending();
   if (resumed) log.info({ clips: resumed }, 'resuming speech recognition of waiting clips');
 
+  // Start-up writes above were synced one by one; from here on requests share their syncs.
+  const group = config.commit === 'group' ? enableGroupCommit(app.sqlite, { onError: (err) => log.error({ err }, 'syncing the database failed') }) : null;
   const server = createAppServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
+  });
+  // Off the start-up path: the first dashboard look then costs what every later one does.
+  setImmediate(() => {
+    try {
+      warmDashboard(app.db);
+    } catch (err) {
+      log.warn({ err }, 'warming the dashboard failed');
+    }
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -58,6 +70,7 @@ async function main() {
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
     server.close(() => {
+      group?.stop();
       app.close();
       process.exit(0);
     });

@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { groupCommitOf } from './group-commit.ts';
 import * as schema from './schema/index.ts';
 
 // Resolved from this file, not the cwd: the CLI, the server and tests start from different folders.
@@ -34,11 +35,13 @@ export type DbOrTx = Db | Tx;
 
 /**
  * Runs a transaction whose loss on power failure is harmless (leases, session touches): its commit
- * skips the fsync. The next durable commit fsyncs the WAL, and these frames with it; a process
+ * skips the fsync (under group commit, nobody's answer waits for it to reach the disk). The next durable commit fsyncs the WAL, and these frames with it; a process
  * crash loses nothing in WAL mode either way. Halves the fsyncs of a validator's request cycle
  * (bench:validate), since handing out a sample is a write but not an acknowledged submission.
  */
 export function lazyTransaction<T>(db: Db, fn: () => T): T {
+  const group = groupCommitOf(db.$client);
+  if (group) return group.lazily(() => db.transaction(fn));
   db.$client.pragma('synchronous = NORMAL');
   try {
     return db.transaction(fn);

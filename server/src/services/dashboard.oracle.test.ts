@@ -15,7 +15,9 @@ import { nextSample, submitAnswer, validatorStats } from './validation.ts';
  * (see the comments in dashboard.ts); this test holds them to a naive recount of the raw rows
  * after random protocol runs: random expressions (0–6 targets, annotated or imported), random
  * answers (right, wrong, no target, reject; gold draws included) by random validators over days,
- * random clips. Seeded, so a failure names the seed that reproduces it.
+ * random clips. The dashboard is also looked at during the run, so the validations log's running
+ * sums (dashboard-answers.ts) are checked after folding in answers bit by bit. Seeded, so a
+ * failure names the seed that reproduces it.
  */
 
 const DAY = 86_400_000;
@@ -88,6 +90,8 @@ describe('admin dashboard against a naive recount', () => {
               ? { kind: 'no_target' }
               : { kind: 'reject', reason: pick(['single_frame', 'ambiguous', 'broken'] as const) };
       submitAnswer(a.db, v.id, s.expressionId, answer, at);
+      // Looks in between fold the answers since into the dashboard's running sums.
+      if (i % 7 === 3) dashboard(a.db, at);
     }
 
     // Clips for some accepted expressions: human (either speaker) or TTS, any state.
@@ -177,5 +181,25 @@ describe('admin dashboard against a naive recount', () => {
     }
     const firstRound = answers.filter((v) => v.round === 1);
     expect(d.series.firstAnswers.reduce((x, y) => x + y, 0)).toBe(firstRound.length);
+  });
+
+  it('running sums start over if the validations log ever shrinks', async () => {
+    const a = (app = testApp());
+    const ann = await makeUser(a, 'ann', ['annotator']);
+    const vs = await Promise.all(['v1', 'v2'].map((n) => makeUser(a, n, ['validator'])));
+    const videoId = await importVideo(a, 'v', 'accepted', 2);
+    const ids = [1, 2, 3].map(() => addExpression(a, { videoId, authorId: ann.id, targets: [1] }));
+    for (const [i, id] of ids.entries()) {
+      const v = vs[i % 2]!;
+      expect(nextSample(a.db, v.id, { random: () => 1 })?.expressionId).toBe(id);
+      submitAnswer(a.db, v.id, id, { kind: 'targets', targets: [i === 2 ? 2 : 1] });
+    }
+    expect(dashboard(a.db).users.validators.map((r) => r.answered)).toEqual([2, 1]);
+    // Not something the product does (answers are final): the sums must still not go stale.
+    const last = a.db.select().from(validations).all().at(-1)!;
+    a.db.delete(validations).where(eq(validations.id, last.id)).run();
+    const d = dashboard(a.db);
+    for (const s of validatorStats(a.db)) expect(d.users.validators.find((r) => r.userId === s.validatorId)!.answered).toBe(s.answered);
+    expect(d.users.validators.map((r) => r.answered)).toEqual([1, 1]);
   });
 });

@@ -13,6 +13,7 @@ import {
   EXPRESSION_ORIGINS, EXPRESSION_STATUSES, REJECT_REASONS, VIDEO_STATUSES, type ExpressionStatus, type RecordingKind, type RecordingStatus, type RejectReason, type VideoStatus } from '#shared/domain.ts';
 import type { Db } from '../db/client.ts';
 import { preparedPerDb } from '../db/prepared.ts';
+import { answerSums, type DaySums, type ValidatorSums } from './dashboard-answers.ts';
 import { getSettings } from './settings.ts';
 
 export type { DashboardData } from '#shared/dashboard.ts';
@@ -33,7 +34,8 @@ const TARGET_BINS = 4;
  * in another table, while a covering index read in GROUP BY order streams at a few ms per 40k
  * rows. So each big table is grouped in the order of an index that covers the query (migrations
  * 0006 and 0007; `indexed by` names it, so a changed schema fails loudly instead of turning slow),
- * and joins are kept to the few rows that need one. Columns are the database's snake_case ones.
+ * and joins are kept to the few rows that need one. The validations log, which only grows, is
+ * folded into running sums instead (dashboard-answers.ts). Columns are the database's snake_case ones.
  */
 const statements = preparedPerDb((db) => {
   const c = db.$client;
@@ -73,25 +75,6 @@ const statements = preparedPerDb((db) => {
         where origin in (${quoted(EXPRESSION_ORIGINS.filter((o) => o !== 'annotated'))}) and created_at >= :from group by day`,
     ),
     /*
-     * Protocol answers per day: round-1 answers and how many agreed with the annotator, and the
-     * decisions. Under the protocol machine (shared/src/protocol) an answer decides its sample
-     * when it agrees (accepted) or rejects (rejected) in either round, or disagrees in round 2
-     * (discarded), and submitAnswer stamps decidedAt with that answer's time: counting deciding
-     * answers per day is counting expressions per decidedAt day (the tests hold the two equal),
-     * from the small validations table and in the same pass as the agreement series. Imported
-     * expressions were never decided by anyone and count nowhere here. The day is written exactly
-     * as validations_day_idx's expression, so the rows come grouped from that index.
-     */
-    answersPerDay: c.prepare(
-      `select created_at / ${DAY_MS} as day,
-              count(*) filter (where round = 1) as firstAnswers,
-              count(*) filter (where round = 1 and agrees) as agreed,
-              count(*) filter (where agrees) as accepted,
-              count(*) filter (where answer = 'reject') as rejected,
-              count(*) filter (where round = 2 and not agrees and answer <> 'reject') as discarded
-         from validations indexed by validations_day_idx where round > 0 group by created_at / ${DAY_MS}`,
-    ),
-    /*
      * Accepted expressions on accepted videos, per video (in index order: status, video, kind);
      * kind gives the 0- and 1-target bins. Videos without any are the rest of the accepted ones.
      */
@@ -110,35 +93,6 @@ const statements = preparedPerDb((db) => {
     ),
     users: c.prepare(`select u.id as id, u.username as username, u.disabled as disabled, group_concat(r.role) as roles
                         from users u left join user_roles r on r.user_id = u.id group by u.id`),
-    /*
-     * Per validator, scored exactly as validation.ts's validatorStats scores them (the numbers
-     * validators see on their own page; the tests hold the two equal): an answer is scored when
-     * its sample ended accepted or rejected, and correct when it matched that outcome. Under the
-     * protocol machine an answer that agrees or rejects decides its sample that way, so it is
-     * scored and correct, in any round; one that disagrees in round 2 discards the sample (not
-     * scored). Only a round-1 disagreement waits on a later answer: it is scored (never correct)
-     * when the round-2 answer accepted or rejected the sample, which validatorLate counts with
-     * one lookup per such round-2 answer, instead of a join of every answer with its sample.
-     * The median answer time is the element at floor(n / 2) of the sorted times of answers given
-     * under a lease (> 0), as validatorStats takes it, here in the same GROUP BY: percentile_disc
-     * (SQLite's percentile extension, compiled into better-sqlite3) returns the lower middle, so
-     * it runs on negated times to get the upper one. Index-only, in validator order.
-     */
-    validators: c.prepare(
-      `select validator_id as userId, count(*) as answered,
-              count(*) filter (where round = 0) as goldAnswered,
-              count(*) filter (where round = 0 and agrees) as goldCorrect,
-              count(*) filter (where round > 0 and (agrees or answer = 'reject')) as correct,
-              -percentile_disc(-duration_ms, 0.5) filter (where duration_ms > 0) as medianMs,
-              max(created_at) as last
-         from validations indexed by validations_validator_idx group by validator_id`,
-    ),
-    validatorLate: c.prepare(
-      `select f.validator_id as userId, count(*) as n
-         from validations s cross join validations f indexed by validations_once_uq
-           on f.expression_id = s.expression_id and f.round = 1
-        where s.round = 2 and (s.agrees or s.answer = 'reject') group by f.validator_id`,
-    ),
     // Per speaker (null: synthesized clips), kind and state, in the order of a covering index; the
     // per-speaker rows and the audio totals are summed from these few rows.
     recordings: c.prepare(
@@ -192,7 +146,6 @@ function recordingsBySpeaker(groups: RecordingGroup[]): Recording[] {
   return [...out.values()];
 }
 
-type ValidatorCounts = { userId: number; answered: number; goldAnswered: number; goldCorrect: number; correct: number; scored: number; medianMs: number | null; last: number };
 
 /**
  * Everything the admin dashboard shows, in one JSON-serialisable object (see shared/src/dashboard.ts
@@ -201,6 +154,14 @@ type ValidatorCounts = { userId: number; answered: number; goldAnswered: number;
 export function dashboard(db: Db, now = Date.now()): DashboardData {
   // One read transaction: every number comes from the same snapshot, even while the CLI writes.
   return db.$client.transaction(() => compute(db, now))();
+}
+
+/**
+ * Folds the validations log into the dashboard's running sums ahead of the first look (the server
+ * does it once after start-up): that first fold reads the whole log, later ones only what is new.
+ */
+export function warmDashboard(db: Db): void {
+  db.$client.transaction(() => answerSums(db))();
 }
 
 function compute(db: Db, now: number): DashboardData {
@@ -286,9 +247,8 @@ function compute(db: Db, now: number): DashboardData {
     return { ...r, acceptedRate: rate(r.accepted, decided), discardedRate: rate(r.discarded, decided), rejectedRate: rate(r.rejected, decided) };
   });
 
-  const late = new Map(rows<{ userId: number; n: number }>(q.validatorLate).map((r) => [r.userId, r.n]));
-  const answers = rows<Omit<ValidatorCounts, 'scored'>>(q.validators).map((r): ValidatorCounts => ({ ...r, scored: r.correct + (late.get(r.userId) ?? 0) }));
-  const validators: DashboardValidatorRow[] = roster<ValidatorCounts>(
+  const { validators: answers, days: answersPerDay } = answerSums(db);
+  const validators: DashboardValidatorRow[] = roster<ValidatorSums>(
     'validator',
     answers,
     (userId) => ({ userId, answered: 0, goldAnswered: 0, goldCorrect: 0, correct: 0, scored: 0, medianMs: null, last: 0 }),
@@ -350,7 +310,7 @@ function compute(db: Db, now: number): DashboardData {
     generatedAt: now,
     counts: { expressions: expressionCounts, rejectedByReason, videos: videoCounts, audio },
     progress: progressOut,
-    series: dailySeries(q, now, {
+    series: dailySeries(q, now, answersPerDay, {
       first: minOf(authored.map((r) => r.first)),
       last: maxOf(authored.map((r) => r.last)),
     }),
@@ -365,8 +325,7 @@ function compute(db: Db, now: number): DashboardData {
  * later, and at least MIN_DAYS so a young project still gets a readable time axis. The per-day
  * results are small (one row per active day), so they are read whole and placed here.
  */
-function dailySeries(q: ReturnType<typeof statements>, now: number, created: { first: number | null; last: number | null }): DashboardDailySeries {
-  const answered = rows<{ day: number; firstAnswers: number; agreed: number; accepted: number; rejected: number; discarded: number }>(q.answersPerDay);
+function dailySeries(q: ReturnType<typeof statements>, now: number, answered: DaySums[], created: { first: number | null; last: number | null }): DashboardDailySeries {
   const lo = minOf([created.first === null ? null : dayOf(created.first), ...answered.map((r) => r.day)]);
   const hi = maxOf([created.last === null ? null : dayOf(created.last), ...answered.map((r) => r.day)]);
   const last = Math.max(dayOf(now), hi ?? -Infinity);

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Role } from '#shared/roles.ts';
 import type { Context } from './context.ts';
+import { groupCommitOf } from '../db/group-commit.ts';
 import { ServiceError } from '../services/errors.ts';
 
 /** Who may call a procedure; read back by the access-matrix test. */
@@ -48,7 +49,22 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.meta({ access: 'public' }).use(mapErrors);
+/**
+ * Under group commit (db/group-commit.ts) a request is answered only once what it committed is on
+ * disk: "saved" means saved. Requests that wrote nothing, or only leases and session touches, are
+ * answered at once.
+ */
+const durableAnswers = t.middleware(async ({ ctx, next }) => {
+  const group = groupCommitOf(ctx.app.sqlite);
+  if (!group) return next();
+  const before = group.mark();
+  const result = await next();
+  const after = group.mark();
+  if (after > before) await group.syncUpTo(after);
+  return result;
+});
+
+export const publicProcedure = t.procedure.meta({ access: 'public' }).use(durableAnswers).use(mapErrors);
 
 export const authedProcedure = publicProcedure.meta({ access: 'authed' }).use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'please log in' });
