@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { openApp } from './app.ts';
+import { startCheckpointer } from './db/checkpointer.ts';
 import { enableGroupCommit } from './db/group-commit.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
 import { loadConfig } from './config.ts';
@@ -40,6 +41,7 @@ async function main() {
 
   // Start-up writes above were synced one by one; from here on requests share their syncs.
   const group = config.commit === 'group' ? enableGroupCommit(app.sqlite, { onError: (err) => log.error({ err }, 'syncing the database failed') }) : null;
+  const checkpoints = startCheckpointer(app.sqlite, { onError: (err) => log.error({ err }, 'checkpointing the database failed') });
   const server = createAppServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -70,9 +72,11 @@ async function main() {
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
     server.close(() => {
-      group?.stop();
-      app.close();
-      process.exit(0);
+      void checkpoints.stop().finally(() => {
+        group?.stop();
+        app.close();
+        process.exit(0);
+      });
     });
     server.closeAllConnections();
   };
