@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
-import path from 'node:path';
+import { databaseFile } from './database-file.ts';
 import { Worker } from 'node:worker_threads';
 
 /*
@@ -51,7 +51,7 @@ export class Checkpointer {
     private readonly sqlite: Database.Database,
     private readonly opts: CheckpointerOptions & { intervalMs: number },
   ) {
-    const file = path.resolve(sqlite.name);
+    const file = databaseFile(sqlite, 'checkpointing');
     this.totalChanges = sqlite.prepare('select total_changes()').pluck();
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver } });
@@ -109,6 +109,5 @@ export interface CheckpointerOptions {
 }
 
 export function startCheckpointer(sqlite: Database.Database, opts: CheckpointerOptions): Checkpointer {
-  if (sqlite.memory) throw new Error('checkpoints need a database file');
   return new Checkpointer(sqlite, { ...opts, intervalMs: opts.intervalMs ?? 1000 });
 }

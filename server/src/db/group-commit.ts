@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { databaseFile } from './database-file.ts';
 
 /**
  * Group commit for the server's connection. With `synchronous = FULL` every commit fsyncs the WAL
@@ -140,10 +141,10 @@ export interface GroupCommitOptions {
 
 /** Switches a file database's connection to group commit (the server does, after start-up). */
 export function enableGroupCommit(sqlite: Database.Database, opts: GroupCommitOptions): GroupCommit {
-  if (sqlite.memory) throw new Error('group commit needs a database file');
+  const file = databaseFile(sqlite, 'group commit');
   const existing = active.get(sqlite);
   if (existing) return existing;
-  const g = new GroupCommit(sqlite, `${path.resolve(sqlite.name)}-wal`, { ...opts, intervalMs: opts.intervalMs ?? 1000 });
+  const g = new GroupCommit(sqlite, `${file}-wal`, { ...opts, intervalMs: opts.intervalMs ?? 1000 });
   active.set(sqlite, g);
   return g;
 }

@@ -16,13 +16,44 @@ import { nextSample, submitAnswer, validatorStats } from './validation.ts';
  * after random protocol runs: random expressions (0–6 targets, annotated or imported), random
  * answers (right, wrong, no target, reject; gold draws included) by random validators over days,
  * random clips. The dashboard is also looked at during the run, so the validations log's running
- * sums (dashboard-answers.ts) are checked after folding in answers bit by bit. Seeded, so a
+ * sums (answer-sums.ts) are checked after folding in answers bit by bit. Seeded, so a
  * failure names the seed that reproduces it.
  */
 
 const DAY = 86_400_000;
 const D0 = Date.UTC(2025, 2, 3);
 const SEEDS = [1, 2, 3, 4];
+
+type Answer = { validatorId: number; expressionId: number; round: number; agrees: boolean; answer: string; durationMs: number };
+
+/**
+ * Scores by definition: an answer (rounds 1–2) is scored when its sample ended accepted or
+ * rejected, correct when it matched (agreed with an accepted sample, rejected a rejected one); the
+ * median time is the upper middle of the answers given under a lease.
+ */
+function naiveScores(answers: Answer[], status: Map<number, string>) {
+  const out = new Map<number, { answered: number; scored: number; correct: number; goldAnswered: number; goldCorrect: number; times: number[]; medianSeconds: number | null }>();
+  for (const v of answers) {
+    let n = out.get(v.validatorId);
+    if (!n) out.set(v.validatorId, (n = { answered: 0, scored: 0, correct: 0, goldAnswered: 0, goldCorrect: 0, times: [], medianSeconds: null }));
+    n.answered++;
+    if (v.durationMs > 0) n.times.push(v.durationMs);
+    if (v.round === 0) {
+      n.goldAnswered++;
+      if (v.agrees) n.goldCorrect++;
+      continue;
+    }
+    const s = status.get(v.expressionId);
+    if (s !== 'accepted' && s !== 'rejected') continue;
+    n.scored++;
+    if ((s === 'accepted' && v.agrees) || (s === 'rejected' && v.answer === 'reject')) n.correct++;
+  }
+  for (const n of out.values()) {
+    const t = n.times.sort((x, y) => x - y);
+    n.medianSeconds = t.length ? t[Math.floor(t.length / 2)]! / 1000 : null;
+  }
+  return out;
+}
 
 describe('admin dashboard against a naive recount', () => {
   let app: TestApp | null = null;
@@ -128,19 +159,17 @@ describe('admin dashboard against a naive recount', () => {
     expect(answers.filter((v) => v.round === 0).length).toBeGreaterThan(0);
     expect(new Set(allExpr.map((e) => e.status)).size).toBe(5);
 
-    // Validators: exactly the numbers validatorStats (a join of every answer with its sample) gives.
+    // Validators: every answer against its sample's final status, one by one. The dashboard and
+    // the validators' own page (validatorStats) both give exactly these numbers.
+    const naive = naiveScores(answers, new Map(allExpr.map((e) => [e.id, e.status])));
     const stats = validatorStats(a.db);
-    expect(d.users.validators.filter((r) => r.answered > 0).length).toBe(stats.length);
+    expect(stats.map((s) => s.validatorId)).toEqual([...naive.keys()].sort((x, y) => x - y));
     for (const s of stats) {
+      const n = naive.get(s.validatorId)!;
       const row = d.users.validators.find((r) => r.userId === s.validatorId)!;
-      expect([row.answered, row.scored, row.agreement, row.goldAnswered, row.goldAccuracy, row.medianSeconds]).toEqual([
-        s.answered,
-        s.scored,
-        s.accuracy,
-        s.goldAnswered,
-        s.goldAccuracy,
-        s.medianSeconds,
-      ]);
+      const want = [n.answered, n.scored, n.scored ? n.correct / n.scored : null, n.goldAnswered, n.goldAnswered ? n.goldCorrect / n.goldAnswered : null, n.medianSeconds];
+      expect([row.answered, row.scored, row.agreement, row.goldAnswered, row.goldAccuracy, row.medianSeconds]).toEqual(want);
+      expect([s.answered, s.scored, s.accuracy, s.goldAnswered, s.goldAccuracy, s.medianSeconds]).toEqual(want);
     }
 
     // Distributions over accepted expressions on accepted videos.
@@ -199,7 +228,8 @@ describe('admin dashboard against a naive recount', () => {
     const last = a.db.select().from(validations).all().at(-1)!;
     a.db.delete(validations).where(eq(validations.id, last.id)).run();
     const d = dashboard(a.db);
-    for (const s of validatorStats(a.db)) expect(d.users.validators.find((r) => r.userId === s.validatorId)!.answered).toBe(s.answered);
+    const naive = naiveScores(a.db.select().from(validations).all(), new Map(a.db.select().from(expressions).all().map((e) => [e.id, e.status])));
+    for (const [userId, n] of naive) expect(d.users.validators.find((r) => r.userId === userId)!.answered).toBe(n.answered);
     expect(d.users.validators.map((r) => r.answered)).toEqual([1, 1]);
   });
 });

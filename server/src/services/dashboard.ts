@@ -10,10 +10,19 @@ import type {
   DashboardValidatorRow,
 } from '#shared/dashboard.ts';
 import {
-  EXPRESSION_ORIGINS, EXPRESSION_STATUSES, REJECT_REASONS, VIDEO_STATUSES, type ExpressionStatus, type RecordingKind, type RecordingStatus, type RejectReason, type VideoStatus } from '#shared/domain.ts';
+  EXPRESSION_ORIGINS,
+  EXPRESSION_STATUSES,
+  REJECT_REASONS,
+  VIDEO_STATUSES,
+  type ExpressionStatus,
+  type RecordingKind,
+  type RecordingStatus,
+  type RejectReason,
+  type VideoStatus,
+} from '#shared/domain.ts';
 import type { Db } from '../db/client.ts';
 import { preparedPerDb } from '../db/prepared.ts';
-import { answerSums, type DaySums, type ValidatorSums } from './dashboard-answers.ts';
+import { answerSums, type DaySums, type ValidatorSums } from './answer-sums.ts';
 import { getSettings } from './settings.ts';
 
 export type { DashboardData } from '#shared/dashboard.ts';
@@ -35,7 +44,7 @@ const TARGET_BINS = 4;
  * rows. So each big table is grouped in the order of an index that covers the query (migrations
  * 0006 and 0007; `indexed by` names it, so a changed schema fails loudly instead of turning slow),
  * and joins are kept to the few rows that need one. The validations log, which only grows, is
- * folded into running sums instead (dashboard-answers.ts). Columns are the database's snake_case ones.
+ * folded into running sums instead (answer-sums.ts). Columns are the database's snake_case ones.
  */
 const statements = preparedPerDb((db) => {
   const c = db.$client;
@@ -146,7 +155,6 @@ function recordingsBySpeaker(groups: RecordingGroup[]): Recording[] {
   return [...out.values()];
 }
 
-
 /**
  * Everything the admin dashboard shows, in one JSON-serialisable object (see shared/src/dashboard.ts
  * for every field's meaning). Read-only; `now` only places the daily series and the quiet check.
@@ -161,7 +169,7 @@ export function dashboard(db: Db, now = Date.now()): DashboardData {
  * does it once after start-up): that first fold reads the whole log, later ones only what is new.
  */
 export function warmDashboard(db: Db): void {
-  db.$client.transaction(() => answerSums(db))();
+  answerSums(db);
 }
 
 function compute(db: Db, now: number): DashboardData {

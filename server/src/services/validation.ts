@@ -1,9 +1,10 @@
-import { and, asc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { accuracyWeightedPoints, agrees, answerTargets, isFinal, ProtocolError, replay, roundOf, step, type Answer, type AnswerEvent, type SampleFacts } from '#shared/protocol/index.ts';
 import type { AnswerFeedback, AnswerInput, SampleView } from '#shared/schemas/validate.ts';
 import { lazyTransaction, type Db } from '../db/client.ts';
 import { preparedPerDb } from '../db/prepared.ts';
 import { expressions, expressionTargets, leases, objects, validations } from '../db/schema/index.ts';
+import { answerSums } from './answer-sums.ts';
 import { audit } from './audit.ts';
 import { conflict, notFound } from './errors.ts';
 import { getSettings } from './settings.ts';
@@ -238,47 +239,27 @@ function feedback(status: string, agreed: boolean, wasReject: boolean, gold: boo
   };
 }
 
-/** Per validator: answers, agreement with decided outcomes, gold accuracy, time, points. */
+/**
+ * Per validator: answers, agreement with decided outcomes, gold accuracy, time, points. Read from
+ * the running sums the admin dashboard shows too (answer-sums.ts), so both score alike.
+ */
 export function validatorStats(db: Db, validatorIds?: number[]) {
-  const rows = db
-    .select({
-      validatorId: validations.validatorId,
-      answered: sql<number>`count(*)`,
-      goldAnswered: sql<number>`sum(case when ${validations.round} = 0 then 1 else 0 end)`,
-      goldCorrect: sql<number>`sum(case when ${validations.round} = 0 and ${validations.agrees} then 1 else 0 end)`,
-      scored: sql<number>`sum(case when ${validations.round} > 0 and ${expressions.status} in ('accepted', 'rejected') then 1 else 0 end)`,
-      correct: sql<number>`sum(case when ${validations.round} > 0 and ((${expressions.status} = 'accepted' and ${validations.agrees}) or (${expressions.status} = 'rejected' and ${validations.answer} = 'reject')) then 1 else 0 end)`,
-    })
-    .from(validations)
-    .innerJoin(expressions, eq(expressions.id, validations.expressionId))
-    .where(validatorIds ? inArray(validations.validatorId, validatorIds) : undefined)
-    .groupBy(validations.validatorId)
-    .all();
-  const durations = new Map<number, number[]>();
-  for (const d of db
-    .select({ v: validations.validatorId, ms: validations.durationMs })
-    .from(validations)
-    .where(and(sql`${validations.durationMs} > 0`, validatorIds ? inArray(validations.validatorId, validatorIds) : undefined))
-    .all()) {
-    durations.set(d.v, [...(durations.get(d.v) ?? []), d.ms]);
-  }
-  return rows.map((r) => {
-    const ds = (durations.get(r.validatorId) ?? []).sort((a, b) => a - b);
-    return {
-      validatorId: r.validatorId,
-      answered: r.answered,
-      scored: r.scored,
-      correct: r.correct,
-      accuracy: r.scored ? r.correct / r.scored : null,
-      goldAnswered: r.goldAnswered,
-      goldCorrect: r.goldCorrect,
-      goldAccuracy: r.goldAnswered ? r.goldCorrect / r.goldAnswered : null,
-      medianSeconds: ds.length ? ds[Math.floor(ds.length / 2)]! / 1000 : null,
-      points: accuracyWeightedPoints(r.correct + r.goldCorrect, r.scored + r.goldAnswered),
-    };
-  });
+  const only = validatorIds ? new Set(validatorIds) : null;
+  return answerSums(db)
+    .validators.filter((v) => !only || only.has(v.userId))
+    .map((v) => ({
+      validatorId: v.userId,
+      answered: v.answered,
+      scored: v.scored,
+      correct: v.correct,
+      accuracy: v.scored ? v.correct / v.scored : null,
+      goldAnswered: v.goldAnswered,
+      goldCorrect: v.goldCorrect,
+      goldAccuracy: v.goldAnswered ? v.goldCorrect / v.goldAnswered : null,
+      medianSeconds: v.medianMs === null ? null : v.medianMs / 1000,
+      points: accuracyWeightedPoints(v.correct + v.goldCorrect, v.scored + v.goldAnswered),
+    }));
 }
-
 
 /**
  * Replays every sample's stored answers through the protocol machine and compares the result with

@@ -3,7 +3,7 @@ import { preparedPerDb } from '../db/prepared.ts';
 
 const DAY_MS = 86_400_000;
 
-/** One validator's numbers, scored as validation.ts's validatorStats scores them. */
+/** One validator's numbers (what validators see on their page and the admin dashboard shows). */
 export interface ValidatorSums {
   userId: number;
   answered: number;
@@ -26,22 +26,24 @@ export interface DaySums {
 }
 
 /*
- * The validations log, folded into running sums: a full recount was 45 of the dashboard's 115 ms
- * at full MeViS scale (bench:scale), and it grows with every answer, while an admin's dashboard
- * only needs what was answered since the last look. Sound because the log is append-only:
- * nothing updates or deletes a validation (an answer is final; expressions are never deleted, and
- * a restore needs the server stopped), and SQLite hands out AUTOINCREMENT ids in commit order (one
+ * The validations log, folded into running sums: the one place validators are scored, for their
+ * own page, the leaderboard and the admin dashboard. A full recount was 45 of the dashboard's
+ * 115 ms at full MeViS scale (bench:scale), and it grows with every answer, while each reader only
+ * needs what was answered since the last look. Sound because the log is append-only: nothing
+ * updates or deletes a validation (an answer is final; expressions are never deleted, and a
+ * restore needs the server stopped), and SQLite hands out AUTOINCREMENT ids in commit order (one
  * writer at a time, ids never reused), so every snapshot holds exactly the ids up to its max(id).
- * Each call folds in (upTo, max(id)] inside the caller's read transaction. If the log ever shrank
- * (max(id) below upTo), the sums start over from nothing.
+ * Each call folds in (upTo, max(id)] inside one read transaction. If the log ever shrank (max(id)
+ * below upTo), the sums start over from nothing.
  *
- * Scoring, as validatorStats (the tests hold the two equal): an answer is scored when its sample
- * ended accepted or rejected, and correct when it matched that outcome. Under the protocol machine
- * an answer that agrees or rejects decides its sample that way (scored, correct) in either round;
- * one that disagrees in round 2 discards it (not scored); a round-1 disagreement is scored, never
- * correct, once a round-2 answer accepts or rejects the sample, so each such round-2 answer adds
- * one to its sample's round-1 validator. Per day, under the same machine: deciding answers per day
- * equal decisions per decidedAt day (submitAnswer stamps decidedAt with the answer's time).
+ * Scoring: an answer is scored when its sample ended accepted or rejected, and correct when it
+ * matched that outcome (a test holds this to a naive recount of every answer against its sample's
+ * status). Under the protocol machine an answer that agrees or rejects decides its sample that way
+ * (scored, correct) in either round; one that disagrees in round 2 discards it (not scored); a
+ * round-1 disagreement is scored, never correct, once a round-2 answer accepts or rejects the
+ * sample, so each such round-2 answer adds one to its sample's round-1 validator. Per day, under
+ * the same machine: deciding answers per day equal decisions per decidedAt day (submitAnswer
+ * stamps decidedAt with the answer's time).
  */
 const statements = preparedPerDb((db) => {
   const c = db.$client;
@@ -74,8 +76,7 @@ const statements = preparedPerDb((db) => {
     ),
     /*
      * Medians of the validators with new answers, over all their answers given under a lease
-     * (> 0): the element at floor(n / 2) of the sorted times, as validatorStats takes it.
-     * percentile_disc (compiled into better-sqlite3) returns the lower middle, so it runs on
+     * (> 0): the element at floor(n / 2) of the sorted times (the upper middle). percentile_disc (compiled into better-sqlite3) returns the lower middle, so it runs on
      * negated times. Index-only, one range of validations_validator_idx per validator.
      */
     medians: c.prepare(
@@ -96,16 +97,23 @@ interface Sums {
 const sumsPerDb = new WeakMap<Db, Sums>();
 
 /**
- * The per-validator and per-day numbers as of the caller's snapshot; call it inside the read
- * transaction the other numbers come from.
+ * The per-validator (in validator id order) and per-day numbers as of the caller's snapshot; run
+ * inside a read transaction (the dashboard's, or its own).
  */
 export function answerSums(db: Db): { validators: ValidatorSums[]; days: DaySums[] } {
+  return db.$client.inTransaction ? fresh(db) : db.$client.transaction(() => fresh(db))();
+}
+
+function fresh(db: Db): { validators: ValidatorSums[]; days: DaySums[] } {
   const q = statements(db);
   const top = q.top.get() as number;
   let sums = sumsPerDb.get(db);
   if (!sums || top < sums.upTo) sumsPerDb.set(db, (sums = { upTo: 0, validators: new Map(), days: new Map() }));
   if (top > sums.upTo) fold(q, sums, top);
-  return { validators: [...sums.validators.values()].map((v) => ({ ...v })), days: [...sums.days.values()].map((d) => ({ ...d })) };
+  return {
+    validators: [...sums.validators.values()].map((v) => ({ ...v })).sort((a, b) => a.userId - b.userId),
+    days: [...sums.days.values()].map((d) => ({ ...d })),
+  };
 }
 
 function fold(q: ReturnType<typeof statements>, sums: Sums, upTo: number) {
