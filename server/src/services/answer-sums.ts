@@ -116,21 +116,26 @@ function fresh(db: Db): { validators: ValidatorSums[]; days: DaySums[] } {
   };
 }
 
+/** Adds `row`'s counts into the sums under `key` (a copy of `row` if there are none yet). */
+function addCounts<K, T extends object>(into: Map<K, T>, key: K, row: T, counts: readonly (keyof T)[]): T {
+  const had = into.get(key);
+  if (!had) {
+    into.set(key, { ...row });
+    return into.get(key)!;
+  }
+  for (const k of counts) (had[k] as number) += row[k] as number;
+  return had;
+}
+
+const VALIDATOR_COUNTS = ['answered', 'goldAnswered', 'goldCorrect', 'correct'] as const;
+const DAY_COUNTS = ['firstAnswers', 'agreed', 'accepted', 'rejected', 'discarded'] as const;
+
 function fold(q: ReturnType<typeof statements>, sums: Sums, upTo: number) {
   const range = { after: sums.upTo, upTo };
-  type Counts = Omit<ValidatorSums, 'scored' | 'medianMs'>;
   const touched: number[] = [];
-  for (const r of q.validators.all(range) as Counts[]) {
+  for (const r of q.validators.all(range) as Omit<ValidatorSums, 'scored' | 'medianMs'>[]) {
     touched.push(r.userId);
-    const v = sums.validators.get(r.userId);
-    if (!v) {
-      sums.validators.set(r.userId, { ...r, scored: r.correct, medianMs: null });
-      continue;
-    }
-    v.answered += r.answered;
-    v.goldAnswered += r.goldAnswered;
-    v.goldCorrect += r.goldCorrect;
-    v.correct += r.correct;
+    const v = addCounts(sums.validators, r.userId, { ...r, scored: 0, medianMs: null }, VALIDATOR_COUNTS);
     v.scored += r.correct;
     v.last = Math.max(v.last, r.last);
   }
@@ -139,17 +144,6 @@ function fold(q: ReturnType<typeof statements>, sums: Sums, upTo: number) {
   for (const r of q.medians.all({ ids: JSON.stringify(touched), upTo }) as { userId: number; medianMs: number }[]) {
     sums.validators.get(r.userId)!.medianMs = r.medianMs;
   }
-  for (const r of q.days.all(range) as DaySums[]) {
-    const d = sums.days.get(r.day);
-    if (!d) {
-      sums.days.set(r.day, r);
-      continue;
-    }
-    d.firstAnswers += r.firstAnswers;
-    d.agreed += r.agreed;
-    d.accepted += r.accepted;
-    d.rejected += r.rejected;
-    d.discarded += r.discarded;
-  }
+  for (const r of q.days.all(range) as DaySums[]) addCounts(sums.days, r.day, r, DAY_COUNTS);
   sums.upTo = upTo;
 }

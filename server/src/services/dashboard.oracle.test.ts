@@ -209,6 +209,9 @@ describe('admin dashboard against a naive recount', () => {
       expect(d.series[status]).toEqual(perDay);
     }
     const firstRound = answers.filter((v) => v.round === 1);
+    const onDay = (t: number) => firstRound.filter((v) => v.createdAt >= t * 1000 && v.createdAt < t * 1000 + DAY);
+    expect(d.series.firstAnswers).toEqual(d.series.days.map((t) => onDay(t).length));
+    expect(d.series.agreement).toEqual(d.series.days.map((t) => (onDay(t).length ? onDay(t).filter((v) => v.agrees).length / onDay(t).length : null)));
     expect(d.series.firstAnswers.reduce((x, y) => x + y, 0)).toBe(firstRound.length);
   });
 
