@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,13 @@ import { audioFixtures } from './e2e/helpers/audio-fixtures.ts';
 // on one fresh data dir, which the tests read the generated demo passwords from.
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
 const port = Number(process.env.E2E_PORT ?? 3199);
+// `npm run test:e2e:pg`: the same suite with the server on PostgreSQL, in a database made for this
+// run (createdb/dropdb: the config is synchronous) and dropped by the global teardown.
+if (process.env.E2E_DB === 'postgres' && !process.env.E2E_DATABASE_URL) {
+  const name = `studio_e2e_${process.pid}`;
+  execFileSync('createdb', ['-h', '127.0.0.1', '-U', 'postgres', name]);
+  process.env.E2E_DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${name}`;
+}
 const audio = audioFixtures(path.join(process.env.E2E_DATA_DIR, 'audio-fixtures'));
 if (audio.skipReason) process.env.E2E_AUDIO_SKIP = audio.skipReason;
 
@@ -62,10 +70,17 @@ export default defineConfig({
     // release should hold what the other specs accepted.
     { name: 'admin-last', testMatch: /(admin|audio-admin|release)\.spec\.ts/, dependencies: ['silent-microphone'] },
   ],
+  globalTeardown: process.env.E2E_DATABASE_URL ? './e2e/helpers/drop-database.ts' : undefined,
   webServer: {
     // The real server on a fresh data dir: migrations, demo generation and import, HTTP.
     command: 'npx tsx server/src/index.ts',
-    env: { DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(port), STUDIO_DEMO: '1', LOG_LEVEL: 'warn' },
+    env: {
+      DATA_DIR: process.env.E2E_DATA_DIR,
+      PORT: String(port),
+      STUDIO_DEMO: '1',
+      LOG_LEVEL: 'warn',
+      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
+    },
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 180_000,

@@ -34,7 +34,7 @@ async function main() {
   const src = path.join(dir, 'src');
   console.log(`generating ${OBJECT_COUNTS.length} videos, 1280×720, ${FRAMES} frames, ${OBJECT_COUNTS.join(' and ')} objects…`);
   for (const n of OBJECT_COUNTS) await writeSyntheticVideo(src, `bench-${n}-objects`, { width: 1280, height: 720, frames: FRAMES, objects: n, seed: n });
-  const app = openApp(loadConfig({ DATA_DIR: path.join(dir, 'data'), STUDIO_DEMO: '0' }), { log: pino({ level: 'silent' }) });
+  const app = await openApp(loadConfig({ DATA_DIR: path.join(dir, 'data'), STUDIO_DEMO: '0' }), { log: pino({ level: 'silent' }) });
   await runImport(app, { format: 'davis', dir: src, status: 'accepted' });
   await createUser(app.db, { username: 'bench', roles: ['admin'], password: PASSWORD }, null);
   const server = createAppServer(app);
@@ -52,7 +52,7 @@ async function main() {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByTestId('who').waitFor();
-    const videos = listVideos(app.db, { limit: 10, offset: 0 }, { onlyAccepted: false }).videos;
+    const { videos } = await listVideos(app.db, { limit: 10, offset: 0 }, { onlyAccepted: false });
     for (const n of OBJECT_COUNTS) {
       const v = videos.find((x) => x.name === `bench-${n}-objects`)!;
       await page.goto(`${base}/videos/${v.id}`);
@@ -104,7 +104,7 @@ async function main() {
   } finally {
     await browser.close();
     server.close();
-    app.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
   console.log('\ntarget: overlay_ratio ≤ 1.25 and p95 < 16.7 ms at 20 objects');

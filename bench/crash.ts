@@ -30,6 +30,7 @@ import { openApp } from '../server/src/app.ts';
 import { hashPassword } from '../server/src/auth/password.ts';
 import { createSession, SESSION_COOKIE } from '../server/src/auth/sessions.ts';
 import { loadConfig } from '../server/src/config.ts';
+import { frames as frameRows, videos as videoRows } from '../server/src/db/schema/index.ts';
 import { createUser, findUserByName } from '../server/src/services/users.ts';
 import { updateSettings } from '../server/src/services/settings.ts';
 import { ensureDemo } from '../server/src/startup/demo.ts';
@@ -76,19 +77,19 @@ async function main() {
   // ── set-up, before the server exists: the demo videos and accounts (what STUDIO_DEMO=1 makes at
   // first start), more people, short leases, and a session per person.
   const config = loadConfig({ DATA_DIR: dataDir, STUDIO_DEMO: '1' });
-  const app = openApp(config, { log: pino({ level: 'silent' }) });
+  const app = await openApp(config, { log: pino({ level: 'silent' }) });
   const demo = await ensureDemo(app);
   if (!demo) throw new Error('demo data was not created');
   const hash = await hashPassword('crash test password');
   const idOf = async (name: string, role: 'annotator' | 'validator' | 'speaker') =>
-    findUserByName(app.db, name)?.id ?? (await createUser(app.db, { username: name, roles: [role], passwordHash: hash }, null)).id;
+    (await findUserByName(app.db, name))?.id ?? (await createUser(app.db, { username: name, roles: [role], passwordHash: hash }, null)).id;
   const names = {
     annotators: ['annotator', ...Array.from({ length: Math.max(0, ANNOTATORS - 1) }, (_, i) => `crash-annotator${i + 2}`)].slice(0, ANNOTATORS),
     validators: ['validator1', 'validator2', ...Array.from({ length: Math.max(0, VALIDATORS - 2) }, (_, i) => `crash-validator${i + 3}`)].slice(0, VALIDATORS),
     speakers: ['speaker', ...Array.from({ length: Math.max(0, SPEAKERS - 1) }, (_, i) => `crash-speaker${i + 2}`)].slice(0, SPEAKERS),
   };
-  const session = (id: number, username: string): Session => {
-    const { token } = createSession(app.db, id, { idleMs: 3600_000, maxMs: 86_400_000 });
+  const session = async (id: number, username: string): Promise<Session> => {
+    const { token } = await createSession(app.db, id, { idleMs: 3600_000, maxMs: 86_400_000 });
     return { userId: id, username, cookie: `${SESSION_COOKIE}=${token}` };
   };
   const people = {
@@ -96,15 +97,15 @@ async function main() {
     validators: [] as Session[],
     speakers: [] as Session[],
   };
-  for (const n of names.annotators) people.annotators.push(session(await idOf(n, 'annotator'), n));
-  for (const n of names.validators) people.validators.push(session(await idOf(n, 'validator'), n));
-  for (const n of names.speakers) people.speakers.push(session(await idOf(n, 'speaker'), n));
+  for (const n of names.annotators) people.annotators.push(await session(await idOf(n, 'annotator'), n));
+  for (const n of names.validators) people.validators.push(await session(await idOf(n, 'validator'), n));
+  for (const n of names.speakers) people.speakers.push(await session(await idOf(n, 'speaker'), n));
   // Two validators who only show up after the last restart, to see whether work can be had.
-  const checkers = [session(await idOf('crash-checker1', 'validator'), 'crash-checker1'), session(await idOf('crash-checker2', 'validator'), 'crash-checker2')];
-  updateSettings(app.db, { leaseMinutes: LEASE_MINUTES }, null);
-  const videos = (app.sqlite.prepare('select count(*) as n from videos').get() as { n: number }).n;
-  const frames = (app.sqlite.prepare('select count(*) as n from frames').get() as { n: number }).n;
-  app.close();
+  const checkers = [await session(await idOf('crash-checker1', 'validator'), 'crash-checker1'), await session(await idOf('crash-checker2', 'validator'), 'crash-checker2')];
+  await updateSettings(app.db, { leaseMinutes: LEASE_MINUTES }, null);
+  const videos = await app.db.$count(videoRows);
+  const frames = await app.db.$count(frameRows);
+  await app.close();
   log(`set up: ${videos} demo videos (${frames} frames), ${ANNOTATORS} annotators, ${VALIDATORS} validators, ${SPEAKERS} speakers, lease ${LEASE_MINUTES * 60} s`);
 
   // ── speech takes, one per sentence length (the rate check counts the sentence's words)

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { openApp } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
+import { sqliteOf } from '../server/src/testing/app.ts';
 import { createRelease } from '../server/src/services/export/plan.ts';
 import { writeRelease } from '../server/src/services/export/write.ts';
 import { buildScaleDb, type ScaleCounts } from './lib/scale-db.ts';
@@ -61,7 +62,7 @@ async function generate(dataDir: string, args: string[]): Promise<GenerateResult
   const [width, height] = size.split('x').map(Number);
   const videos = Number(argValue(args, '--videos') ?? 2006);
   if (!(width! > 0 && height! > 0 && videos > 0)) throw new Error(`bad --size ${size} or --videos ${videos}`);
-  const app = openBenchApp(dataDir);
+  const app = await openBenchApp(dataDir);
   const t0 = performance.now();
   const counts = await buildScaleDb(app, {
     videos,
@@ -70,7 +71,7 @@ async function generate(dataDir: string, args: string[]): Promise<GenerateResult
     onProgress: (done, total) => log(`  generate: ${done}/${total} videos, ${secs(performance.now() - t0)} s`),
   });
   const seconds = (performance.now() - t0) / 1000;
-  app.close();
+  await app.close();
   return { seconds, counts, dbMb: statSync(path.join(dataDir, 'studio.db')).size / 2 ** 20 };
 }
 
@@ -97,18 +98,18 @@ interface ExportRun {
   peakRssMb: number;
 }
 
-function runExport(dataDir: string, outDir: string): ExportRun {
-  const app = openBenchApp(dataDir);
+async function runExport(dataDir: string, outDir: string): Promise<ExportRun> {
+  const app = await openBenchApp(dataDir);
   const hwmBeforeMb = procStatusMb('VmHWM');
   const rssBeforeMb = procStatusMb('VmRSS');
 
   const t0 = performance.now();
-  const release = createRelease(app.db, { notes: 'bench:export' }, null);
+  const release = await createRelease(app.db, { notes: 'bench:export' }, null);
   const t1 = performance.now();
   log(`  createRelease: ${secs(t1 - t0)} s`);
 
   // Which split each video falls in, to time the splits from the progress calls.
-  const splitOfVideo = app.sqlite
+  const splitOfVideo = sqliteOf(app)
     .prepare<[number], { split: string }>(`select rv.split from release_videos rv join videos v on v.id = rv.video_id where rv.release_id = ? order by v.name`)
     .all(release.id)
     .map((r) => r.split);
@@ -118,7 +119,7 @@ function runExport(dataDir: string, outDir: string): ExportRun {
   let last = t1;
   let finishingAt = t1;
   let hwmVideosMb = 0;
-  const written = writeRelease(app.db, app.store, release, outDir, (p) => {
+  const written = await writeRelease(app.db, app.store, release, outDir, (p) => {
     const now = performance.now();
     if (p.phase === 'videos') {
       const split = sequence[p.done - 1]!;
@@ -137,7 +138,7 @@ function runExport(dataDir: string, outDir: string): ExportRun {
   log(`  writeRelease: ${secs(t2 - t1)} s (finishing ${secs(t2 - finishingAt)} s)`);
 
   const stats = JSON.parse(readFileSync(path.join(written.dir, 'stats.json'), 'utf8')) as { total: { masks: number; expressions: number; videos: number; frames: number } };
-  app.close();
+  await app.close();
   return {
     planSeconds: (t1 - t0) / 1000,
     writeSeconds: (t2 - t1) / 1000,
@@ -169,7 +170,7 @@ async function main() {
     return;
   }
   if (args[0] === '--export') {
-    reportResult(runExport(args[1]!, args[2]!));
+    reportResult(await runExport(args[1]!, args[2]!));
     return;
   }
 

@@ -36,6 +36,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mulberry32 } from '#shared/prng.ts';
 import { fmtSummary, oneLine, StatementProfiler, summarize, type Summary } from './lib/scale-probe.ts';
 import { reportResult, runChild as runChildProcess } from './lib/child.ts';
+import type { App } from '../server/src/app.ts';
+
+// The server modules are imported lazily (openTimed times their import); these need only the type.
+function sqliteConnections(app: App) {
+  if (app.database.dialect !== 'sqlite') throw new Error('bench:scale profiles the SQLite file');
+  return app.database;
+}
+const sqliteOf = (app: App) => sqliteConnections(app).sqlite;
+const readerOf = (app: App) => sqliteConnections(app).reader;
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
@@ -115,26 +124,31 @@ async function generate(dataDir: string, runDir: string, args: string[]): Promis
   if (args.includes('--with-indexes')) {
     // The proposed indexes, ad hoc on this bench database (see bench/lib/scale-indexes.ts).
     const { CANDIDATE_INDEXES, applyIndex } = await import('./lib/scale-indexes.ts');
-    const original = (name: string) => (app.sqlite.prepare(`select sql from sqlite_master where type = 'index' and name = ?`).get(name) as { sql: string } | undefined)?.sql;
-    for (const c of CANDIDATE_INDEXES) applyIndex((sql) => app.sqlite.exec(sql), original, c);
+    const original = (name: string) => (sqliteOf(app).prepare(`select sql from sqlite_master where type = 'index' and name = ?`).get(name) as { sql: string } | undefined)?.sql;
+    for (const c of CANDIDATE_INDEXES) applyIndex((sql) => sqliteOf(app).exec(sql), original, c);
     log(`  created ${CANDIDATE_INDEXES.length} candidate indexes`);
   }
   // A long-lived session per person, as after a working day (the dashboard counts active ones).
   const policy = { idleMs: 12 * 3600_000, maxMs: 14 * 86_400_000 };
-  const person = (u: { id: number; username: string }): Person => ({ ...u, cookie: `${SESSION_COOKIE}=${createSession(app.db, u.id, policy).token}` });
+  const person = async (u: { id: number; username: string }): Promise<Person> => ({ ...u, cookie: `${SESSION_COOKIE}=${(await createSession(app.db, u.id, policy)).token}` });
+  const everyone = async (us: { id: number; username: string }[]) => {
+    const out: Person[] = [];
+    for (const u of us) out.push(await person(u));
+    return out;
+  };
   const people: People = {
-    admin: person(extra.admin),
-    annotators: extra.annotators.map(person),
-    validators: extra.validators.map(person),
-    speakers: extra.speakers.map(person),
+    admin: await person(extra.admin),
+    annotators: await everyone(extra.annotators),
+    validators: await everyone(extra.validators),
+    speakers: await everyone(extra.speakers),
     truth: extra.truth,
     gold: extra.goldIds,
   };
   writeFileSync(path.join(runDir, 'people.json'), JSON.stringify(people));
-  app.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqliteOf(app).pragma('wal_checkpoint(TRUNCATE)');
   const dbFile = path.join(dataDir, 'studio.db');
   const result = { baseSeconds: (t1 - t0) / 1000, extraSeconds: (t2 - t1) / 1000, counts, extra: extra.counts, dbMb: fileMb(dbFile), walMb: fileMb(`${dbFile}-wal`) };
-  app.close();
+  await app.close();
   return result;
 }
 
@@ -164,20 +178,20 @@ async function openTimed(dataDir: string): Promise<OpenResult> {
   const t1 = performance.now();
   // What the server does (server/src/index.ts), in its order.
   const config = loadConfig(serverEnv(dataDir));
-  const app = openApp(config, { log: pino({ level: 'silent' }) });
+  const app = await openApp(config, { log: pino({ level: 'silent' }) });
   const t2 = performance.now();
-  purgeExpiredSessions(app.db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
+  await purgeExpiredSessions(app.db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
   const t3 = performance.now();
-  const backfilled = backfillMotionStats(app.db);
+  const backfilled = await backfillMotionStats(app.db);
   const t4 = performance.now();
   await app.audio.tools();
   const t5 = performance.now();
-  const resumed = app.audio.resumePending();
+  const resumed = await app.audio.resumePending();
   const t6 = performance.now();
   await import('../server/src/http/server.ts');
   const t7 = performance.now();
   await app.audio.drain();
-  app.close();
+  await app.close();
   return {
     importMs: t1 - t0,
     openMs: t2 - t1,
@@ -220,7 +234,7 @@ interface ProbeResult {
 
 async function probe(dataDir: string, runDir: string, args: string[]): Promise<ProbeResult> {
   const app = await openBenchApp(dataDir);
-  const prof = new StatementProfiler(app.sqlite);
+  const prof = new StatementProfiler(sqliteOf(app), readerOf(app));
   const people = JSON.parse(readFileSync(path.join(runDir, 'people.json'), 'utf8')) as People;
   const db = app.db;
   const report: string[] = [];
@@ -242,15 +256,15 @@ async function probe(dataDir: string, runDir: string, args: string[]): Promise<P
    * Times fn n + 1 times; the first call (which prepares statements and, for the dashboard, folds
    * the whole validations log) is reported apart. `between` runs untimed before each later call.
    */
-  const time = (key: string, label: string, n: number, fn: () => void, between?: () => void): Measured => {
+  const time = async (key: string, label: string, n: number, fn: () => Promise<unknown>, between?: () => Promise<void>): Promise<Measured> => {
     const t0 = performance.now();
-    fn();
+    await fn();
     const firstMs = performance.now() - t0;
     const xs: number[] = [];
     for (let i = 0; i < n; i++) {
-      between?.();
+      await between?.();
       const t = performance.now();
-      fn();
+      await fn();
       xs.push(performance.now() - t);
     }
     return { key, label, summary: summarize(xs), firstMs };
@@ -260,52 +274,52 @@ async function probe(dataDir: string, runDir: string, args: string[]): Promise<P
   let k = 0;
   const nextValidator = () => people.validators[k++ % people.validators.length]!;
   /** nextSample alone is timed; the answer (outside the timing) moves the queue on. */
-  const nextAndAnswer = (key: string, label: string, n: number, gold: boolean, answers?: number[]): Measured => {
+  const nextAndAnswer = async (key: string, label: string, n: number, gold: boolean, answers?: number[]): Promise<Measured> => {
     const xs: number[] = [];
     for (let i = 0; i <= n; i++) {
       const v = nextValidator();
       const t = performance.now();
-      const s = nextSample(db, v.id, { random: () => (gold ? 0 : 1) });
+      const s = await nextSample(db, v.id, { random: () => (gold ? 0 : 1) });
       xs.push(performance.now() - t);
       if (!s) continue;
       const t1 = performance.now();
-      submitAnswer(db, v.id, s.expressionId, answerFor(people.truth, s.expressionId, rand()) as Parameters<typeof submitAnswer>[3]);
+      await submitAnswer(db, v.id, s.expressionId, answerFor(people.truth, s.expressionId, rand()) as Parameters<typeof submitAnswer>[3]);
       answers?.push(performance.now() - t1);
     }
     return { key, label, summary: summarize(xs.slice(1)), firstMs: xs[0]! };
   };
 
   /** Some validators answer k samples (untimed): the dashboard then has new answers to fold in. */
-  const answerSome = (k: number) => () => {
+  const answerSome = (k: number) => async () => {
     for (let i = 0; i < k; i++) {
       const v = nextValidator();
-      const s = nextSample(db, v.id, { random: () => 1 });
-      if (s) submitAnswer(db, v.id, s.expressionId, answerFor(people.truth, s.expressionId, rand()) as Parameters<typeof submitAnswer>[3]);
+      const s = await nextSample(db, v.id, { random: () => 1 });
+      if (s) await submitAnswer(db, v.id, s.expressionId, answerFor(people.truth, s.expressionId, rand()) as Parameters<typeof submitAnswer>[3]);
     }
   };
 
   const scale = args.includes('--quick') ? 0.25 : 1;
   const n = (x: number) => Math.max(10, Math.round(x * scale));
-  const workloads: Record<string, (n: number) => Measured> = {
+  const workloads: Record<string, (n: number) => Promise<Measured>> = {
     dashboard: (m) =>
       dashboardFn
-        ? time('dashboard', 'dashboard(db), 5 answers between calls', m, () => void dashboardFn(db), answerSome(5))
-        : time('dashboard', 'adminOverview + listCuration + audioStats', m, () => {
-            adminOverview(db);
-            listCuration(db, CurationQuery.parse({}));
-            audioStats(db);
+        ? time('dashboard', 'dashboard(db), 5 answers between calls', m, () => Promise.resolve(dashboardFn(db)), answerSome(5))
+        : time('dashboard', 'adminOverview + listCuration + audioStats', m, async () => {
+            await adminOverview(db);
+            await listCuration(db, CurationQuery.parse({}));
+            await audioStats(db);
           }),
-    overview: (m) => time('overview', 'adminOverview(db)', m, () => void adminOverview(db)),
-    curationByName: (m) => time('curationByName', 'listCuration(sort name)', m, () => void listCuration(db, CurationQuery.parse({}))),
+    overview: (m) => time('overview', 'adminOverview(db)', m, () => adminOverview(db)),
+    curationByName: (m) => time('curationByName', 'listCuration(sort name)', m, () => listCuration(db, CurationQuery.parse({}))),
     curationByExpressions: (m) =>
-      time('curationByExpressions', 'listCuration(sort expressions desc)', m, () => void listCuration(db, CurationQuery.parse({ sort: 'expressions', dir: 'desc' }))),
-    audioStats: (m) => time('audioStats', 'audioStats(db)', m, () => void audioStats(db)),
-    validatorOverview: (m) => time('validatorOverview', 'validatorOverview (validate.overview)', m, () => void validatorOverview(db, nextValidator().id)),
+      time('curationByExpressions', 'listCuration(sort expressions desc)', m, () => listCuration(db, CurationQuery.parse({ sort: 'expressions', dir: 'desc' }))),
+    audioStats: (m) => time('audioStats', 'audioStats(db)', m, () => audioStats(db)),
+    validatorOverview: (m) => time('validatorOverview', 'validatorOverview (validate.overview)', m, () => validatorOverview(db, nextValidator().id)),
     nextWork: (m) => nextAndAnswer('nextWork', 'nextSample (real work)', m, false),
     nextGold: (m) => nextAndAnswer('nextGold', 'nextSample (gold draw)', m, true),
     nextVideo: (m) => {
       let a = 0;
-      return time('nextVideo', 'nextVideoFor', m, () => void nextVideoFor(db, people.annotators[a++ % people.annotators.length]!.id));
+      return time('nextVideo', 'nextVideoFor', m, () => nextVideoFor(db, people.annotators[a++ % people.annotators.length]!.id));
     },
   };
   const sizes: Record<string, number> = { dashboard: 60, nextWork: 200, nextGold: 100, nextVideo: 100 };
@@ -323,7 +337,7 @@ async function probe(dataDir: string, runDir: string, args: string[]): Promise<P
     prof.reset();
     out(`  ${title}:`);
     for (const key of keys) {
-      const m = key === 'nextWork' ? nextAndAnswer('nextWork', 'nextSample (real work)', n(200), false, answers) : workloads[key]!(n(sizes[key] ?? 30));
+      const m = key === 'nextWork' ? await nextAndAnswer('nextWork', 'nextSample (real work)', n(200), false, answers) : await workloads[key]!(n(sizes[key] ?? 30));
       measured.push(m);
       out(`    ${m.label.padEnd(38)} first ${m.firstMs.toFixed(1).padStart(6)} ms, then ${fmtSummary(m.summary)}`);
     }
@@ -342,15 +356,17 @@ async function probe(dataDir: string, runDir: string, args: string[]): Promise<P
   // Index experiments: each candidate alone (created, measured, undone), then all of them together.
   const indexTrials: IndexTrial[] = [];
   if (args.includes('--try-indexes')) {
-    const exec = (sql: string) => app.sqlite.exec(sql);
-    const original = (name: string) => (app.sqlite.prepare(`select sql from sqlite_master where type = 'index' and name = ?`).get(name) as { sql: string } | undefined)?.sql;
-    const trial = (name: string, sql: string, why: string, keys: string[], apply: () => string) => {
+    const exec = (sql: string) => sqliteOf(app).exec(sql);
+    const original = (name: string) => (sqliteOf(app).prepare(`select sql from sqlite_master where type = 'index' and name = ?`).get(name) as { sql: string } | undefined)?.sql;
+    const trial = async (name: string, sql: string, why: string, keys: string[], apply: () => string) => {
       log(`  index trial: ${name}`);
       const trialN = (key: string) => n(key === 'dashboard' ? 20 : 40);
-      const before = keys.map((key) => workloads[key]!(trialN(key)));
+      const before: Measured[] = [];
+      for (const key of keys) before.push(await workloads[key]!(trialN(key)));
       const undo = apply();
       prof.reset();
-      const after = keys.map((key) => workloads[key]!(trialN(key)));
+      const after: Measured[] = [];
+      for (const key of keys) after.push(await workloads[key]!(trialN(key)));
       const plans: string[] = [];
       for (const s of prof.top(3)) {
         plans.push(`plan of (avg ${(s.totalMs / s.calls).toFixed(2)} ms): ${oneLine(s.sql, 140)}`);
@@ -360,19 +376,19 @@ async function probe(dataDir: string, runDir: string, args: string[]): Promise<P
       indexTrials.push({ name, sql, why, results: keys.map((key, i) => ({ label: before[i]!.label, before: before[i]!.summary, after: after[i]!.summary })), plans });
     };
     for (const c of CANDIDATE_INDEXES) {
-      trial(c.name, `${c.replaces ? `drop index ${c.name}; ` : ''}${createSql(c)}`, c.why, c.workloads, () => applyIndex(exec, original, c));
+      await trial(c.name, `${c.replaces ? `drop index ${c.name}; ` : ''}${createSql(c)}`, c.why, c.workloads, () => applyIndex(exec, original, c));
     }
-    trial('all candidates', 'all of the above', 'together', ['dashboard', 'nextWork', 'nextGold', 'nextVideo', 'validatorOverview'], () =>
+    await trial('all candidates', 'all of the above', 'together', ['dashboard', 'nextWork', 'nextGold', 'nextVideo', 'validatorOverview'], () =>
       CANDIDATE_INDEXES.map((c) => applyIndex(exec, original, c)).reverse().join('; '),
     );
   }
 
   const statusCounts = Object.fromEntries(
-    (app.sqlite.prepare(`select status, count(*) as n from expressions group by status`).all() as { status: string; n: number }[]).map((r) => [r.status, r.n]),
+    (sqliteOf(app).prepare(`select status, count(*) as n from expressions group by status`).all() as { status: string; n: number }[]).map((r) => [r.status, r.n]),
   );
-  app.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqliteOf(app).pragma('wal_checkpoint(TRUNCATE)');
   const dbMb = fileMb(path.join(dataDir, 'studio.db'));
-  app.close();
+  await app.close();
   return { dashboardSource: dashboardFn ? 'dashboard' : 'fallback', measured, report, dashboardP99, dbMb, statusCounts, indexTrials };
 }
 

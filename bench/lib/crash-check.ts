@@ -11,6 +11,7 @@ import { kindForTargetCount } from '#shared/domain.ts';
 import { agrees, INITIAL, invariantViolations, isFinal, ProtocolError, roundOf, step, type Answer, type AnswerEvent, type SampleFacts, type SampleState, type SampleStatus } from '#shared/protocol/index.ts';
 import type { RejectReason } from '#shared/domain.ts';
 import type { Grant, Ledger } from './crash-actors.ts';
+import { ANSWERS_WITHOUT_LEASE_SQL, LEASE_OVERLAPS_SQL } from '../../server/src/services/leases.ts';
 
 export interface CheckReport {
   lines: string[];
@@ -371,8 +372,13 @@ export function checkDatabase(dbFile: string, storeDir: string, ledger: Ledger, 
     const gold = new Set(exprs.filter((e) => e.gold).map((e) => e.id));
     const overlaps = overlappingGrants(ledger.grants, gold);
     for (const o of overlaps) failures.push(`held by two validators at once: ${o}`);
+    // The server's own record (lease_history) says the same, and every answer ended its lease.
+    const historyOverlaps = (db.prepare(LEASE_OVERLAPS_SQL).get() as { n: number }).n;
+    const unleased = (db.prepare(ANSWERS_WITHOUT_LEASE_SQL).get() as { n: number }).n;
+    if (historyOverlaps) failures.push(`${historyOverlaps} pairs of leases on one sample overlap in the server's lease history`);
+    if (unleased) failures.push(`${unleased} answers were stored without a lease of their validator`);
     lines.push(
-      `leases: ${ledger.grants.length} handed out to the clients (${ledger.grants.filter((g) => g.abandoned).length} abandoned), ${overlaps.length} held by two validators at once; ${leaseRows.length} left in the database, ${leaseBad} inconsistent`,
+      `leases: ${ledger.grants.length} handed out to the clients (${ledger.grants.filter((g) => g.abandoned).length} abandoned), ${overlaps.length} held by two validators at once; ${leaseRows.length} left in the database, ${leaseBad} inconsistent; lease history: ${historyOverlaps} overlaps, ${unleased} answers without a lease`,
     );
 
     // ── the store: no half-written file, every referenced hash present

@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { encodeMask, rleArea, rleBbox } from '#shared/rle/index.ts';
 import { mulberry32 } from '#shared/prng.ts';
 import type { App } from '../../server/src/app.ts';
+import { sqliteOf } from '../../server/src/testing/app.ts';
 
 export interface ScaleOptions {
   videos?: number;
@@ -164,7 +165,7 @@ export async function buildScaleDb(app: App, opts: ScaleOptions = {}): Promise<S
     ...Array<'none'>(nExpressions - nSingle - nMulti).fill('none'),
   ]);
 
-  const c = app.sqlite;
+  const c = sqliteOf(app); // bulk generation writes through the SQLite file directly
   const insVideo = c.prepare(
     `insert into videos (name, source, status, width, height, frame_count, fps, content_hash, created_at) values (?, 'mevis', 'accepted', ?, ?, ?, 6, ?, ?)`,
   );

@@ -23,6 +23,7 @@ import { encodeWav16 } from '#shared/audio/wav-encode.ts';
 import { mulberry32 } from '#shared/prng.ts';
 import type { Role } from '#shared/roles.ts';
 import type { App } from '../../server/src/app.ts';
+import { sqliteOf } from '../../server/src/testing/app.ts';
 import { createUser } from '../../server/src/services/users.ts';
 
 export interface ExtraOptions {
@@ -107,7 +108,7 @@ export async function addScaleExtras(app: App, opts: ExtraOptions): Promise<Extr
   const days = opts.days ?? 180;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo));
-  const c = app.sqlite;
+  const c = sqliteOf(app); // bulk generation writes through the SQLite file directly
 
   // ---- people
   const mk = async (username: string, roles: Role[]): Promise<BenchUser> => {

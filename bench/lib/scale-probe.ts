@@ -20,8 +20,9 @@ export class StatementProfiler {
   readonly stats = new Map<string, StatementStat>();
   private readonly prepareRaw: (source: string) => Database.Statement;
 
-  constructor(sqlite: Database.Database) {
-    this.prepareRaw = sqlite.prepare.bind(sqlite) as (source: string) => Database.Statement;
+  /** The first connection also runs `explain`; the app's reader and writer are both profiled. */
+  constructor(...connections: [Database.Database, ...Database.Database[]]) {
+    this.prepareRaw = connections[0].prepare.bind(connections[0]) as (source: string) => Database.Statement;
     const record = (sql: string, ms: number, args: unknown[]) => {
       let s = this.stats.get(sql);
       if (!s) this.stats.set(sql, (s = { sql, calls: 0, totalMs: 0, maxMs: 0, maxArgs: [] }));
@@ -32,22 +33,26 @@ export class StatementProfiler {
         s.maxArgs = args;
       }
     };
-    const wrapped = (source: string) => {
-      const stmt = this.prepareRaw(source);
-      for (const m of ['get', 'all', 'run'] as Method[]) {
-        const f = (stmt[m] as (...a: unknown[]) => unknown).bind(stmt);
-        (stmt as unknown as Record<Method, (...a: unknown[]) => unknown>)[m] = (...args: unknown[]) => {
-          const t0 = performance.now();
-          try {
-            return f(...args);
-          } finally {
-            record(source, performance.now() - t0, args);
-          }
-        };
-      }
-      return stmt;
+    const wrap = (sqlite: Database.Database) => {
+      const prepareRaw = sqlite.prepare.bind(sqlite) as (source: string) => Database.Statement;
+      const wrapped = (source: string) => {
+        const stmt = prepareRaw(source);
+        for (const m of ['get', 'all', 'run'] as Method[]) {
+          const f = (stmt[m] as (...a: unknown[]) => unknown).bind(stmt);
+          (stmt as unknown as Record<Method, (...a: unknown[]) => unknown>)[m] = (...args: unknown[]) => {
+            const t0 = performance.now();
+            try {
+              return f(...args);
+            } finally {
+              record(source, performance.now() - t0, args);
+            }
+          };
+        }
+        return stmt;
+      };
+      (sqlite as unknown as { prepare: typeof wrapped }).prepare = wrapped;
     };
-    (sqlite as unknown as { prepare: typeof wrapped }).prepare = wrapped;
+    for (const c of connections) wrap(c);
   }
 
   reset(): void {

@@ -1,6 +1,9 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { dialectOf } from './db/dialect.ts';
 import { repoRoot } from './paths.ts';
+import { parseTrustProxy, type TrustedProxies } from './http/client-address.ts';
 
 const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -23,13 +26,30 @@ const EnvSchema = z.object({
    * synchronous = FULL). Both answer a submission only once it is on disk (db/group-commit.ts).
    */
   STUDIO_COMMIT: z.enum(['group', 'full']).default('group'),
+  /**
+   * Proxies whose X-Forwarded-For is believed (http/client-address.ts): off by default; behind a
+   * reverse proxy, its address(es) or "loopback" / "private".
+   */
+  TRUST_PROXY: z.string().max(2000).default(''),
+  /**
+   * PostgreSQL instead of the embedded SQLite file (`postgres://user@host:5432/db`): several app
+   * instances can then share one database (README, "Deploying beyond one machine").
+   */
+  DATABASE_URL: z.string().max(2000).optional(),
+  /** The media store (content-addressed, immutable files): a directory every instance shares. */
+  STORE_DIR: z.string().min(1).optional(),
+  /** Names this instance in logs (default: host name and process id). */
+  INSTANCE_ID: z.string().min(1).max(100).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export interface Config {
   dataDir: string;
   dbFile: string;
+  /** PostgreSQL's URL, or undefined for the SQLite file `dbFile`. */
+  databaseUrl: string | undefined;
   storeDir: string;
+  instanceId: string;
   port: number;
   host: string;
   demo: boolean;
@@ -37,6 +57,7 @@ export interface Config {
   sessionMaxMs: number;
   cookieSecure: boolean;
   commit: 'group' | 'full';
+  trustProxy: TrustedProxies;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   clientDist: string;
 }
@@ -49,11 +70,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
+  // A wrong scheme is refused here, by name, before anything opens.
+  dialectOf(e.DATABASE_URL || undefined);
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     dataDir,
     dbFile: path.join(dataDir, 'studio.db'),
-    storeDir: path.join(dataDir, 'store'),
+    databaseUrl: e.DATABASE_URL || undefined,
+    storeDir: e.STORE_DIR ? path.resolve(e.STORE_DIR) : path.join(dataDir, 'store'),
+    instanceId: e.INSTANCE_ID ?? `${os.hostname()}:${process.pid}`,
     port: e.PORT,
     host: e.HOST,
     demo: e.STUDIO_DEMO,
@@ -61,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxMs: e.SESSION_MAX_DAYS * 86_400_000,
     cookieSecure: e.COOKIE_SECURE,
     commit: e.STUDIO_COMMIT,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     clientDist: path.join(repoRoot, 'client', 'dist'),
   };

@@ -1,8 +1,10 @@
 import pino from 'pino';
 import { openApp } from './app.ts';
 import { startCheckpointer } from './db/checkpointer.ts';
+import { setBusyTimeout } from './db/client.ts';
 import { enableGroupCommit } from './db/group-commit.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
+import { purgeThrottle } from './auth/login-throttle.ts';
 import { loadConfig } from './config.ts';
 import { createAppServer } from './http/server.ts';
 import { backfillMotionStats } from './services/motion-stats.ts';
@@ -12,14 +14,27 @@ import { countAdmins } from './services/users.ts';
 import { ensureDemo, type DemoAccount } from './startup/demo.ts';
 import { phaseBars } from './cli/progress.ts';
 import { describeMissing } from './audio/tools.ts';
+import { FileLock } from './locks.ts';
+
+/** How long requests in flight may take to finish once a shutdown began. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main() {
   const config = loadConfig();
-  // Logs go to stderr so stdout carries only what a person starting the app needs to read.
-  const log = pino({ level: config.logLevel }, pino.destination(2));
-  const app = openApp(config, { log });
-  purgeExpiredSessions(app.db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
-  const filled = backfillMotionStats(app.db);
+  // On SQLite, one server per data dir, for its whole life, taken before the database is touched:
+  // a second one would run its own group commit and checkpoints on the same file, and `restore`
+  // must not swap the database under a running server. The OS drops the lock when the process
+  // dies. On PostgreSQL any number of instances share the database (and a STORE_DIR).
+  const dataDirLock = config.databaseUrl
+    ? null
+    : FileLock.acquire(config.dataDir, 'server', `${config.dataDir} is in use by another server (or a restore); stop it first, or start this one with another DATA_DIR`);
+  // Logs go to stderr so stdout carries only what a person starting the app needs to read; every
+  // line names the instance, so the logs of several instances can be read together.
+  const log = pino({ level: config.logLevel, base: { instance: config.instanceId } }, pino.destination(2));
+  const app = await openApp(config, { log });
+  await purgeExpiredSessions(app.db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
+  await purgeThrottle(app.db);
+  const filled = await backfillMotionStats(app.db);
   if (filled) log.info({ objects: filled }, 'computed motion statistics of earlier imports');
   // Curation scores of videos imported before scoring existed (or by an older scorer), in the
   // background: the server serves meanwhile and the table shows "scoring…" for those rows.
@@ -36,24 +51,29 @@ async function main() {
 
   const tools = await app.audio.tools();
   for (const note of describeMissing(tools)) log.warn(note);
-  const resumed = app.audio.resumePending();
+  const resumed = await app.audio.resumePending();
   if (resumed) log.info({ clips: resumed }, 'resuming speech recognition of waiting clips');
 
-  // Start-up writes above were synced one by one; from here on requests share their syncs.
-  const group = config.commit === 'group' ? enableGroupCommit(app.sqlite, { onError: (err) => log.error({ err }, 'syncing the database failed') }) : null;
-  const checkpoints = startCheckpointer(app.sqlite, { onError: (err) => log.error({ err }, 'checkpointing the database failed') });
-  const server = createAppServer(app);
+  // SQLite only (a PostgreSQL commit is durable when it returns, and it checkpoints by itself):
+  // start-up writes above were synced one by one; from here on requests share their syncs.
+  const sqlite = app.database.dialect === 'sqlite' ? app.database : null;
+  const group = sqlite && config.commit === 'group' ? enableGroupCommit(sqlite.sqlite, { onError: (err) => log.error({ err }, 'syncing the database failed') }) : null;
+  const checkpoints = sqlite ? startCheckpointer(sqlite.sqlite, { onError: (err) => log.error({ err }, 'checkpointing the database failed') }) : null;
+  // From here on the event loop serves: it never sleeps on another process's lock (a CLI import);
+  // requests and background writes retry asynchronously instead (trpc/init.ts, db/busy.ts).
+  if (sqlite) {
+    setBusyTimeout(sqlite.sqlite, 0);
+    setBusyTimeout(sqlite.reader, 0);
+  }
+  let draining = false;
+  const server = createAppServer(app, { draining: () => draining });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
   // Off the start-up path: the first dashboard look then costs what every later one does.
   setImmediate(() => {
-    try {
-      warmDashboard(app.db);
-    } catch (err) {
-      log.warn({ err }, 'warming the dashboard failed');
-    }
+    warmDashboard(app.db).catch((err: unknown) => log.warn({ err }, 'warming the dashboard failed'));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -63,22 +83,32 @@ async function main() {
   if (accounts) {
     lines.push('demo accounts (passwords generated at first run, kept in demo-accounts.json in the data dir):');
     for (const a of accounts) lines.push(`  ${a.username.padEnd(12)} ${a.password}   (${a.roles.join(', ')})`);
-  } else if (countAdmins(app.db) === 0) {
+  } else if ((await countAdmins(app.db)) === 0) {
     lines.push('no admin account yet: create one with');
     lines.push('  npm run studio -- user add <name> --role admin');
   }
   console.log(lines.join('\n'));
 
+  // Graceful: /readyz says 503 at once (a load balancer stops sending), requests in flight finish,
+  // idle connections close, then the database is closed. Leases need no hand-back: they live in the
+  // database and expire to the next validator on any instance.
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
+    draining = true;
     server.close(() => {
-      void checkpoints.stop().finally(() => {
-        group?.stop();
-        app.close();
-        process.exit(0);
-      });
+      void (checkpoints?.stop() ?? Promise.resolve())
+        .then(async () => {
+          group?.stop();
+          await app.close();
+        })
+        .finally(() => {
+          dataDirLock?.release();
+          process.exit(0);
+        });
     });
-    server.closeAllConnections();
+    server.closeIdleConnections();
+    // Whatever is still open after a grace period is cut.
+    setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -3,8 +3,19 @@
  * so a state added here is known everywhere (the schema's CHECK-free text columns rely on zod and
  * these unions for integrity).
  */
+/** Curation states of a video: what admins see, filter on and set (and the CLI's --status). */
 export const VIDEO_STATUSES = ['candidate', 'accepted', 'excluded'] as const;
 export type VideoStatus = (typeof VIDEO_STATUSES)[number];
+
+/**
+ * Every status a `videos` row can hold: the curation states plus `importing`, a video an import
+ * is still writing in bounded transactions (server/src/import/commit.ts). Staged rows are seen by
+ * no one: every reader filters them out, and the import's last transaction gives them their real
+ * status, or they are deleted (by the failed import, or after a crash by the next import). Kept
+ * apart from VIDEO_STATUSES so that user-facing lists, schemas and the CLI never offer it.
+ */
+export const VIDEO_ROW_STATUSES = [...VIDEO_STATUSES, 'importing'] as const;
+export type VideoRowStatus = (typeof VIDEO_ROW_STATUSES)[number];
 
 export const VIDEO_SOURCES = ['davis', 'mevis', 'demo'] as const;
 export type VideoSource = (typeof VIDEO_SOURCES)[number];
@@ -26,6 +37,14 @@ export type ExpressionOrigin = (typeof EXPRESSION_ORIGINS)[number];
 
 export const VALIDATION_ANSWERS = ['targets', 'no_target', 'reject'] as const;
 export type ValidationAnswer = (typeof VALIDATION_ANSWERS)[number];
+
+/**
+ * Why a validator's lease ended: their answer; their time ran out and the sample was handed to
+ * someone else (or they took another); released by an admin action (user disabled, gold removed,
+ * the sample no longer eligible).
+ */
+export const LEASE_END_REASONS = ['answered', 'expired', 'released'] as const;
+export type LeaseEndReason = (typeof LEASE_END_REASONS)[number];
 
 export const REJECT_REASONS = ['single_frame', 'no_target_unrelated', 'ambiguous', 'inappropriate', 'broken'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];

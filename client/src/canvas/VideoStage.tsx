@@ -8,26 +8,6 @@ import type { MaskRasters } from './mask-rasters.ts';
 import { usePlayerStore } from './player-store.ts';
 import { useStageView } from './use-stage-view.ts';
 
-declare global {
-  interface Window {
-    /** Test and benchmark handle: where the player is, without reaching into React internals. */
-    __studioPlayer?: {
-      frame: number;
-      scale: number;
-      width: number;
-      height: number;
-      frameReady: boolean;
-      /** Stage pixel of a video pixel (after fit, zoom and pan). */
-      toStage(x: number, y: number): { x: number; y: number };
-      /** Draws the current frame synchronously and flushes the canvases; returns milliseconds. */
-      renderNow(): number;
-      seek(frame: number): void;
-      setMasks(on: boolean): void;
-      setOpacity(opacity: number): void;
-    };
-  }
-}
-
 interface Props {
   width: number;
   height: number;
@@ -55,7 +35,9 @@ export function VideoStage({ width, height, frames, rasters, composites, categor
   const focus = useMemo(() => new FocusOverlay(rasters), [rasters]);
   const [tooltip, setTooltip] = useState<{ x: number; y: number; id: number } | null>(null);
   const { view, props: stageProps } = useStageView(box, stageRef, width, height);
+  // `selected` is a new array on every render; its ids, not its identity, decide when to redraw.
   const selectedKey = selected.join(',');
+  const selectedIds = useMemo(() => (selectedKey === '' ? [] : selectedKey.split(',').map(Number)), [selectedKey]);
 
   useEffect(() => {
     const draw = (sync = false) => {
@@ -64,8 +46,8 @@ export function VideoStage({ width, height, frames, rasters, composites, categor
       const style = { opacity: s.maskOpacity, dimmed: s.highlightId !== null };
       const scene = s.showMasks ? (composites.get(s.frame, style) ?? bitmap) : bitmap;
       if (scene) sceneNode.current?.image(scene);
-      const fill = s.showMasks ? [...(s.highlightId !== null ? [s.highlightId] : []), ...selected] : [];
-      const focused = focus.render(s.frame, { selected, hover: s.hoverId, fill, fillAlpha: s.maskOpacity });
+      const fill = s.showMasks ? [...(s.highlightId !== null ? [s.highlightId] : []), ...selectedIds] : [];
+      const focused = focus.render(s.frame, { selected: selectedIds, hover: s.hoverId, fill, fillAlpha: s.maskOpacity });
       const focusImage = focusNode.current!;
       focusImage.image(focused ?? undefined);
       focusImage.getLayer()!.visible(focused !== null);
@@ -101,8 +83,7 @@ export function VideoStage({ width, height, frames, rasters, composites, categor
       unsubStore();
       unsubFrames();
     };
-    // selectedKey stands for `selected`, which is a new array on every render.
-  }, [frames, composites, focus, width, height, selectedKey, view]);
+  }, [frames, composites, focus, width, height, selectedIds, view]);
 
   // Picking and hovering read the hit raster under the pointer.
   useEffect(() => {

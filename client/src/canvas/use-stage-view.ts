@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type Konva from 'konva';
 import { usePlayerStore } from './player-store.ts';
 
@@ -50,7 +50,10 @@ export function useStageView(
     ro.observe(el);
     return () => ro.disconnect();
   }, [box, videoWidth]);
-  state.current.fit = fit;
+  // For the event handlers and `view`; set at commit, before the effects that draw with it.
+  useLayoutEffect(() => {
+    state.current.fit = fit;
+  }, [fit]);
 
   useEffect(() => {
     const el = box.current!;

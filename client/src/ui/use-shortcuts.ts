@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useLatest } from './use-latest.ts';
 
 export interface Shortcut {
   /** KeyboardEvent.key values, e.g. ' ', 'ArrowLeft', 'n', '?'. */
@@ -17,8 +18,7 @@ function inField(target: EventTarget | null): boolean {
 
 /** Page-wide keyboard shortcuts that stay out of the way while the user types. */
 export function useShortcuts(shortcuts: Shortcut[], enabled = true): void {
-  const ref = useRef(shortcuts);
-  ref.current = shortcuts;
+  const ref = useLatest(shortcuts);
   useEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
@@ -33,5 +33,5 @@ export function useShortcuts(shortcuts: Shortcut[], enabled = true): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [enabled]);
+  }, [enabled, ref]);
 }

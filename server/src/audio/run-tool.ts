@@ -23,7 +23,7 @@ export interface RunResult {
 export class ToolError extends Error {
   constructor(
     message: string,
-    readonly kind: 'missing' | 'failed' | 'timeout' | 'invalid-input',
+    readonly kind: 'missing' | 'failed' | 'timeout' | 'invalid-input' | 'busy',
   ) {
     super(message);
     this.name = 'ToolError';
@@ -33,11 +33,84 @@ export class ToolError extends Error {
 const DEFAULT_MAX_STDOUT = 256 * 1024 * 1024;
 
 /**
- * Runs one tool with an argument array (no shell ever sees user text) and a hard time limit.
- * On timeout the child gets SIGKILL: these tools hold no state worth a graceful shutdown, and a
- * decoder stuck on a crafted file may ignore SIGTERM.
+ * At most this many external tools run at once, process-wide. Decoders and synthesizers are CPU
+ * bound; on a 2-core machine more than two at once only makes every one of them slower and starves
+ * the event loop. Later runs wait their turn (first come, first served) in a bounded queue.
  */
-export function runTool(label: string, command: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
+export const MAX_TOOL_RUNS = 2;
+/** Runs that may wait for a slot; beyond that a caller gets a clear "busy" instead of a backlog. */
+export const MAX_TOOL_QUEUE = 32;
+
+/** A counting semaphore with a bounded FIFO queue. */
+export class Slots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Most runs at once so far (tests and the abuse suite read it). */
+  peak = 0;
+
+  constructor(
+    readonly size: number,
+    readonly maxQueue: number,
+  ) {}
+
+  async acquire(label: string): Promise<() => void> {
+    if (this.running >= this.size) {
+      if (this.waiting.length >= this.maxQueue) throw new ToolError(`the server is busy with other audio work; please try again in a minute (${label})`, 'busy');
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.running++;
+    }
+    this.peak = Math.max(this.peak, this.running);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      // The slot passes straight to the next waiter, so `running` never dips and rises again.
+      if (next) next();
+      else this.running--;
+    };
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+}
+
+export const toolSlots = new Slots(MAX_TOOL_RUNS, MAX_TOOL_QUEUE);
+
+/**
+ * Runs one tool with an argument array (no shell ever sees user text), a hard time limit and a
+ * slot of `toolSlots`. On timeout the child gets SIGKILL: these tools hold no state worth a
+ * graceful shutdown, and a decoder stuck on a crafted file may ignore SIGTERM.
+ */
+export async function runTool(label: string, command: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
+  const release = await toolSlots.acquire(label);
+  try {
+    return await spawnTool(label, command, args, opts);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * For background work (TTS jobs, speech recognition): runs `fn` again after a pause while the tool queue is full,
+ * instead of failing. People's uploads are refused at once when the server is busy and can retry;
+ * an admin's job should simply wait its turn. A job runs one tool at a time, so it adds at most
+ * one waiter to the queue.
+ */
+export async function whenToolsFree<T>(fn: () => Promise<T>, pauseMs = 1000): Promise<T> {
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof ToolError && e.kind === 'busy')) throw e;
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+  }
+}
+
+function spawnTool(label: string, command: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: opts.cwd,

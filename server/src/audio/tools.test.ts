@@ -42,7 +42,10 @@ describe('text for the synthesizer', () => {
     const engine = espeakEngine({ ffmpeg: null, ffprobe: null, sox: null, espeakNg: '/usr/bin/espeak-ng', pocketsphinx: null });
     const picks = Array.from({ length: ESPEAK_VOICES.length * 5 }, (_, i) => pickVoiceAndRate(engine, i));
     expect(new Set(picks.map((p) => `${p.voice}@${p.wordsPerMinute}`)).size).toBe(picks.length);
-    for (const p of picks) expect(p.wordsPerMinute).toBeGreaterThanOrEqual(110), expect(p.wordsPerMinute).toBeLessThanOrEqual(150);
+    for (const p of picks) {
+      expect(p.wordsPerMinute).toBeGreaterThanOrEqual(110);
+      expect(p.wordsPerMinute).toBeLessThanOrEqual(150);
+    }
     expect(pickVoiceAndRate(engine, 17)).toEqual(pickVoiceAndRate(engine, 17));
   });
 });

@@ -81,6 +81,8 @@ export function espeakEngine(tools: AudioTools): TtsEngine {
 export function speakableText(text: string): string {
   return text
     .normalize('NFC')
+    // Control characters are exactly what this strips (espeak reads some as commands).
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f[\]]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()

@@ -1,10 +1,8 @@
-import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hashPool, type ScryptParams } from './hash-pool.ts';
 
-function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))),
-  );
-}
+// On a thread of its own with a bounded queue, never on libuv's pool (see hash-pool.ts).
+const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptParams) => hashPool.hash(password, salt, keylen, opts);
 
 /**
  * scrypt is memory-hard and ships with Node, so there is no native addon to build. N=2^15, r=8,
@@ -52,11 +50,4 @@ export function passwordProblem(password: string, username?: string): string | n
   return null;
 }
 
-// No 0/O/1/l/I: generated passwords get read off a terminal and typed by hand.
-const ALPHABET = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-export function generatePassword(length = 16): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
-  return out;
-}
+export { generatePassword } from '#shared/passwords.ts';

@@ -4,6 +4,8 @@ import { lazyTransaction, type Db } from '../db/client.ts';
 import { sessions, users } from '../db/schema/index.ts';
 import { isRole } from '#shared/roles.ts';
 import { preparedPerDb } from '../db/prepared.ts';
+import { isBusy } from '../db/busy.ts';
+import { commaList } from '../db/portable.ts';
 import type { SessionUser } from '#shared/schemas/users.ts';
 
 export const SESSION_COOKIE = 'studio_session';
@@ -16,10 +18,10 @@ export interface SessionPolicy {
 const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Returns the cookie token; only its hash is stored. */
-export function createSession(db: Db, userId: number, policy: SessionPolicy, now = Date.now()): { token: string; expiresAt: number } {
+export async function createSession(db: Db, userId: number, policy: SessionPolicy, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = now + policy.idleMs;
-  db.insert(sessions).values({ id: tokenId(token), userId, createdAt: now, lastSeenAt: now, expiresAt }).run();
+  await db.transaction((tx) => tx.insert(sessions).values({ id: tokenId(token), userId, createdAt: now, lastSeenAt: now, expiresAt }));
   return { token, expiresAt };
 }
 
@@ -35,34 +37,54 @@ const statements = preparedPerDb((db) => ({
       lastSeenAt: sessions.lastSeenAt,
       username: users.username,
       disabled: users.disabled,
-      roles: sql<string | null>`(select group_concat(r.role) from "user_roles" r where r.user_id = "sessions"."user_id")`,
+      // The user's roles in one string, so the session lookup stays one statement on every request.
+      roles: sql<string | null>`(select ${commaList(sql`r.role`)} from "user_roles" r where r.user_id = "sessions"."user_id")`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now'))))
-    .prepare(),
+    .prepare('session_lookup'),
 }));
 
-export function resolveSession(db: Db, token: string | undefined, policy: SessionPolicy, now = Date.now()): { sessionId: string; user: SessionUser } | null {
+export interface ResolvedSession {
+  sessionId: string;
+  user: SessionUser;
+  /** Set when this request slid the session's expiry: the cookie's Max-Age must follow. */
+  slidTo?: number;
+}
+
+export async function resolveSession(db: Db, token: string | undefined, policy: SessionPolicy, now = Date.now()): Promise<ResolvedSession | null> {
   if (!token || token.length > 100) return null;
   const id = tokenId(token);
-  const row = statements(db).lookup.get({ id, now });
+  const [row] = await statements(db).lookup.execute({ id, now });
   if (!row || row.disabled) return null;
+  const roles = (row.roles ?? '').split(',').filter(isRole).sort();
+  const resolved: ResolvedSession = { sessionId: id, user: { id: row.userId, username: row.username, roles } };
   if (now - row.lastSeenAt > 60_000) {
     const expiresAt = Math.min(now + policy.idleMs, row.createdAt + policy.maxMs);
-    lazyTransaction(db, () => db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id)).run());
+    try {
+      await lazyTransaction(db, (tx) => tx.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id)));
+      resolved.slidTo = expiresAt;
+    } catch (err) {
+      // Another process holds SQLite's write lock (the CLI importing), or PostgreSQL reports a
+      // conflict: the slide is only a convenience, and the next request a minute on tries again.
+      // The server never waits for the lock.
+      if (!isBusy(err)) throw err;
+    }
   }
-  const roles = (row.roles ?? '').split(',').filter(isRole).sort();
-  return { sessionId: id, user: { id: row.userId, username: row.username, roles } };
+  return resolved;
 }
 
-export function deleteSession(db: Db, sessionId: string): void {
-  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+export async function deleteSession(db: Db, sessionId: string): Promise<void> {
+  await db.transaction((tx) => tx.delete(sessions).where(eq(sessions.id, sessionId)));
 }
 
-export function purgeExpiredSessions(db: Db, policy: SessionPolicy, now = Date.now()): number {
-  return db
-    .delete(sessions)
-    .where(or(lt(sessions.expiresAt, now), lt(sessions.createdAt, now - policy.maxMs)))
-    .run().changes;
+export async function purgeExpiredSessions(db: Db, policy: SessionPolicy, now = Date.now()): Promise<number> {
+  const gone = await db.transaction((tx) =>
+    tx
+      .delete(sessions)
+      .where(or(lt(sessions.expiresAt, now), lt(sessions.createdAt, now - policy.maxMs)))
+      .returning({ id: sessions.id }),
+  );
+  return gone.length;
 }

@@ -3,7 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DIALECT } from '../db/dialect.ts';
 import { repoRoot } from '../paths.ts';
+import { PG_BACKUP } from '../services/backup.ts';
+import { PG_RESTORE } from '../services/restore.ts';
+import { createThrowawayPg } from '../testing/pg.ts';
 import { writeDavisVideo } from '../testing/davis-builder.ts';
 import { writeMevisSplit } from '../testing/mevis-builder.ts';
 
@@ -12,15 +16,21 @@ const cli = path.join(repoRoot, 'server/src/cli/index.ts');
 
 describe('studio CLI', () => {
   let dataDir: string;
+  // On PostgreSQL (test:unit:pg) the commands run on a throw-away database of this test's own.
+  let pgDb: { url: string; drop(): Promise<void> } | null = null;
   const run = (args: string[], input?: string) => {
-    const r = spawnSync(tsx, [cli, ...args], { env: { ...process.env, DATA_DIR: dataDir }, input, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(tsx, [cli, ...args], { env: { ...process.env, DATA_DIR: dataDir, ...(pgDb && { DATABASE_URL: pgDb.url }) }, input, encoding: 'utf8', timeout: 60_000 });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-'));
+    pgDb = DIALECT === 'postgres' ? await createThrowawayPg('cli') : null;
   });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await pgDb?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('adds, lists and disables users', () => {
     const add = run(['user', 'add', 'chief', '--role', 'admin,validator']);
@@ -82,15 +92,27 @@ describe('studio CLI', () => {
     expect(again.out).toContain(`rebuilt release v1`);
     expect(again.out).toContain(sha);
     expect(readFileSync(path.join(dataDir, 'rel-v1-again/README.md'), 'utf8')).toContain('Notes: cli test');
-    const saved = run(['backup', path.join(dataDir, 'bk'), '--with-store']);
-    expect(saved.out).toMatch(/backup in .*: database [0-9.]+ MB, \d+ store files listed, \d+ copied/);
-    const fresh = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-restore-'));
-    const restored = spawnSync(tsx, [cli, 'restore', path.join(dataDir, 'bk')], { env: { ...process.env, DATA_DIR: fresh }, encoding: 'utf8', timeout: 60_000 });
-    expect(restored.stdout).toMatch(/restored into .*: \d+ store files checked, \d+ added from the backup/);
-    const again2 = spawnSync(tsx, [cli, 'export', '--out', path.join(fresh, 'rel'), '--version', 'v1'], { env: { ...process.env, DATA_DIR: fresh }, encoding: 'utf8', timeout: 60_000 });
-    // The restored data dir rebuilds the same release: same data, same store.
-    expect(again2.stdout).toContain(sha);
-    rmSync(fresh, { recursive: true, force: true });
+    if (pgDb) {
+      // Backups of PostgreSQL are pg_dump's job: both commands say so and do nothing.
+      for (const [args, message] of [
+        [['backup', path.join(dataDir, 'bk')], PG_BACKUP],
+        [['restore', path.join(dataDir, 'bk')], PG_RESTORE],
+      ] as const) {
+        const refused = run([...args]);
+        expect(refused.code, args[0]).toBe(1);
+        expect(refused.err.trim().split('\n').at(-1), args[0]).toBe(`error: ${message}`);
+      }
+    } else {
+      const saved = run(['backup', path.join(dataDir, 'bk'), '--with-store']);
+      expect(saved.out).toMatch(/backup in .*: database [0-9.]+ MB, \d+ store files listed, \d+ copied/);
+      const fresh = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-restore-'));
+      const restored = spawnSync(tsx, [cli, 'restore', path.join(dataDir, 'bk')], { env: { ...process.env, DATA_DIR: fresh }, encoding: 'utf8', timeout: 60_000 });
+      expect(restored.stdout).toMatch(/restored into .*: \d+ store files checked, \d+ added from the backup/);
+      const again2 = spawnSync(tsx, [cli, 'export', '--out', path.join(fresh, 'rel'), '--version', 'v1'], { env: { ...process.env, DATA_DIR: fresh }, encoding: 'utf8', timeout: 60_000 });
+      // The restored data dir rebuilds the same release: same data, same store.
+      expect(again2.stdout).toContain(sha);
+      rmSync(fresh, { recursive: true, force: true });
+    }
     const taken = run(['export', '--out', path.join(dataDir, 'rel-v1')]);
     expect(taken.code).toBe(1);
     expect(taken.err).toMatch(/is not empty/);

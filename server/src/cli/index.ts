@@ -8,11 +8,16 @@ import { VIDEO_STATUSES } from '#shared/domain.ts';
 import { openApp, type App } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { runImport } from '../import/run.ts';
-import { backup, restore } from '../services/backup.ts';
-import { createRelease, getRelease } from '../services/export/plan.ts';
+import { backup } from '../services/backup.ts';
+import { restore } from '../services/restore.ts';
+import { lockExport } from '../services/export/lock.ts';
+import { checkVersionName, createRelease, getRelease, nextVersion } from '../services/export/plan.ts';
 import { assertEmptyTarget, writeRelease } from '../services/export/write.ts';
 import { createUser, findUserByName, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
 import { phaseBars } from './progress.ts';
+import { copySqliteToPostgres } from '../db/copy.ts';
+import { dialectOf } from '../db/dialect.ts';
+import { FileLock } from '../locks.ts';
 
 function parseRoles(value: string, previous: Role[] = []): Role[] {
   const roles = value.split(',').map((r) => r.trim());
@@ -39,17 +44,17 @@ function readPasswordFromStdin(): string {
 
 function withApp<A extends unknown[]>(fn: (app: App, ...args: A) => Promise<void> | void) {
   return async (...args: A) => {
-    const app = openApp(loadConfig(), { log: pino({ level: 'warn' }) });
+    const app = await openApp(loadConfig(), { log: pino({ level: 'warn' }) });
     try {
       await fn(app, ...args);
     } finally {
-      app.close();
+      await app.close();
     }
   };
 }
 
-function userByName(app: App, username: string) {
-  const user = findUserByName(app.db, username);
+async function userByName(app: App, username: string) {
+  const user = await findUserByName(app.db, username);
   if (!user) throw new Error(`no user named "${username}"`);
   return user;
 }
@@ -77,8 +82,8 @@ user
   .command('list')
   .description('list users and their roles')
   .action(
-    withApp((app) => {
-      const rows = listUsers(app.db);
+    withApp(async (app) => {
+      const rows = await listUsers(app.db);
       if (rows.length === 0) console.log('no users yet');
       for (const u of rows) console.log(`${String(u.id).padStart(4)}  ${u.username.padEnd(24)} ${u.roles.join(',').padEnd(36)} ${u.disabled ? 'disabled' : 'active'}`);
     }),
@@ -92,8 +97,8 @@ for (const [name, disabled] of [
     .command(`${name} <username>`)
     .description(disabled ? 'disable a user (their work stays; their sessions end)' : 'enable a disabled user')
     .action(
-      withApp((app, username: string) => {
-        const u = setUserDisabled(app.db, userByName(app, username).id, disabled, null);
+      withApp(async (app, username: string) => {
+        const u = await setUserDisabled(app.db, (await userByName(app, username)).id, disabled, null);
         console.log(`${u.username} is now ${u.disabled ? 'disabled' : 'active'}`);
       }),
     );
@@ -104,7 +109,7 @@ user
   .description('set a new password (read from stdin)')
   .action(
     withApp(async (app, username: string) => {
-      await setPassword(app.db, userByName(app, username).id, readPasswordFromStdin(), null);
+      await setPassword(app.db, (await userByName(app, username)).id, readPasswordFromStdin(), null);
       console.log(`password of ${username} changed; their sessions were ended`);
     }),
   );
@@ -142,23 +147,30 @@ program
   .option('--seed <n>', 'split seed for videos that have no split yet (default 2006)', parseSeed)
   .option('--notes <text>', 'release notes for the dataset card')
   .option('--require-audio', 'only expressions with a verified audio clip')
+  .option('--include-demo', 'also the synthetic demo videos (left out by default)')
   .action(
-    withApp((app, opts: { out: string; version?: string; seed?: number; notes?: string; requireAudio?: boolean }) => {
+    withApp(async (app, opts: { out: string; version?: string; seed?: number; notes?: string; requireAudio?: boolean; includeDemo?: boolean }) => {
       assertEmptyTarget(opts.out);
-      const existing = opts.version ? getRelease(app.db, opts.version) : null;
-      if (existing && (opts.seed !== undefined || opts.notes !== undefined || opts.requireAudio)) {
-        throw new Error(`release ${existing.version} exists; its parameters are fixed (leave out --seed, --notes and --require-audio to rebuild it)`);
-      }
-      const release = existing ?? createRelease(app.db, { version: opts.version, seed: opts.seed, notes: opts.notes, requireAudio: opts.requireAudio }, null);
+      const version = opts.version ?? (await nextVersion(app.db));
+      checkVersionName(version);
+      // Held until the release is written: a second export of this version, here or from the admin
+      // page, is refused at once instead of racing this one.
+      const lock = lockExport(app.config.dataDir, version, opts.out);
       const bars = phaseBars();
-      const started = performance.now();
       try {
-        const res = writeRelease(app.db, app.store, release, opts.out, (p) => bars.update({ phase: p.phase === 'videos' ? 'export videos' : p.phase, done: p.done, total: p.total }));
+        const existing = opts.version ? await getRelease(app.db, version) : null;
+        if (existing && (opts.seed !== undefined || opts.notes !== undefined || opts.requireAudio || opts.includeDemo)) {
+          throw new Error(`release ${existing.version} exists; its parameters are fixed (leave out --seed, --notes, --require-audio and --include-demo to rebuild it)`);
+        }
+        const release = existing ?? (await createRelease(app.db, { version, seed: opts.seed, notes: opts.notes, requireAudio: opts.requireAudio, includeDemo: opts.includeDemo }, null));
+        const started = performance.now();
+        const res = await writeRelease(app.db, app.store, release, opts.out, (p) => bars.update({ phase: p.phase === 'videos' ? 'export videos' : p.phase, done: p.done, total: p.total }));
         bars.stop();
         const secs = ((performance.now() - started) / 1000).toFixed(1);
         console.log(`${existing ? 'rebuilt' : 'created'} release ${release.version} in ${secs}s: ${res.files} files, ${(res.bytes / 1e6).toFixed(1)} MB → ${res.dir} (manifest sha256 ${res.manifestSha256})`);
       } finally {
         bars.stop();
+        lock.release();
       }
     }),
   );
@@ -182,11 +194,36 @@ program
 
 program
   .command('restore <dir>')
-  .description('bring a backup back into DATA_DIR (stop the server first); refuses to overwrite a database without --force')
-  .option('--force', 'replace an existing database')
+  .description('bring a backup back into DATA_DIR; refused while a server or an import runs there; replacing a database needs --force (the old one is kept in DATA_DIR/pre-restore-<time>/)')
+  .option('--force', 'replace an existing database (kept aside, not deleted); also sets aside one that cannot be opened')
   .action((dir: string, opts: { force?: boolean }) => {
-    const res = restore(dir, loadConfig().dataDir, { force: opts.force });
-    console.log(`restored into ${loadConfig().dataDir}: ${res.files} store files checked, ${res.added} added from the backup`);
+    const { dataDir } = loadConfig();
+    const res = restore(dir, dataDir, { force: opts.force });
+    console.log(`restored into ${dataDir}: ${res.files} store files checked, ${res.added} added from the backup${res.keptIn ? `; the previous database is kept in ${res.keptIn}` : ''}`);
+  });
+
+const db = program.command('db').description('the database itself');
+
+db.command('copy')
+  .description('copy this data dir\'s SQLite database into an empty PostgreSQL database, every row, checked by counts and a content hash per table')
+  .requiredOption('--to <url>', 'the PostgreSQL database (postgres://user@host:5432/name), empty')
+  .option('--from <file>', 'the SQLite file (default: DATA_DIR/studio.db)')
+  .action(async (opts: { to: string; from?: string }) => {
+    const config = loadConfig();
+    if (dialectOf(opts.to) !== 'postgres') throw new Error('--to must be a postgres:// URL');
+    // A server writing meanwhile would make the copy miss its latest work: the copy needs it stopped.
+    const lock = opts.from ? null : FileLock.acquire(config.dataDir, 'server', `a server is using ${config.dataDir}; stop it before copying its database`);
+    const bars = phaseBars();
+    try {
+      const reports = await copySqliteToPostgres(opts.from ?? config.dbFile, opts.to, (p) => bars.update({ phase: p.table, done: p.copied, total: p.total }));
+      bars.stop();
+      const rows = reports.reduce((n, r) => n + r.rows, 0);
+      for (const r of reports) console.log(`${r.table.padEnd(22)} ${String(r.rows).padStart(9)} rows  sha256 ${r.sha256.slice(0, 16)}`);
+      console.log(`copied ${rows} rows in ${reports.length} tables; counts and content hashes match. Start the app with DATABASE_URL=${opts.to.replace(/\/\/[^@/]*@/, '//…@')}`);
+    } finally {
+      bars.stop();
+      lock?.release();
+    }
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
-import { testApp } from '../testing/app.ts';
+import { sqliteOf, testApp, type TestApp } from '../testing/app.ts';
+import { DIALECT } from './dialect.ts';
 import { startCheckpointer, type CheckpointResult } from './checkpointer.ts';
 
-const write = (app: ReturnType<typeof testApp>, n: number) => {
-  const ins = app.sqlite.prepare(`insert into audit_log (at, action, entity, data) values (1, 'test', 'test', ?)`);
+const write = (app: TestApp, n: number) => {
+  const ins = sqliteOf(app).prepare(`insert into audit_log (at, action, entity, data) values (1, 'test', 'test', ?)`);
   for (let i = 0; i < n; i++) ins.run('x'.repeat(500));
 };
 
-describe('checkpoints on a worker thread', () => {
+// SQLite's WAL checkpoints; PostgreSQL checkpoints by itself.
+describe.skipIf(DIALECT === 'postgres')('checkpoints on a worker thread', () => {
   it('the server connection stops checkpointing; the worker moves the WAL into the database file', async () => {
-    const app = testApp();
+    const app = await testApp();
     const seen: CheckpointResult[] = [];
     const errors: unknown[] = [];
-    const cp = startCheckpointer(app.sqlite, { intervalMs: 20, onCheckpoint: (r) => seen.push(r), onError: (e) => errors.push(e) });
+    const cp = startCheckpointer(sqliteOf(app), { intervalMs: 20, onCheckpoint: (r) => seen.push(r), onError: (e) => errors.push(e) });
     try {
-      expect(app.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      expect(sqliteOf(app).pragma('wal_autocheckpoint', { simple: true })).toBe(0);
       const dbBefore = statSync(app.config.dbFile).size;
       write(app, 3000); // ~1.5 MB: automatic checkpoints would have run on this thread
       for (let i = 0; i < 200 && !seen.some((r) => r.checkpointed > 0 && r.checkpointed === r.log); i++) await new Promise((r) => setTimeout(r, 20));
@@ -30,8 +32,8 @@ describe('checkpoints on a worker thread', () => {
       expect(errors).toEqual([]);
     } finally {
       await cp.stop();
-      expect(app.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
-      app.cleanup();
+      expect(sqliteOf(app).pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      await app.cleanup();
     }
   });
 

@@ -1,51 +1,39 @@
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { groupCommitOf } from './group-commit.ts';
-import * as schema from './schema/index.ts';
+import { DIALECT } from './dialect.ts';
+import { openPostgres, postgresHooksOf, type PostgresDatabase, type PostgresOptions } from './postgres.ts';
+import { openSqlite, sqliteHooksOf, type SqliteDatabase } from './sqlite.ts';
+import type { DbOrTx, Tx } from './types.ts';
 
-// Resolved from this file, not the cwd: the CLI, the server and tests start from different folders.
-const migrationsFolder = fileURLToPath(new URL('../../../migrations', import.meta.url));
+export type { Db, DbOrTx, Tx } from './types.ts';
+export { DEFAULT_BUSY_TIMEOUT_MS, setBusyTimeout } from './sqlite.ts';
+/** The embedded SQLite file (the CLI's and tests' direct way in; the app uses openDatabase). */
+export { openSqlite as openDb };
 
-export function openDb(file: string) {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  // FULL: an acknowledged submission must survive power loss too, not only a process crash.
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  // The CLI may write while the server runs; wait for the lock instead of failing at once.
-  sqlite.pragma('busy_timeout = 5000');
-  // At full MeViS scale the database is ~100 MB; SQLite's default 2 MB page cache re-read pages on
-  // every dashboard call (bench:scale). 64 MB of cache plus memory-mapped reads keep it warm.
-  sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('mmap_size = 268435456');
-  const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
-  migrate(db, { migrationsFolder });
-  return { db, sqlite };
+export type AnyDatabase = SqliteDatabase | PostgresDatabase;
+
+/**
+ * The app's database: PostgreSQL when `databaseUrl` is set, else the SQLite file. The engine was
+ * chosen for the whole process from DATABASE_URL when it started (db/dialect.ts); a URL that
+ * disagrees with that choice is a programming error.
+ */
+export async function openDatabase(opts: { databaseUrl?: string; dbFile: string } & PostgresOptions): Promise<AnyDatabase> {
+  const wanted = opts.databaseUrl ? 'postgres' : 'sqlite';
+  if (wanted !== DIALECT) {
+    throw new Error(`this process runs on ${DIALECT} (DATABASE_URL ${process.env.DATABASE_URL ? 'is' : 'is not'} set) and cannot open a ${wanted} database`);
+  }
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openSqlite(opts.dbFile);
 }
-
-export type Db = ReturnType<typeof openDb>['db'];
-/** A drizzle transaction handle; services accept either so they compose inside transactions. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type DbOrTx = Db | Tx;
 
 /**
  * Runs a transaction whose loss on power failure is harmless (leases, session touches): its commit
- * skips the fsync (under group commit, nobody's answer waits for it to reach the disk). The next durable commit fsyncs the WAL, and these frames with it; a process
- * crash loses nothing in WAL mode either way. Halves the fsyncs of a validator's request cycle
- * (bench:validate), since handing out a sample is a write but not an acknowledged submission.
+ * does not wait for the disk. On SQLite under group commit nobody's answer waits for its sync (the
+ * next durable commit syncs it too), or, without group commit, it commits with synchronous =
+ * NORMAL; on PostgreSQL it runs with synchronous_commit = off. A process crash loses nothing either
+ * way. Halves the fsyncs of a validator's request cycle (bench:validate), since handing out a
+ * sample is a write but not an acknowledged submission. Inside another transaction it is a plain
+ * nested one.
  */
-export function lazyTransaction<T>(db: Db, fn: () => T): T {
-  const group = groupCommitOf(db.$client);
-  if (group) return group.lazily(() => db.transaction(fn));
-  db.$client.pragma('synchronous = NORMAL');
-  try {
-    return db.transaction(fn);
-  } finally {
-    db.$client.pragma('synchronous = FULL');
-  }
+export function lazyTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const hooks = sqliteHooksOf(db) ?? postgresHooksOf(db);
+  if (hooks) return hooks.lazyTransaction(fn);
+  return db.transaction(fn);
 }

@@ -51,14 +51,9 @@ export class GroupCommit {
     return this.changes() - this.lazy;
   }
 
-  /** Runs a transaction whose changes need no sync before anyone is answered. */
-  lazily<T>(fn: () => T): T {
-    const before = this.changes();
-    try {
-      return fn();
-    } finally {
-      this.lazy += this.changes() - before;
-    }
+  /** Rows a lazy transaction just committed: they need no sync before anyone is answered. */
+  countLazy(rows: number): void {
+    this.lazy += rows;
   }
 
   /** Resolves once every durable change up to `mark` (from mark()) is on disk. */

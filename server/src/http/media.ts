@@ -17,25 +17,25 @@ const RELEASE_ROUTE = /^\/media\/releases\/([A-Za-z0-9][A-Za-z0-9_-]{0,39}(?:\.[
  * path comes from its content hash.
  * Returns false when the path is not a media route.
  */
-export function serveMedia(app: App, user: SessionUser | null, req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
+export async function serveMedia(app: App, user: SessionUser | null, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
   if (!pathname.startsWith('/media/')) return false;
   const plain = (status: number, text: string) => res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(text + '\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') return plain(405, 'method not allowed'), true;
   if (!user) return plain(401, 'please log in'), true;
   const release = RELEASE_ROUTE.exec(pathname);
-  if (release) return serveReleaseTar(app, user, req, res, release[1]!, plain), true;
+  if (release) return await serveReleaseTar(app, user, req, res, release[1]!, plain), true;
   const frame = FRAME_ROUTE.exec(pathname);
   const audio = AUDIO_ROUTE.exec(pathname);
   let sha: string | null = null;
   let headers: Record<string, string>;
   if (frame) {
-    sha = frameHash(app.db, Number(frame[1]), Number(frame[2]), { onlyAccepted: !user.roles.includes('admin') });
+    sha = await frameHash(app.db, Number(frame[1]), Number(frame[2]), { onlyAccepted: !user.roles.includes('admin') });
     // Private: frames are visible to logged-in users only; immutable: the content never changes
     // under the same (video, index) because a re-import with other content is refused.
     headers = { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=31536000, immutable' };
   } else if (audio) {
     // A clip is heard by its speaker, admins, and the verifier it is assigned to — nobody else.
-    sha = mayHearClip(app.db, user, Number(audio[1]));
+    sha = await mayHearClip(app.db, user, Number(audio[1]));
     headers = { 'Content-Type': 'audio/wav', 'Cache-Control': 'private, no-store' };
   } else {
     return plain(404, 'not found'), true;
@@ -56,9 +56,9 @@ export function serveMedia(app: App, user: SessionUser | null, req: IncomingMess
 }
 
 /** GET /media/releases/<version>.tar: a written release as a tar stream, for admins. */
-function serveReleaseTar(app: App, user: SessionUser, req: IncomingMessage, res: ServerResponse, version: string, plain: (status: number, text: string) => void): void {
+async function serveReleaseTar(app: App, user: SessionUser, req: IncomingMessage, res: ServerResponse, version: string, plain: (status: number, text: string) => void): Promise<void> {
   // The version is looked up in the database before any path is built from it.
-  const row = user.roles.includes('admin') ? getRelease(app.db, version) : null;
+  const row = user.roles.includes('admin') ? await getRelease(app.db, version) : null;
   const manifest = row ? app.exports.manifest(row.version) : null;
   if (!row || !manifest) return plain(404, 'not found');
   const headers = { 'Content-Type': 'application/x-tar', 'Content-Disposition': `attachment; filename="mevis-${row.version}.tar"`, 'Cache-Control': 'private, no-store' };

@@ -3,8 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
-import { videos } from '../db/schema/index.ts';
+import { eq, sql } from 'drizzle-orm';
+import { loginThrottle, sessions, videos } from '../db/schema/index.ts';
 import { runImport } from '../import/run.ts';
 import { callerFor, makeUser, TEST_PASSWORD, testApp, type TestApp } from '../testing/app.ts';
 import { writeDavisVideo } from '../testing/davis-builder.ts';
@@ -49,7 +49,7 @@ describe('HTTP server', () => {
   }
 
   beforeAll(async () => {
-    app = testApp();
+    app = await testApp();
     const src = path.join(app.dir, 'src');
     mkdirSync(src);
     await writeDavisVideo(src, 'open-video');
@@ -57,8 +57,8 @@ describe('HTTP server', () => {
     const src2 = path.join(app.dir, 'src2');
     await writeDavisVideo(src2, 'hidden-video', { speed: 4 });
     await runImport(app, { format: 'davis', dir: src2, status: 'excluded' });
-    acceptedId = app.db.select().from(videos).where(eq(videos.name, 'open-video')).get()!.id;
-    excludedId = app.db.select().from(videos).where(eq(videos.name, 'hidden-video')).get()!.id;
+    acceptedId = (await app.db.select().from(videos).where(eq(videos.name, 'open-video')))[0]!.id;
+    excludedId = (await app.db.select().from(videos).where(eq(videos.name, 'hidden-video')))[0]!.id;
     await makeUser(app, 'ann', ['annotator']);
     bossUser = await makeUser(app, 'boss', ['admin']);
     server = createAppServer(app);
@@ -112,7 +112,7 @@ describe('HTTP server', () => {
   });
 
   it('exports a release from the admin API in the background and streams it as a tar to admins only', async () => {
-    addExpression(app, { videoId: acceptedId, authorId: null, status: 'accepted', targets: [1], text: 'the box sliding right' });
+    await addExpression(app, { videoId: acceptedId, authorId: null, status: 'accepted', targets: [1], text: 'the box sliding right' });
     const admin = callerFor(app, bossUser);
     const job = await admin.admin.releases.create({ notes: 'from the page', requireAudio: false });
     expect(job.state).toBe('running');
@@ -184,14 +184,56 @@ describe('HTTP server', () => {
     expect(get.status).toBe(405);
   });
 
-  it('rate-limits failed logins per username', async () => {
+  it('rate-limits failed logins per username, counting before the password is checked', async () => {
+    await makeUser(app, 'victim', ['annotator']);
     const attempt = () =>
-      raw(port, { method: 'POST', path: '/trpc/auth.login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'boss', password: 'wrong-password-x' }) });
-    for (let i = 0; i < 10; i++) expect((await attempt()).status).toBe(401);
+      raw(port, { method: 'POST', path: '/trpc/auth.login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'victim', password: 'wrong-password-x' }) });
+    for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(401);
     const blocked = await attempt();
     expect(blocked.status).toBe(429);
     expect(blocked.body.toString()).toContain('too many failed logins');
   }, 30_000);
+
+  it('never batches logins, bounds batches, and takes large bodies only on the upload route', async () => {
+    const login = JSON.stringify({ username: 'nobody-at-all', password: 'wrong-password-x' });
+    const batch = Array.from({ length: 30 }, () => 'auth.login').join(',');
+    const batched = await raw(port, { method: 'POST', path: `/trpc/${batch}?batch=1`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [i, JSON.parse(login)]))) });
+    expect(batched.status).toBe(400);
+    expect(batched.body.toString()).toMatch(/at most 10 calls/);
+    const two = await raw(port, { method: 'POST', path: `/trpc/auth.login,auth.login?batch=1`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ 0: JSON.parse(login), 1: JSON.parse(login) }) });
+    expect(two.status).toBe(400);
+    expect(two.body.toString()).toMatch(/auth.login cannot be batched/);
+    // Nothing was counted against anyone: the requests were refused before any procedure ran.
+    expect(await app.db.select().from(loginThrottle).where(eq(loginThrottle.key, 'user:nobody-at-all'))).toEqual([]);
+    const queries = Array.from({ length: 11 }, () => 'auth.me').join(',');
+    expect((await raw(port, { path: `/trpc/${queries}?batch=1&input=${encodeURIComponent('{}')}` })).status).toBe(400);
+    expect((await raw(port, { path: `/trpc/auth.me,auth.me?batch=1&input=${encodeURIComponent('{}')}` })).status).toBe(200);
+    // 300 KB of JSON to an anonymous procedure: refused before it is read.
+    const big = JSON.stringify({ username: 'x', password: 'y'.repeat(300 * 1024) });
+    const tooBig = await raw(port, { method: 'POST', path: '/trpc/auth.login', headers: { 'content-type': 'application/json', 'content-length': String(big.length) }, body: big });
+    expect(tooBig.status).toBe(413);
+    expect(JSON.parse(tooBig.body.toString()).error.message).toMatch(/larger than 256 KiB/);
+    // The same size on the upload route passes the size check (and meets the login check).
+    const upload = await raw(port, { method: 'POST', path: '/trpc/record.upload', headers: { 'content-type': 'multipart/form-data; boundary=x', 'x-studio-upload': '1' }, body: big });
+    expect(upload.status).toBe(401);
+  });
+
+  it('refreshes the session cookie as the session slides', async () => {
+    const cookie = await loginCookie('ann');
+    // An hour of activity later (the server slides at most once a minute).
+    await app.db.transaction((tx) => tx.update(sessions).set({ lastSeenAt: sql`${sessions.lastSeenAt} - 3600000`, createdAt: sql`${sessions.createdAt} - 3600000` }));
+    const res = await raw(port, { path: '/trpc/auth.me', headers: { cookie } });
+    expect(res.status).toBe(200);
+    const set = [res.headers['set-cookie']].flat().find((c) => c?.startsWith('studio_session='));
+    expect(set, 'a sliding session must renew its cookie').toBeDefined();
+    expect(set).toContain(cookie.split('=')[1]);
+    const maxAge = Number(/Max-Age=(\d+)/.exec(set!)![1]);
+    expect(maxAge).toBeGreaterThan(12 * 3600 - 60);
+    // Media requests slide it too.
+    await app.db.transaction((tx) => tx.update(sessions).set({ lastSeenAt: sql`${sessions.lastSeenAt} - 3600000` }));
+    const frame = await raw(port, { path: `/media/frames/${acceptedId}/0`, headers: { cookie } });
+    expect([frame.headers['set-cookie']].flat().some((c) => c?.startsWith('studio_session='))).toBe(true);
+  });
 
   it('keeps static file paths inside the client folder', () => {
     const root = '/srv/client/dist';

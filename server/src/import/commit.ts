@@ -1,11 +1,14 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { VideoSource, VideoStatus } from '#shared/domain.ts';
 import { kindForTargetCount } from '#shared/domain.ts';
-import type { Db, Tx } from '../db/client.ts';
+import type { Db, DbOrTx, Tx } from '../db/client.ts';
+import { chunked } from '../db/chunks.ts';
+import { insertOnce, writeInSlices, type SliceOptions, type Step } from '../db/sliced-writes.ts';
 import { expressions, expressionTargets, frames, imports, masks, objects, videos } from '../db/schema/index.ts';
-import { audit } from '../services/audit.ts';
+import { auditMany, type AuditEntry } from '../services/audit.ts';
 import { motionColumns } from '../services/motion-stats.ts';
 import { ImportError } from './errors.ts';
+import { discardStagedVideos, IMPORTING } from './staging.ts';
 import type { ImportPlan, ImportProgress, PlannedVideo } from './plan.ts';
 
 export interface ImportStats {
@@ -18,138 +21,177 @@ export interface ImportStats {
   expressionsUnchanged: number;
 }
 
-// Stay well under SQLite's bound-parameter limit per multi-row INSERT.
+// Stay well under both engines' bound-parameter limits per multi-row INSERT; also the size of one
+// write step of the staging (a few hundred rows: well under a millisecond).
 const CHUNK = 400;
+// Expressions have 10 columns per row, targets 2.
+const EXPRESSION_CHUNK = 300;
+const TARGET_CHUNK = 1000;
 
-function insertChunked<T>(rows: T[], insert: (chunk: T[]) => void): void {
-  for (let i = 0; i < rows.length; i += CHUNK) insert(rows.slice(i, i + CHUNK));
+export interface CommitOptions {
+  status: VideoStatus;
+  actorId: number | null;
+  /** How the staging shares the write lock (tests shorten the gaps). */
+  slices?: SliceOptions;
 }
 
 /**
- * Writes a validated plan in ONE transaction: either every video of the import lands or none.
+ * Writes a validated plan, all or nothing for every reader, without holding SQLite's write lock
+ * for long (the server shares it: db/sliced-writes.ts). New videos are staged with status
+ * `importing` in bounded transactions (their frames, objects and masks, a few hundred rows per
+ * step), which no reader shows (services/video-visibility.ts). One last short transaction gives
+ * them their status, adds the expressions, the import row and its audit. On any error the staged
+ * rows are deleted again (in bounded transactions too); after a crash the next import removes them
+ * (runImport, under the import lock).
+ *
  * A video already present with the same content is kept (re-imports are idempotent); under the
- * same name with different content the whole import is refused.
+ * same name with different content the whole import is refused before anything is written.
  */
-export function commitPlan(
-  db: Db,
-  plan: ImportPlan,
-  opts: { status: VideoStatus; actorId: number | null },
-  progress: ImportProgress = () => {},
-): { importId: number; stats: ImportStats } {
+export async function commitPlan(db: Db, plan: ImportPlan, opts: CommitOptions, progress: ImportProgress = () => {}): Promise<{ importId: number; stats: ImportStats }> {
   const now = Date.now();
-  return db.transaction((tx) => {
-    const stats: ImportStats = { videosAdded: 0, videosUnchanged: 0, frames: 0, objects: 0, masks: 0, expressionsAdded: 0, expressionsUnchanged: 0 };
-    const importRow = tx
-      .insert(imports)
-      .values({ format: plan.format, source: plan.source, actorId: opts.actorId, createdAt: now, stats: '{}' })
-      .returning({ id: imports.id })
-      .get();
-    plan.videos.forEach((v, i) => {
-      const existing = tx.select().from(videos).where(eq(videos.name, v.name)).get();
-      let videoId: number;
-      if (existing) {
-        if (existing.contentHash !== v.contentHash) {
-          throw new ImportError(v.name, `a different video named "${v.name}" already exists (other frames or masks); nothing was imported`);
-        }
-        videoId = existing.id;
-        stats.videosUnchanged++;
-        fillCategories(tx, videoId, v);
-      } else {
-        videoId = insertVideo(tx, v, { format: plan.format, status: opts.status, importId: importRow.id, now }, stats);
-        stats.videosAdded++;
-        audit(tx, { actorId: opts.actorId, action: 'video.import', entity: 'video', entityId: videoId, data: { name: v.name, format: plan.format, status: opts.status } }, now);
+  const stats: ImportStats = { videosAdded: 0, videosUnchanged: 0, frames: 0, objects: 0, masks: 0, expressionsAdded: 0, expressionsUnchanged: 0 };
+  const existing = await existingVideos(db, plan);
+  const fresh = plan.videos.filter((v) => !existing.has(v.name));
+  const staged = new Map<string, StagedVideo>();
+  let done = 0;
+  const tick = (name: string) => progress({ phase: 'commit', done: ++done, total: plan.videos.length, detail: name });
+  try {
+    return await writeInSlices(db, stageVideos(fresh, { format: plan.format, now }, staged, stats, tick), (tx) => finishImport(tx, plan, staged, opts, now, stats), opts.slices);
+  } catch (e) {
+    // Best effort: what stays behind is invisible, and the next import removes it.
+    await discardStagedVideos(db, [...staged.values()].map((s) => s.id), opts.slices).catch(() => {});
+    throw e;
+  }
+}
+
+/** A video this import staged: its row and its objects' ids by local id (for the expressions' targets). */
+interface StagedVideo {
+  id: number;
+  objectIds: Map<number, number>;
+}
+
+/** Videos of the plan already present; a different video under one of their names refuses the import. */
+async function existingVideos(db: DbOrTx, plan: ImportPlan): Promise<Map<string, { id: number }>> {
+  const out = new Map<string, { id: number }>();
+  const byName = new Map(plan.videos.map((v) => [v.name, v]));
+  for (const part of chunked([...byName.keys()], 500)) {
+    for (const row of await db.select({ id: videos.id, name: videos.name, contentHash: videos.contentHash, status: videos.status }).from(videos).where(inArray(videos.name, part))) {
+      // runImport removed what an interrupted import left; one still here is not ours to judge.
+      if (row.status === IMPORTING) throw new ImportError(row.name, `video "${row.name}" is being imported by another run; nothing was imported`);
+      if (row.contentHash !== byName.get(row.name)!.contentHash) {
+        throw new ImportError(row.name, `a different video named "${row.name}" already exists (other frames or masks); nothing was imported`);
       }
-      insertExpressions(tx, videoId, v, plan.source, opts.actorId, now, stats);
-      progress({ phase: 'commit', done: i + 1, total: plan.videos.length, detail: v.name });
-    });
-    tx.update(imports).set({ stats: JSON.stringify(stats) }).where(eq(imports.id, importRow.id)).run();
-    audit(tx, { actorId: opts.actorId, action: 'import', entity: 'import', entityId: importRow.id, data: { format: plan.format, source: plan.source, ...stats } }, now);
-    return { importId: importRow.id, stats };
+      out.set(row.name, { id: row.id });
+    }
+  }
+  return out;
+}
+
+/**
+ * Write steps of the staging: each a few hundred rows, run by writeInSlices. A step that inserts a
+ * row whose id later steps need returns it, and gets it back from its `yield`.
+ */
+function* stageVideos(list: PlannedVideo[], o: { format: VideoSource; now: number }, staged: Map<string, StagedVideo>, stats: ImportStats, tick: (name: string) => void): Generator<Step, void, unknown> {
+  for (const v of list) {
+    const videoId = (yield insertOnce((tx, id) =>
+      tx
+        .insert(videos)
+        .values({
+          id,
+          name: v.name,
+          source: o.format,
+          status: IMPORTING,
+          width: v.width,
+          height: v.height,
+          frameCount: v.frames.length,
+          fps: v.fps,
+          contentHash: v.contentHash,
+          createdAt: o.now,
+        })
+        .returning({ id: videos.id }),
+    )) as number;
+    const objectIds = new Map<number, number>();
+    staged.set(v.name, { id: videoId, objectIds });
+    for (const chunk of chunked(v.frames.map((f, idx) => ({ videoId, idx, name: f.name, sha256: f.sha256, bytes: f.bytes })), CHUNK)) {
+      yield (tx) => tx.insert(frames).values(chunk);
+    }
+    stats.frames += v.frames.length;
+    for (const o of v.objects) {
+      const objectId = (yield insertOnce((tx, id) =>
+        tx
+          .insert(objects)
+          .values({ id, videoId, localId: o.localId, category: o.category, sourceAnnoId: o.sourceAnnoId, ...(o.motion ? motionColumns(o.motion) : {}) })
+          .returning({ id: objects.id }),
+      )) as number;
+      objectIds.set(o.localId, objectId);
+      for (const chunk of chunked(o.masks.map((m) => ({ objectId, frameIdx: m.frameIdx, counts: m.counts, area: m.area, bboxX: m.bbox[0], bboxY: m.bbox[1], bboxW: m.bbox[2], bboxH: m.bbox[3] })), CHUNK)) {
+        yield (tx) => tx.insert(masks).values(chunk);
+      }
+      stats.objects++;
+      stats.masks += o.masks.length;
+    }
+    tick(v.name);
+  }
+}
+
+/**
+ * The import's one visible moment, in one transaction: staged videos get their status, every
+ * video its new expressions, and the import its row and audit. It works in whole sets (a few
+ * statements per 500 videos or 300 expressions), since its length is what readers and the server
+ * wait for; frames and masks are never part of it. It may run more than once (a transaction that
+ * lost a conflict is retried), so it counts on a copy of the staging's stats.
+ */
+async function finishImport(db: Tx, plan: ImportPlan, staged: Map<string, StagedVideo>, opts: CommitOptions, now: number, staging: ImportStats): Promise<{ importId: number; stats: ImportStats }> {
+  const stats = { ...staging };
+  const [importRow] = (await db
+    .insert(imports)
+    .values({ format: plan.format, source: plan.source, actorId: opts.actorId, createdAt: now, stats: '{}' })
+    .returning({ id: imports.id })) as [{ id: number }];
+  for (const part of chunked([...staged.values()].map((s) => s.id), 500)) {
+    const switched = await db
+      .update(videos)
+      .set({ status: opts.status, importId: importRow.id })
+      .where(and(inArray(videos.id, part), eq(videos.status, IMPORTING)))
+      .returning({ id: videos.id });
+    if (switched.length !== part.length) throw new ImportError('', 'videos staged by this import disappeared before it finished; nothing was imported');
+  }
+  // Kept videos are checked again here: the check before staging ran without the write lock.
+  const kept = plan.videos.filter((v) => !staged.has(v.name));
+  const existing = await existingVideos(db, { ...plan, videos: kept });
+  const keptIds = kept.map((v) => {
+    const e = existing.get(v.name);
+    if (!e) throw new ImportError(v.name, `video "${v.name}" disappeared during the import; nothing was imported`);
+    return e.id;
   });
-}
+  const keptObjects = await objectsOf(db, keptIds);
+  const keptExpressions = await importedExpressionsOf(db, keptIds);
 
-function insertVideo(tx: Tx, v: PlannedVideo, o: { format: VideoSource; status: VideoStatus; importId: number; now: number }, stats: ImportStats): number {
-  const { id: videoId } = tx
-    .insert(videos)
-    .values({
-      name: v.name,
-      source: o.format,
-      status: o.status,
-      width: v.width,
-      height: v.height,
-      frameCount: v.frames.length,
-      fps: v.fps,
-      contentHash: v.contentHash,
-      importId: o.importId,
-      createdAt: o.now,
-    })
-    .returning({ id: videos.id })
-    .get();
-  insertChunked(
-    v.frames.map((f, idx) => ({ videoId, idx, name: f.name, sha256: f.sha256, bytes: f.bytes })),
-    (chunk) => tx.insert(frames).values(chunk).run(),
-  );
-  stats.frames += v.frames.length;
-  for (const o of v.objects) {
-    const { id: objectId } = tx
-      .insert(objects)
-      .values({ videoId, localId: o.localId, category: o.category, sourceAnnoId: o.sourceAnnoId, ...(o.motion ? motionColumns(o.motion) : {}) })
-      .returning({ id: objects.id })
-      .get();
-    insertChunked(
-      o.masks.map((m) => ({ objectId, frameIdx: m.frameIdx, counts: m.counts, area: m.area, bboxX: m.bbox[0], bboxY: m.bbox[1], bboxW: m.bbox[2], bboxH: m.bbox[3] })),
-      (chunk) => tx.insert(masks).values(chunk).run(),
-    );
-    stats.objects++;
-    stats.masks += o.masks.length;
-  }
-  return videoId;
-}
-
-/** A later source may know categories the first one did not (meta.json after a MeViS import). */
-function fillCategories(tx: Tx, videoId: number, v: PlannedVideo): void {
-  for (const o of v.objects) {
-    if (o.category) {
-      tx.update(objects)
-        .set({ category: o.category })
-        .where(and(eq(objects.videoId, videoId), eq(objects.localId, o.localId)))
-        .run();
+  const entries: AuditEntry[] = [];
+  const rows: (typeof expressions.$inferInsert)[] = [];
+  const targetsOf = new Map<string, number[]>();
+  for (const v of plan.videos) {
+    const s = staged.get(v.name);
+    const videoId = s?.id ?? existing.get(v.name)!.id;
+    const objectIds = s?.objectIds ?? new Map([...(keptObjects.get(videoId) ?? [])].map(([localId, o]) => [localId, o.id]));
+    if (s) {
+      stats.videosAdded++;
+      entries.push({ actorId: opts.actorId, action: 'video.import', entity: 'video', entityId: videoId, data: { name: v.name, format: plan.format, status: opts.status } });
+    } else {
+      stats.videosUnchanged++;
+      await fillCategories(db, v, keptObjects.get(videoId) ?? new Map());
     }
-  }
-}
-
-function insertExpressions(tx: Tx, videoId: number, v: PlannedVideo, source: string, actorId: number | null, now: number, stats: ImportStats): void {
-  if (v.expressions.length === 0) return;
-  const objectIds = new Map(
-    tx
-      .select({ id: objects.id, localId: objects.localId })
-      .from(objects)
-      .where(eq(objects.videoId, videoId))
-      .all()
-      .map((o) => [o.localId, o.id]),
-  );
-  const already = new Map(
-    tx
-      .select({ id: expressions.id, sourceExpId: expressions.sourceExpId, text: expressions.text })
-      .from(expressions)
-      .where(and(eq(expressions.videoId, videoId), inArray(expressions.sourceExpId, v.expressions.map((e) => e.sourceExpId))))
-      .all()
-      .map((e) => [e.sourceExpId!, e]),
-  );
-  const added: number[] = [];
-  for (const e of v.expressions) {
-    const prev = already.get(e.sourceExpId);
-    if (prev) {
-      if (prev.text !== e.text) {
-        throw new ImportError(v.name, `expression ${e.sourceExpId} was imported before with different text ("${prev.text}" vs "${e.text}")`);
+    const already = keptExpressions.get(videoId);
+    let added = 0;
+    for (const e of v.expressions) {
+      const prevText = already?.get(e.sourceExpId);
+      if (prevText !== undefined) {
+        if (prevText !== e.text) throw new ImportError(v.name, `expression ${e.sourceExpId} was imported before with different text ("${prevText}" vs "${e.text}")`);
+        stats.expressionsUnchanged++;
+        continue;
       }
-      stats.expressionsUnchanged++;
-      continue;
-    }
-    const row = tx
-      .insert(expressions)
-      .values({
-        uid: `import:${v.name}:${e.sourceExpId}`,
+      const uid = `import:${v.name}:${e.sourceExpId}`;
+      rows.push({
+        uid,
         videoId,
         authorId: null,
         text: e.text,
@@ -159,19 +201,73 @@ function insertExpressions(tx: Tx, videoId: number, v: PlannedVideo, source: str
         sourceExpId: e.sourceExpId,
         createdAt: now,
         decidedAt: now,
-      })
-      .returning({ id: expressions.id })
-      .get();
-    if (e.objIds.length) {
-      tx.insert(expressionTargets)
-        .values(e.objIds.map((localId) => ({ expressionId: row.id, objectId: objectIds.get(localId)! })))
-        .run();
+      });
+      targetsOf.set(
+        uid,
+        e.objIds.map((localId) => objectIds.get(localId)!),
+      );
+      added++;
     }
-    added.push(row.id);
+    stats.expressionsAdded += added;
   }
-  stats.expressionsAdded += added.length;
+
+  // Ids in insertion order per video, for the per-video audit entry (first and last id).
+  const idsOf = new Map<number, number[]>();
+  const targets: { expressionId: number; objectId: number }[] = [];
+  for (const part of chunked(rows, EXPRESSION_CHUNK)) {
+    const ids = new Map((await db.insert(expressions).values(part).returning({ id: expressions.id, uid: expressions.uid })).map((r) => [r.uid, r.id]));
+    for (const r of part) {
+      const id = ids.get(r.uid)!;
+      for (const objectId of targetsOf.get(r.uid)!) targets.push({ expressionId: id, objectId });
+      let list = idsOf.get(r.videoId);
+      if (!list) idsOf.set(r.videoId, (list = []));
+      list.push(id);
+    }
+  }
+  for (const part of chunked(targets, TARGET_CHUNK)) await db.insert(expressionTargets).values(part);
   // One entry per video and import rather than per expression: a full MeViS split has 28k of them.
-  if (added.length) {
-    audit(tx, { actorId, action: 'expression.import', entity: 'video', entityId: videoId, data: { source, count: added.length, firstId: added[0], lastId: added.at(-1) } }, now);
+  for (const [videoId, ids] of idsOf) {
+    entries.push({ actorId: opts.actorId, action: 'expression.import', entity: 'video', entityId: videoId, data: { source: plan.source, count: ids.length, firstId: ids[0], lastId: ids.at(-1) } });
+  }
+  await db.update(imports).set({ stats: JSON.stringify(stats) }).where(eq(imports.id, importRow.id));
+  entries.push({ actorId: opts.actorId, action: 'import', entity: 'import', entityId: importRow.id, data: { format: plan.format, source: plan.source, ...stats } });
+  await auditMany(db, entries, now);
+  return { importId: importRow.id, stats };
+}
+
+/** Objects of the given videos by local id, with their categories. */
+async function objectsOf(db: DbOrTx, videoIds: number[]): Promise<Map<number, Map<number, { id: number; category: string | null }>>> {
+  const out = new Map<number, Map<number, { id: number; category: string | null }>>();
+  for (const part of chunked(videoIds, 500)) {
+    for (const o of await db.select({ id: objects.id, videoId: objects.videoId, localId: objects.localId, category: objects.category }).from(objects).where(inArray(objects.videoId, part))) {
+      let m = out.get(o.videoId);
+      if (!m) out.set(o.videoId, (m = new Map()));
+      m.set(o.localId, { id: o.id, category: o.category });
+    }
+  }
+  return out;
+}
+
+/** Texts of the given videos' imported expressions, by source expression id. */
+async function importedExpressionsOf(db: DbOrTx, videoIds: number[]): Promise<Map<number, Map<string, string>>> {
+  const out = new Map<number, Map<string, string>>();
+  for (const part of chunked(videoIds, 500)) {
+    for (const e of await db
+      .select({ videoId: expressions.videoId, sourceExpId: expressions.sourceExpId, text: expressions.text })
+      .from(expressions)
+      .where(and(inArray(expressions.videoId, part), isNotNull(expressions.sourceExpId)))) {
+      let m = out.get(e.videoId);
+      if (!m) out.set(e.videoId, (m = new Map()));
+      m.set(e.sourceExpId!, e.text);
+    }
+  }
+  return out;
+}
+
+/** A later source may know categories the first one did not (meta.json after a MeViS import). */
+async function fillCategories(db: Tx, v: PlannedVideo, current: Map<number, { id: number; category: string | null }>): Promise<void> {
+  for (const o of v.objects) {
+    const row = current.get(o.localId);
+    if (o.category && row && row.category !== o.category) await db.update(objects).set({ category: o.category }).where(eq(objects.id, row.id));
   }
 }

@@ -17,25 +17,25 @@ const davis = fixture('davis2017-val-osvos');
 
 describe.skipIf(!davis.available)('DAVIS import of the real fixtures' + davis.skipNote, () => {
   let app: TestApp;
-  beforeEach(() => (app = testApp()));
-  afterEach(() => app.cleanup());
+  beforeEach(async () => (app = await testApp()));
+  afterEach(async () => app.cleanup());
 
   it('imports the four sequences with their sizes, frames, objects and masks', async () => {
     const { stats } = await runImport(app, { format: 'davis', dir: davis.path });
     expect(stats.videosAdded).toBe(4);
-    const rows = app.db.select().from(videos).orderBy(asc(videos.name)).all();
+    const rows = await app.db.select().from(videos).orderBy(asc(videos.name));
     expect(rows.map((v) => [v.name, v.frameCount, v.width, v.height])).toEqual([
       ['horsejump-high', 50, 854, 480],
       ['kite-surf', 50, 854, 480],
       ['paragliding-launch', 80, 854, 480],
       ['soapbox', 99, 854, 480],
     ]);
-    const objs = app.db.select({ video: videos.name, localId: objects.localId }).from(objects).innerJoin(videos, eq(videos.id, objects.videoId)).all();
+    const objs = await app.db.select({ video: videos.name, localId: objects.localId }).from(objects).innerJoin(videos, eq(videos.id, objects.videoId)).orderBy(asc(objects.id));
     expect(objs.filter((o) => o.video === 'horsejump-high').map((o) => o.localId)).toEqual([1, 2]);
     expect(objs.filter((o) => o.video === 'soapbox').map((o) => o.localId)).toEqual([1, 2, 3]);
     // Every object is visible on frame 0 and frame names are the sources' own.
     expect(stats.frames).toBe(279);
-    const names = app.db.select({ name: frames.name }).from(frames).innerJoin(videos, eq(videos.id, frames.videoId)).where(eq(videos.name, 'kite-surf')).orderBy(asc(frames.idx)).all();
+    const names = await app.db.select({ name: frames.name }).from(frames).innerJoin(videos, eq(videos.id, frames.videoId)).where(eq(videos.name, 'kite-surf')).orderBy(asc(frames.idx));
     expect(names[0]!.name).toBe('00000');
     expect(names[49]!.name).toBe('00049');
   });
@@ -51,13 +51,13 @@ describe.skipIf(!davis.available)('DAVIS import of the real fixtures' + davis.sk
       ['soapbox', 98, 1, 23129],
     ];
     for (const [video, frameIdx, localId, area] of expected) {
-      const row = app.db
+      const [row] = await app.db
         .select({ counts: masks.counts, area: masks.area, w: videos.width, h: videos.height })
         .from(masks)
         .innerJoin(objects, eq(objects.id, masks.objectId))
         .innerJoin(videos, eq(videos.id, objects.videoId))
-        .where(and(eq(videos.name, video), eq(objects.localId, localId), eq(masks.frameIdx, frameIdx)))
-        .get()!;
+        .where(and(eq(videos.name, video), eq(objects.localId, localId), eq(masks.frameIdx, frameIdx)));
+      if (!row) throw new Error(`no mask for ${video} #${localId} frame ${frameIdx}`);
       expect(row.area, `${video} #${localId} frame ${frameIdx}`).toBe(area);
       const decoded = decodeRle({ size: [row.h, row.w], counts: row.counts });
       const png = decode(readFileSync(path.join(davis.path, 'Annotations', video, `${String(frameIdx).padStart(5, '0')}.png`)));
@@ -70,28 +70,28 @@ describe.skipIf(!davis.available)('DAVIS import of the real fixtures' + davis.sk
 
   it('re-importing the same root is idempotent', async () => {
     await runImport(app, { format: 'davis', dir: davis.path });
-    const before = dataSnapshot(app);
+    const before = await dataSnapshot(app);
     const { stats } = await runImport(app, { format: 'davis', dir: davis.path });
     expect(stats.videosAdded).toBe(0);
     expect(stats.videosUnchanged).toBe(4);
-    expect(dataSnapshot(app)).toEqual(before);
+    expect(await dataSnapshot(app)).toEqual(before);
   });
 });
 
 describe('DAVIS import: generated data and hostile input', () => {
   let app: TestApp;
   let root: string;
-  beforeEach(() => {
-    app = testApp();
+  beforeEach(async () => {
+    app = await testApp();
     root = path.join(app.dir, 'src');
     mkdirSync(root);
   });
-  afterEach(() => app.cleanup());
+  afterEach(async () => app.cleanup());
 
   async function expectRefused(message: RegExp) {
-    const before = dataSnapshot(app);
+    const before = await dataSnapshot(app);
     await expect(runImport(app, { format: 'davis', dir: root })).rejects.toThrow(message);
-    expect(dataSnapshot(app)).toEqual(before);
+    expect(await dataSnapshot(app)).toEqual(before);
   }
 
   it('imports generated videos with exact masks and the chosen status', async () => {
@@ -99,9 +99,9 @@ describe('DAVIS import: generated data and hostile input', () => {
     await writeDavisVideo(root, 'beta', { frames: 3, objects: 2 });
     const { stats } = await runImport(app, { format: 'davis', dir: root, status: 'accepted', fps: 10 });
     expect(stats).toMatchObject({ videosAdded: 2, frames: 8, objects: 5 });
-    const v = app.db.select().from(videos).where(eq(videos.name, 'alpha')).get()!;
+    const v = (await app.db.select().from(videos).where(eq(videos.name, 'alpha')))[0]!;
     expect(v).toMatchObject({ status: 'accepted', fps: 10, width: 64, height: 48, frameCount: 5 });
-    const rows = app.db.select({ localId: objects.localId, frameIdx: masks.frameIdx, counts: masks.counts }).from(masks).innerJoin(objects, eq(objects.id, masks.objectId)).where(eq(objects.videoId, v.id)).all();
+    const rows = await app.db.select({ localId: objects.localId, frameIdx: masks.frameIdx, counts: masks.counts }).from(masks).innerJoin(objects, eq(objects.id, masks.objectId)).where(eq(objects.videoId, v.id));
     expect(rows).toHaveLength(15);
     for (const r of rows) {
       const m = decodeRle({ size: [48, 64], counts: r.counts });
@@ -118,9 +118,9 @@ describe('DAVIS import: generated data and hostile input', () => {
     writeFileSync(path.join(root, 'Annotations/gamma/00000.png'), encodePng({ width: 64, height: 48, data: label, depth: 8, channels: 1, palette }));
     rmSync(path.join(root, 'Annotations/gamma/00002.png'));
     await runImport(app, { format: 'davis', dir: root });
-    const frameIdx = app.db.select({ f: masks.frameIdx }).from(masks).all().map((r) => r.f).sort();
+    const frameIdx = (await app.db.select({ f: masks.frameIdx }).from(masks)).map((r) => r.f).sort();
     expect(frameIdx).toEqual([0, 1]);
-    expect(app.db.select({ n: count() }).from(objects).get()!.n).toBe(1);
+    expect((await app.db.select({ n: count() }).from(objects))[0]!.n).toBe(1);
   });
 
   it('refuses a truncated PNG, naming the file, and writes nothing', async () => {
@@ -180,7 +180,7 @@ describe('DAVIS import: generated data and hostile input', () => {
     await writeDavisVideo(root, 'cats', { objects: 2 });
     writeFileSync(path.join(root, 'meta.json'), JSON.stringify({ videos: { cats: { objects: { '1': { category: 'cat' }, '2': { category: 'cat' }, '3': { category: 'dog' } } } } }));
     await runImport(app, { format: 'davis', dir: root });
-    expect(app.db.select({ c: objects.category }).from(objects).all().map((r) => r.c)).toEqual(['cat', 'cat']);
+    expect((await app.db.select({ c: objects.category }).from(objects)).map((r) => r.c)).toEqual(['cat', 'cat']);
   });
 
   it('refuses unsafe video names and single-frame videos', async () => {
@@ -197,9 +197,9 @@ describe('DAVIS import: generated data and hostile input', () => {
     await runImport(app, { format: 'davis', dir: root });
     const other = path.join(app.dir, 'other');
     await writeDavisVideo(other, 'same-name', { speed: 5 });
-    const before = dataSnapshot(app);
+    const before = await dataSnapshot(app);
     await expect(runImport(app, { format: 'davis', dir: other })).rejects.toThrow(/a different video named "same-name" already exists/);
-    expect(dataSnapshot(app)).toEqual(before);
+    expect(await dataSnapshot(app)).toEqual(before);
   });
 
   it('refuses a missing folder with a clear message', async () => {

@@ -14,51 +14,48 @@ import { runImport } from './run.ts';
 const sample = fixture('mevis-sample/valid_u');
 const davis = fixture('davis2017-val-osvos');
 
-function targetsOf(app: TestApp, video: string, sourceExpId: string): number[] {
-  const e = app.db
+async function targetsOf(app: TestApp, video: string, sourceExpId: string): Promise<number[]> {
+  const [e] = await app.db
     .select({ id: expressions.id })
     .from(expressions)
     .innerJoin(videos, eq(videos.id, expressions.videoId))
-    .where(and(eq(videos.name, video), eq(expressions.sourceExpId, sourceExpId)))
-    .get()!;
-  return app.db
+    .where(and(eq(videos.name, video), eq(expressions.sourceExpId, sourceExpId)));
+  const rows = await app.db
     .select({ localId: objects.localId })
     .from(expressionTargets)
     .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
-    .where(eq(expressionTargets.expressionId, e.id))
-    .orderBy(asc(objects.localId))
-    .all()
-    .map((r) => r.localId);
+    .where(eq(expressionTargets.expressionId, e!.id))
+    .orderBy(asc(objects.localId));
+  return rows.map((r) => r.localId);
 }
 
 describe.skipIf(!sample.available)('MeViS import of the real sample split' + sample.skipNote, () => {
   let app: TestApp;
-  beforeEach(() => (app = testApp()));
-  afterEach(() => app.cleanup());
+  beforeEach(async () => (app = await testApp()));
+  afterEach(async () => app.cleanup());
 
   it('imports videos, objects, masks and accepted imported expressions', async () => {
     const { stats } = await runImport(app, { format: 'mevis', dir: sample.path });
     expect(stats).toMatchObject({ videosAdded: 3, frames: 36, objects: 8, masks: 96, expressionsAdded: 14 });
-    const rows = app.db.select().from(expressions).all();
+    const rows = await app.db.select().from(expressions);
     expect(rows.every((e) => e.status === 'accepted' && e.origin === 'imported' && e.authorId === null)).toBe(true);
     const kinds = rows.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.kind]: (acc[e.kind] ?? 0) + 1 }), {});
     expect(kinds).toEqual({ single: 8, multi: 3, none: 3 });
-    expect(targetsOf(app, 'kite-surf', '3')).toEqual([1, 2]);
-    expect(targetsOf(app, 'kite-surf', '4')).toEqual([]);
+    expect(await targetsOf(app, 'kite-surf', '3')).toEqual([1, 2]);
+    expect(await targetsOf(app, 'kite-surf', '4')).toEqual([]);
     // horsejump-high stores anno_id as JSON integers: coerced like the real loaders do.
-    expect(targetsOf(app, 'horsejump-high', '2')).toEqual([1, 2]);
-    const objs = app.db.select({ a: objects.sourceAnnoId }).from(objects).innerJoin(videos, eq(videos.id, objects.videoId)).where(eq(videos.name, 'horsejump-high')).all();
+    expect(await targetsOf(app, 'horsejump-high', '2')).toEqual([1, 2]);
+    const objs = await app.db.select({ a: objects.sourceAnnoId }).from(objects).innerJoin(videos, eq(videos.id, objects.videoId)).where(eq(videos.name, 'horsejump-high'));
     expect(objs.map((o) => o.a).sort()).toEqual(['6', '7']);
   });
 
   it.skipIf(!davis.available)('decodes masks pixel-exactly equal to the DAVIS palette PNGs they came from', async () => {
     await runImport(app, { format: 'mevis', dir: sample.path });
-    const rows = app.db
+    const rows = await app.db
       .select({ video: videos.name, localId: objects.localId, frameIdx: masks.frameIdx, counts: masks.counts, w: videos.width, h: videos.height })
       .from(masks)
       .innerJoin(objects, eq(objects.id, masks.objectId))
-      .innerJoin(videos, eq(videos.id, objects.videoId))
-      .all();
+      .innerJoin(videos, eq(videos.id, objects.videoId));
     expect(rows).toHaveLength(96);
     for (const r of rows.filter((_, i) => i % 7 === 0)) {
       const png = decode(readFileSync(path.join(davis.path, 'Annotations', r.video, `${String(r.frameIdx).padStart(5, '0')}.png`)));
@@ -72,17 +69,17 @@ describe.skipIf(!sample.available)('MeViS import of the real sample split' + sam
 
   it('is idempotent on re-import', async () => {
     await runImport(app, { format: 'mevis', dir: sample.path });
-    const before = dataSnapshot(app);
+    const before = await dataSnapshot(app);
     const { stats } = await runImport(app, { format: 'mevis', dir: sample.path });
     expect(stats).toMatchObject({ videosAdded: 0, videosUnchanged: 3, expressionsAdded: 0, expressionsUnchanged: 14 });
-    expect(dataSnapshot(app)).toEqual(before);
+    expect(await dataSnapshot(app)).toEqual(before);
   });
 
   it.skipIf(!davis.available)('refuses a split whose video name exists with other content', async () => {
     await runImport(app, { format: 'davis', dir: davis.path });
-    const before = dataSnapshot(app);
+    const before = await dataSnapshot(app);
     await expect(runImport(app, { format: 'mevis', dir: sample.path })).rejects.toThrow(/a different video named "horsejump-high" already exists/);
-    expect(dataSnapshot(app)).toEqual(before);
+    expect(await dataSnapshot(app)).toEqual(before);
   });
 });
 
@@ -91,23 +88,23 @@ describe('MeViS import: generated splits and hostile input', () => {
   let dir: string;
   let split: MevisSplit;
   beforeEach(async () => {
-    app = testApp();
+    app = await testApp();
     dir = path.join(app.dir, 'split');
     mkdirSync(dir);
     split = await writeMevisSplit(dir);
   });
-  afterEach(() => app.cleanup());
+  afterEach(async () => app.cleanup());
 
   async function expectRefused(message: RegExp) {
-    const before = dataSnapshot(app);
+    const before = await dataSnapshot(app);
     await expect(runImport(app, { format: 'mevis', dir })).rejects.toThrow(message);
-    expect(dataSnapshot(app)).toEqual(before);
+    expect(await dataSnapshot(app)).toEqual(before);
   }
 
   it('imports a generated split and lets a later version extend it', async () => {
     const first = await runImport(app, { format: 'mevis', dir });
     expect(first.stats).toMatchObject({ videosAdded: 2, expressionsAdded: 6 });
-    expect(targetsOf(app, 'v-one', '1')).toEqual([1, 2]);
+    expect(await targetsOf(app, 'v-one', '1')).toEqual([1, 2]);
     split.meta.videos['v-one']!.expressions['3'] = { exp: 'the square that stops', obj_id: [2], anno_id: [split.meta.videos['v-one']!.expressions['1']!.anno_id[0]] };
     saveMevisSplit(dir, split);
     const second = await runImport(app, { format: 'mevis', dir });

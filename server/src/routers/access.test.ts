@@ -30,13 +30,13 @@ describe('role × procedure access matrix', () => {
   const users = new Map<Role | 'multi', SessionUser>();
 
   beforeAll(async () => {
-    app = testApp();
+    app = await testApp();
     for (const role of ROLES) users.set(role, await makeUser(app, `only-${role}`, [role]));
     users.set('multi', await makeUser(app, 'validator-and-speaker', ['validator', 'speaker']));
   });
-  afterAll(() => app.cleanup());
+  afterAll(async () => app.cleanup());
 
-  it('lists every procedure in the policy, with the access the procedure declares', () => {
+  it('lists every procedure in the policy, with the access the procedure declares', async () => {
     expect(paths.length).toBeGreaterThan(10);
     for (const path of paths) {
       expect(ACCESS, `procedure ${path} has no entry in shared/src/access.ts`).toHaveProperty([path]);

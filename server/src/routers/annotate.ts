@@ -16,14 +16,14 @@ export const annotateRouter = router({
   nextVideo: annotator
     .input(z.object({ exclude: z.number().int().positive().optional() }).default({}))
     .output(z.object({ videoId: z.number().int().nullable() }))
-    .mutation(({ ctx, input }) => ({ videoId: nextVideoFor(ctx.app.db, ctx.user.id, { exclude: input.exclude }) })),
+    .mutation(async ({ ctx, input }) => ({ videoId: await nextVideoFor(ctx.app.db, ctx.user.id, { exclude: input.exclude }) })),
 
   skip: annotator
     .input(VideoIdInput)
     .output(z.object({ videoId: z.number().int().nullable() }))
-    .mutation(({ ctx, input }) => {
-      recordSkip(ctx.app.db, ctx.user.id, input.videoId);
-      return { videoId: nextVideoFor(ctx.app.db, ctx.user.id, { exclude: input.videoId }) };
+    .mutation(async ({ ctx, input }) => {
+      await recordSkip(ctx.app.db, ctx.user.id, input.videoId);
+      return { videoId: await nextVideoFor(ctx.app.db, ctx.user.id, { exclude: input.videoId }) };
     }),
 
   video: annotator

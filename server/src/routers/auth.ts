@@ -2,6 +2,7 @@ import { LoginInput, SessionUser } from '#shared/schemas/users.ts';
 import { z } from 'zod';
 import { SESSION_COOKIE, deleteSession } from '../auth/sessions.ts';
 import { login } from '../auth/login.ts';
+import { DEVICE_COOKIE, DEVICE_MAX_AGE_MS } from '../auth/devices.ts';
 import { publicProcedure, router } from '../trpc/init.ts';
 
 export const authRouter = router({
@@ -9,14 +10,16 @@ export const authRouter = router({
     .input(LoginInput)
     .output(z.object({ user: SessionUser }))
     .mutation(async ({ ctx, input }) => {
-      const { user, token, expiresAt } = await login(ctx.app, input.username, input.password, ctx.ip);
+      const { user, token, expiresAt, deviceToken } = await login(ctx.app, input.username, input.password, ctx.ip, ctx.cookies.get(DEVICE_COOKIE));
       ctx.cookies.set(SESSION_COOKIE, token, { maxAgeMs: expiresAt - Date.now() });
+      // The known-device token: this browser's later logins skip the guessers' backoff.
+      ctx.cookies.set(DEVICE_COOKIE, deviceToken, { maxAgeMs: DEVICE_MAX_AGE_MS });
       return { user };
     }),
 
   // Public and idempotent: logging out of an already expired session is not an error.
-  logout: publicProcedure.output(z.object({ ok: z.literal(true) })).mutation(({ ctx }) => {
-    if (ctx.sessionId) deleteSession(ctx.app.db, ctx.sessionId);
+  logout: publicProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
+    if (ctx.sessionId) await deleteSession(ctx.app.db, ctx.sessionId);
     ctx.cookies.clear(SESSION_COOKIE);
     return { ok: true as const };
   }),

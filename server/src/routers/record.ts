@@ -16,7 +16,7 @@ export const recordRouter = router({
   status: speaker.output(z.object({ enabled: z.boolean(), note: z.string().nullable(), minWpm: z.number(), maxWpm: z.number() })).query(async ({ ctx }) => {
     const tools = await ctx.app.audio.tools();
     // The page checks takes with the same speaking-rate target the server enforces.
-    const { minWpm, maxWpm } = getSettings(ctx.app.db);
+    const { minWpm, maxWpm } = await getSettings(ctx.app.db);
     return tools.ffmpeg ? { enabled: true, note: null, minWpm, maxWpm } : { enabled: false, note: 'Recording is switched off: ffmpeg is not installed on the server.', minWpm, maxWpm };
   }),
 
@@ -25,8 +25,8 @@ export const recordRouter = router({
   skip: speaker
     .input(z.object({ expressionId: z.number().int().positive() }))
     .output(ToRecord.nullable())
-    .mutation(({ ctx, input }) => {
-      skipRecording(ctx.app.db, ctx.user.id, input.expressionId);
+    .mutation(async ({ ctx, input }) => {
+      await skipRecording(ctx.app.db, ctx.user.id, input.expressionId);
       return nextToRecord(ctx.app.db, ctx.user.id);
     }),
 

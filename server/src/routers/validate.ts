@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { AnswerFeedback, LeaderboardRow, SampleView, SubmitAnswerInput, ValidatorStats } from '#shared/schemas/validate.ts';
-import { inArray } from 'drizzle-orm';
-import { users } from '../db/schema/index.ts';
 import { validatorOverview } from '../services/overview.ts';
-import { nextSample, submitAnswer, validatorStats } from '../services/validation.ts';
+import { leaderboard, nextSample, submitAnswer, validatorStats } from '../services/validation.ts';
 import { roleProcedure, router } from '../trpc/init.ts';
 
 const validator = roleProcedure('validator');
@@ -30,23 +28,12 @@ export const validateRouter = router({
     .output(AnswerFeedback)
     .mutation(({ ctx, input }) => submitAnswer(ctx.app.db, ctx.user.id, input.expressionId, input.answer)),
 
-  stats: validator.output(ValidatorStats).query(({ ctx }) => {
-    const [mine] = validatorStats(ctx.app.db, [ctx.user.id]);
+  stats: validator.output(ValidatorStats).query(async ({ ctx }) => {
+    const [mine] = await validatorStats(ctx.app.db, [ctx.user.id]);
     const { validatorId: _, ...rest } = mine ?? { validatorId: 0, ...EMPTY_STATS };
     return rest;
   }),
 
   /** Ranked by accuracy-weighted points, not by volume. */
-  leaderboard: validator.output(z.array(LeaderboardRow)).query(({ ctx }) => {
-    const stats = validatorStats(ctx.app.db).sort((a, b) => b.points - a.points);
-    const names = new Map(
-      ctx.app.db
-        .select({ id: users.id, username: users.username })
-        .from(users)
-        .where(inArray(users.id, stats.map((s) => s.validatorId)))
-        .all()
-        .map((u) => [u.id, u.username]),
-    );
-    return stats.slice(0, 20).map(({ validatorId, ...s }, i) => ({ ...s, username: names.get(validatorId) ?? '?', rank: i + 1 }));
-  }),
+  leaderboard: validator.output(z.array(LeaderboardRow)).query(({ ctx }) => leaderboard(ctx.app.db, 20)),
 });

@@ -9,8 +9,8 @@ import { importVideo } from '../testing/factories.ts';
 
 describe('videos router', () => {
   let app: TestApp;
-  beforeEach(() => (app = testApp()));
-  afterEach(() => app.cleanup());
+  beforeEach(async () => (app = await testApp()));
+  afterEach(async () => app.cleanup());
 
   it('serves a video with its frames and every object mask per frame, null where absent', async () => {
     const dir = path.join(app.dir, 'src');

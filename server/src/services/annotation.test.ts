@@ -13,30 +13,31 @@ describe('annotation: submitting expressions', () => {
   let ann: Awaited<ReturnType<typeof makeUser>>;
   let caller: ReturnType<typeof callerFor>;
   beforeEach(async () => {
-    app = testApp();
+    app = await testApp();
     videoId = await importVideo(app, 'clip', 'accepted', 3);
     ann = await makeUser(app, 'ann', ['annotator']);
     caller = callerFor(app, ann);
   });
-  afterEach(() => app.cleanup());
+  afterEach(async () => app.cleanup());
 
-  const expressionCount = () => app.db.select({ n: count() }).from(expressions).get()!.n;
+  const expressionCount = async () => (await app.db.select({ n: count() }).from(expressions))[0]!.n;
 
   it('stores a pending expression with its targets and derived kind, and audits it', async () => {
     const r = await caller.annotate.submit({ uid: uid(), videoId, targets: [3, 1], text: '  the sheep   moving to the right ', motionReasoning: true, acknowledged: [] });
     expect(r).toMatchObject({ status: 'pending', alreadySubmitted: false });
-    const row = app.db.select().from(expressions).where(eq(expressions.id, r.expressionId)).get()!;
+    const row = (await app.db.select().from(expressions).where(eq(expressions.id, r.expressionId)))[0]!;
     expect(row).toMatchObject({ text: 'the sheep moving to the right', kind: 'multi', status: 'pending', origin: 'annotated', authorId: ann.id, motionReasoning: true });
-    const targets = app.db
-      .select({ localId: objects.localId })
-      .from(expressionTargets)
-      .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
-      .where(eq(expressionTargets.expressionId, r.expressionId))
-      .all()
+    const targets = (
+      await app.db
+        .select({ localId: objects.localId })
+        .from(expressionTargets)
+        .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
+        .where(eq(expressionTargets.expressionId, r.expressionId))
+    )
       .map((t) => t.localId)
       .sort();
     expect(targets).toEqual([1, 3]);
-    expect(app.db.select().from(auditLog).where(eq(auditLog.action, 'expression.submit')).all()).toHaveLength(1);
+    expect((await app.db.select().from(auditLog).where(eq(auditLog.action, 'expression.submit')))).toHaveLength(1);
   });
 
   it('a retry with the same uid returns the stored expression and creates nothing', async () => {
@@ -44,7 +45,7 @@ describe('annotation: submitting expressions', () => {
     const first = await caller.annotate.submit(input);
     const again = await caller.annotate.submit(input);
     expect(again).toEqual({ ...first, alreadySubmitted: true });
-    expect(expressionCount()).toBe(1);
+    expect((await expressionCount())).toBe(1);
     // The same uid from another annotator is not theirs to claim.
     const other = callerFor(app, await makeUser(app, 'other', ['annotator']));
     await expect(other.annotate.submit(input)).rejects.toThrow('this submission id belongs to another expression');
@@ -56,10 +57,10 @@ describe('annotation: submitting expressions', () => {
     expect((err as TRPCError).code).toBe('BAD_REQUEST');
     const details = ((err as TRPCError).cause as { details?: { findings: { code: string }[] } }).details;
     expect(details?.findings.map((f) => f.code)).toContain('no_target_without_motion');
-    expect(expressionCount()).toBe(0);
+    expect((await expressionCount())).toBe(0);
     // With a motion verb the same kind of expression is fine.
     await caller.annotate.submit({ uid: uid(), videoId, targets: [], text: 'the elephant running away from the tree', motionReasoning: false, acknowledged: [] });
-    expect(expressionCount()).toBe(1);
+    expect((await expressionCount())).toBe(1);
   });
 
   it('requires warnings to be acknowledged and stores the acknowledgement', async () => {
@@ -68,7 +69,7 @@ describe('annotation: submitting expressions', () => {
     expect((err as TRPCError).code).toBe('PRECONDITION_FAILED');
     expect((err as TRPCError).message).toMatch(/please confirm: .*red/);
     const r = await caller.annotate.submit({ ...base, uid: uid(), acknowledged: ['static_attributes'] });
-    const row = app.db.select().from(expressions).where(eq(expressions.id, r.expressionId)).get()!;
+    const row = (await app.db.select().from(expressions).where(eq(expressions.id, r.expressionId)))[0]!;
     expect(JSON.parse(row.acknowledged!)).toEqual(['static_attributes']);
   });
 
@@ -78,7 +79,7 @@ describe('annotation: submitting expressions', () => {
     await expect(caller.annotate.submit({ uid: uid(), videoId, targets: [2], text: 'a sheep moves slowly to the right', motionReasoning: false, acknowledged: [] })).rejects.toThrow(/Almost the same as/);
     const other = await importVideo(app, 'other-clip', 'accepted', 2);
     await caller.annotate.submit({ uid: uid(), videoId: other, targets: [1], text: 'the sheep moving slowly to the right', motionReasoning: false, acknowledged: [] });
-    expect(expressionCount()).toBe(2);
+    expect((await expressionCount())).toBe(2);
   });
 
   it('refuses objects the video does not have and videos that are not curated', async () => {
@@ -86,14 +87,14 @@ describe('annotation: submitting expressions', () => {
     const hidden = await importVideo(app, 'hidden', 'excluded');
     await expect(caller.annotate.submit({ uid: uid(), videoId: hidden, targets: [1], text: 'the sheep moving to the left', motionReasoning: false, acknowledged: [] })).rejects.toThrow(`video ${hidden} not found`);
     await expect(caller.annotate.submit({ uid: 'not-a-uuid', videoId, targets: [1], text: 'x', motionReasoning: false, acknowledged: [] })).rejects.toThrow(/invalid input at uid/);
-    expect(expressionCount()).toBe(0);
+    expect((await expressionCount())).toBe(0);
   });
 
   it('shows the annotator their own expressions with outcomes and a score', async () => {
     const a = await caller.annotate.submit({ uid: uid(), videoId, targets: [1], text: 'the sheep moving to the right', motionReasoning: false, acknowledged: [] });
     const b = await caller.annotate.submit({ uid: uid(), videoId, targets: [], text: 'the duck jumping up and down', motionReasoning: false, acknowledged: [] });
-    app.db.update(expressions).set({ status: 'accepted', decidedAt: Date.now() }).where(eq(expressions.id, a.expressionId)).run();
-    app.db.update(expressions).set({ status: 'rejected', rejectReason: 'single_frame', decidedAt: Date.now() }).where(eq(expressions.id, b.expressionId)).run();
+    await app.db.transaction((tx) => tx.update(expressions).set({ status: 'accepted', decidedAt: Date.now() }).where(eq(expressions.id, a.expressionId)));
+    await app.db.transaction((tx) => tx.update(expressions).set({ status: 'rejected', rejectReason: 'single_frame', decidedAt: Date.now() }).where(eq(expressions.id, b.expressionId)));
     const mine = await caller.annotate.mine({ limit: 10 });
     expect(mine.score).toEqual({ submitted: 2, pending: 0, accepted: 1, discarded: 0, rejected: 1, acceptanceRate: 0.5 });
     expect(mine.expressions.map((e) => [e.text, e.targets, e.status, e.rejectReason])).toEqual([

@@ -11,14 +11,13 @@ import { getVideo } from './videos.ts';
 /** Expressions that still count as "said" for a video: a discarded or rejected one may be retried. */
 const LIVE_STATES = ['pending', 'second_round', 'accepted'] as const;
 
-function existingTexts(db: Db, videoId: number): string[] {
-  return db
+async function existingTexts(db: Db, videoId: number): Promise<string[]> {
+  const rows = await db
     .select({ text: expressions.text })
     .from(expressions)
     .where(and(eq(expressions.videoId, videoId), inArray(expressions.status, [...LIVE_STATES])))
-    .orderBy(asc(expressions.id))
-    .all()
-    .map((r) => r.text);
+    .orderBy(asc(expressions.id));
+  return rows.map((r) => r.text);
 }
 
 function objectsOf(db: Db, videoId: number) {
@@ -26,15 +25,14 @@ function objectsOf(db: Db, videoId: number) {
     .select({ id: objects.id, localId: objects.localId, moving: objects.moving, travel: objects.motionTravel, meanIou: objects.motionMeanIou, visibleFrames: objects.visibleFrames })
     .from(objects)
     .where(eq(objects.videoId, videoId))
-    .orderBy(asc(objects.localId))
-    .all();
+    .orderBy(asc(objects.localId));
 }
 
 /** Everything the annotation page needs besides frames and masks; texts only, never targets. */
-export function annotationView(db: Db, videoId: number): AnnotationView {
-  const video = getVideo(db, videoId, { onlyAccepted: true });
-  const motion = objectsOf(db, videoId).map(({ localId, moving, travel, meanIou, visibleFrames }) => ({ localId, moving, travel, meanIou, visibleFrames }));
-  return { video, motion, existingTexts: existingTexts(db, videoId) };
+export async function annotationView(db: Db, videoId: number): Promise<AnnotationView> {
+  const video = await getVideo(db, videoId, { onlyAccepted: true });
+  const motion = (await objectsOf(db, videoId)).map(({ localId, moving, travel, meanIou, visibleFrames }) => ({ localId, moving, travel, meanIou, visibleFrames }));
+  return { video, motion, existingTexts: await existingTexts(db, videoId) };
 }
 
 /** Canonical form of a submitted text: the guideline checks and the dataset see the same string. */
@@ -56,15 +54,15 @@ export interface Submission {
  * browser run again here on the server's data; errors refuse, unacknowledged warnings refuse.
  * A retry with the same uid returns the stored expression instead of creating a second one.
  */
-export function submitExpression(db: Db, authorId: number, s: Submission, now = Date.now()): { expressionId: number; status: MyExpression['status']; alreadySubmitted: boolean } {
-  const previous = db.select().from(expressions).where(eq(expressions.uid, s.uid)).get();
+export async function submitExpression(db: Db, authorId: number, s: Submission, now = Date.now()): Promise<{ expressionId: number; status: MyExpression['status']; alreadySubmitted: boolean }> {
+  const [previous] = await db.select().from(expressions).where(eq(expressions.uid, s.uid));
   if (previous) {
     if (previous.authorId !== authorId || previous.videoId !== s.videoId) throw conflict('this submission id belongs to another expression');
     return { expressionId: previous.id, status: previous.status, alreadySubmitted: true };
   }
-  const video = db.select({ id: videos.id, status: videos.status }).from(videos).where(eq(videos.id, s.videoId)).get();
+  const [video] = await db.select({ id: videos.id, status: videos.status }).from(videos).where(eq(videos.id, s.videoId));
   if (!video || video.status !== 'accepted') throw notFound(`video ${s.videoId}`);
-  const objs = objectsOf(db, s.videoId);
+  const objs = await objectsOf(db, s.videoId);
   const byLocal = new Map(objs.map((o) => [o.localId, o]));
   const targets = [...new Set(s.targets)].sort((a, b) => a - b);
   const unknown = targets.filter((t) => !byLocal.has(t));
@@ -75,7 +73,7 @@ export function submitExpression(db: Db, authorId: number, s: Submission, now = 
     { text, targets },
     {
       motion: new Map(objs.filter((o) => o.moving !== null).map((o) => [o.localId, { moving: o.moving! }])),
-      existingTexts: existingTexts(db, s.videoId),
+      existingTexts: await existingTexts(db, s.videoId),
     },
   );
   const errors = blockingFindings(findings);
@@ -86,8 +84,8 @@ export function submitExpression(db: Db, authorId: number, s: Submission, now = 
   }
   const acknowledged = findings.filter((f: Finding) => f.severity === 'warning').map((f) => f.code);
 
-  const id = db.transaction((tx) => {
-    const row = tx
+  const id = await db.transaction(async (tx) => {
+    const [row] = await tx
       .insert(expressions)
       .values({
         uid: s.uid,
@@ -101,18 +99,17 @@ export function submitExpression(db: Db, authorId: number, s: Submission, now = 
         acknowledged: acknowledged.length ? JSON.stringify(acknowledged) : null,
         createdAt: now,
       })
-      .returning({ id: expressions.id })
-      .get();
-    if (targets.length) tx.insert(expressionTargets).values(targets.map((t) => ({ expressionId: row.id, objectId: byLocal.get(t)!.id }))).run();
-    audit(tx, { actorId: authorId, action: 'expression.submit', entity: 'expression', entityId: row.id, data: { videoId: s.videoId, kind: kindForTargetCount(targets.length), acknowledged } }, now);
-    return row.id;
+      .returning({ id: expressions.id });
+    if (targets.length) await tx.insert(expressionTargets).values(targets.map((t) => ({ expressionId: row!.id, objectId: byLocal.get(t)!.id })));
+    await audit(tx, { actorId: authorId, action: 'expression.submit', entity: 'expression', entityId: row!.id, data: { videoId: s.videoId, kind: kindForTargetCount(targets.length), acknowledged } }, now);
+    return row!.id;
   });
   return { expressionId: id, status: 'pending', alreadySubmitted: false };
 }
 
 /** The annotator's own recent work with outcomes (their own targets are theirs to see). */
-export function myExpressions(db: Db, authorId: number, limit: number) {
-  const rows = db
+export async function myExpressions(db: Db, authorId: number, limit: number) {
+  const rows = await db
     .select({
       id: expressions.id,
       videoId: expressions.videoId,
@@ -129,21 +126,19 @@ export function myExpressions(db: Db, authorId: number, limit: number) {
     .innerJoin(videos, eq(videos.id, expressions.videoId))
     .where(eq(expressions.authorId, authorId))
     .orderBy(desc(expressions.createdAt), desc(expressions.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
   const targets = rows.length
-    ? db
+    ? await db
         .select({ expressionId: expressionTargets.expressionId, localId: objects.localId })
         .from(expressionTargets)
         .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
         .where(inArray(expressionTargets.expressionId, rows.map((r) => r.id)))
-        .all()
     : [];
   const byExpr = new Map<number, number[]>();
   for (const t of targets) byExpr.set(t.expressionId, [...(byExpr.get(t.expressionId) ?? []), t.localId]);
   const list: MyExpression[] = rows.map((r) => ({ ...r, targets: (byExpr.get(r.id) ?? []).sort((a, b) => a - b) }));
 
-  const all = db.select({ status: expressions.status }).from(expressions).where(eq(expressions.authorId, authorId)).all();
+  const all = await db.select({ status: expressions.status }).from(expressions).where(eq(expressions.authorId, authorId));
   const tally = { submitted: all.length, pending: 0, accepted: 0, discarded: 0, rejected: 0 };
   for (const r of all) {
     if (r.status === 'pending' || r.status === 'second_round') tally.pending++;

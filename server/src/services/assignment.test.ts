@@ -6,7 +6,7 @@ import { addExpression, importVideo } from '../testing/factories.ts';
 import { nextVideoFor, pickWeighted, videoWeight } from './assignment.ts';
 
 describe('weighted pick', () => {
-  it('picks in proportion to weight with an injected random source', () => {
+  it('picks in proportion to weight with an injected random source', async () => {
     const items = ['a', 'b', 'c'];
     const weights: Record<string, number> = { a: 1, b: 0, c: 3 };
     const picks = new Map<string, number>();
@@ -22,7 +22,7 @@ describe('weighted pick', () => {
     expect(pickWeighted(['x'], () => 0)).toBeNull();
   });
 
-  it('weighs towards few accepted expressions and away from the annotator’s own and skipped videos', () => {
+  it('weighs towards few accepted expressions and away from the annotator’s own and skipped videos', async () => {
     const base = { videoId: 1, accepted: 0, mine: 0, skippedRecently: false };
     expect(videoWeight({ ...base, accepted: 5 })).toBeLessThan(videoWeight(base));
     expect(videoWeight({ ...base, mine: 3 })).toBeLessThan(videoWeight({ ...base, accepted: 3 }));
@@ -32,18 +32,18 @@ describe('weighted pick', () => {
 
 describe('next video', () => {
   let app: TestApp;
-  beforeEach(() => (app = testApp()));
-  afterEach(() => app.cleanup());
+  beforeEach(async () => (app = await testApp()));
+  afterEach(async () => app.cleanup());
 
   it('serves only curated videos and favours those that need expressions', async () => {
     const ann = await makeUser(app, 'ann', ['annotator']);
     const busy = await importVideo(app, 'busy');
     const fresh = await importVideo(app, 'fresh');
     await importVideo(app, 'not-curated', 'candidate');
-    for (let i = 0; i < 6; i++) addExpression(app, { videoId: busy, authorId: null, status: 'accepted' });
+    for (let i = 0; i < 6; i++) await addExpression(app, { videoId: busy, authorId: null, status: 'accepted' });
     const counts = new Map<number, number>();
     for (let i = 0; i < 300; i++) {
-      const v = nextVideoFor(app.db, ann.id)!;
+      const v = (await nextVideoFor(app.db, ann.id))!;
       counts.set(v, (counts.get(v) ?? 0) + 1);
     }
     expect([...counts.keys()].sort()).toEqual([busy, fresh].sort());
@@ -53,17 +53,17 @@ describe('next video', () => {
 
   it('records skips and steers away from the skipped video; null when nothing is curated', async () => {
     const ann = await makeUser(app, 'ann', ['annotator']);
-    expect(nextVideoFor(app.db, ann.id)).toBeNull();
+    expect(await nextVideoFor(app.db, ann.id)).toBeNull();
     const a = await importVideo(app, 'a-video');
     const b = await importVideo(app, 'b-video');
     const caller = callerFor(app, ann);
     const r = await caller.annotate.skip({ videoId: a });
     expect(r.videoId).toBe(b);
-    expect(app.db.select().from(annotationSkips).where(eq(annotationSkips.userId, ann.id)).all()).toHaveLength(1);
+    expect((await app.db.select().from(annotationSkips).where(eq(annotationSkips.userId, ann.id)))).toHaveLength(1);
     let seenA = 0;
-    for (let i = 0; i < 200; i++) if (nextVideoFor(app.db, ann.id) === a) seenA++;
+    for (let i = 0; i < 200; i++) if (await nextVideoFor(app.db, ann.id) === a) seenA++;
     expect(seenA).toBeLessThan(20);
     // `exclude` never returns the current video when another exists.
-    for (let i = 0; i < 50; i++) expect(nextVideoFor(app.db, ann.id, { exclude: b })).toBe(a);
+    for (let i = 0; i < 50; i++) expect(await nextVideoFor(app.db, ann.id, { exclude: b })).toBe(a);
   });
 });

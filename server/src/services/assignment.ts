@@ -40,44 +40,36 @@ export function pickWeighted<T>(items: readonly T[], weight: (t: T) => number, r
   return items[items.length - 1]!;
 }
 
-export function nextVideoFor(db: Db, userId: number, opts: { exclude?: number; now?: number } = {}): number | null {
+export async function nextVideoFor(db: Db, userId: number, opts: { exclude?: number; now?: number } = {}): Promise<number | null> {
   const now = opts.now ?? Date.now();
-  const accepted = db
+  const accepted = await db
     .select({ videoId: expressions.videoId, n: count() })
     .from(expressions)
     .where(eq(expressions.status, 'accepted'))
-    .groupBy(expressions.videoId)
-    .all();
-  const mine = db
+    .groupBy(expressions.videoId);
+  const mine = await db
     .select({ videoId: expressions.videoId, n: count() })
     .from(expressions)
     .where(eq(expressions.authorId, userId))
-    .groupBy(expressions.videoId)
-    .all();
-  const skipped = db
+    .groupBy(expressions.videoId);
+  const skipped = await db
     .selectDistinct({ videoId: annotationSkips.videoId })
     .from(annotationSkips)
-    .where(and(eq(annotationSkips.userId, userId), gt(annotationSkips.at, now - SKIP_MEMORY_MS)))
-    .all();
+    .where(and(eq(annotationSkips.userId, userId), gt(annotationSkips.at, now - SKIP_MEMORY_MS)));
   const acceptedBy = new Map(accepted.map((r) => [r.videoId, r.n]));
   const mineBy = new Map(mine.map((r) => [r.videoId, r.n]));
   const skippedSet = new Set(skipped.map((r) => r.videoId));
-  const candidates = db
-    .select({ id: videos.id })
-    .from(videos)
-    .where(eq(videos.status, 'accepted'))
-    .all()
-    .map((v) => ({ videoId: v.id, accepted: acceptedBy.get(v.id) ?? 0, mine: mineBy.get(v.id) ?? 0, skippedRecently: skippedSet.has(v.id) }));
+  const candidates = (await db.select({ id: videos.id }).from(videos).where(eq(videos.status, 'accepted'))).map((v) => ({ videoId: v.id, accepted: acceptedBy.get(v.id) ?? 0, mine: mineBy.get(v.id) ?? 0, skippedRecently: skippedSet.has(v.id) }));
   const pool = candidates.length > 1 && opts.exclude !== undefined ? candidates.filter((c) => c.videoId !== opts.exclude) : candidates;
   return pickWeighted(pool, videoWeight)?.videoId ?? null;
 }
 
-export function recordSkip(db: Db, userId: number, videoId: number, now = Date.now()): void {
-  db.transaction((tx) => {
-    const v = tx.select({ id: videos.id }).from(videos).where(and(eq(videos.id, videoId), eq(videos.status, 'accepted'))).get();
+export async function recordSkip(db: Db, userId: number, videoId: number, now = Date.now()): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [v] = await tx.select({ id: videos.id }).from(videos).where(and(eq(videos.id, videoId), eq(videos.status, 'accepted')));
     if (!v) throw notFound(`video ${videoId}`);
-    tx.insert(annotationSkips).values({ userId, videoId, at: now }).run();
-    audit(tx, { actorId: userId, action: 'annotation.skip', entity: 'video', entityId: videoId }, now);
+    await tx.insert(annotationSkips).values({ userId, videoId, at: now });
+    await audit(tx, { actorId: userId, action: 'annotation.skip', entity: 'video', entityId: videoId }, now);
   });
 }
 

@@ -1,8 +1,8 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { clipVerdict } from '#shared/protocol/index.ts';
 import { wordErrorRate } from '#shared/audio/index.ts';
-import type { Db, DbOrTx } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { clipVotes, expressions, recordings } from '../db/schema/index.ts';
 import type { FileStore } from '../store/file-store.ts';
 import { detectAudioTools, type AudioTools } from '../audio/tools.ts';
@@ -10,6 +10,8 @@ import { toRecognizerWav } from '../audio/convert.ts';
 import { pocketsphinxRecognizer, type Recognizer } from '../audio/asr.ts';
 import { espeakEngine, type TtsEngine } from '../audio/tts.ts';
 import { audit } from './audit.ts';
+import { retryOnBusy } from '../db/busy.ts';
+import { whenToolsFree } from '../audio/run-tool.ts';
 import { getSettings } from './settings.ts';
 
 /** How many texts from other videos join the closed set, so a clip cannot pass by elimination. */
@@ -54,12 +56,11 @@ export class AudioPipeline {
   }
 
   /** Clips that still wait for the recognizer (after a restart, or once it got installed). */
-  resumePending(): number {
-    const pending = this.db
+  async resumePending(): Promise<number> {
+    const pending = await this.db
       .select({ id: recordings.id })
       .from(recordings)
-      .where(and(inArray(recordings.asrStatus, ['pending', 'unavailable']), ne(recordings.status, 'failed')))
-      .all();
+      .where(and(inArray(recordings.asrStatus, ['pending', 'unavailable']), ne(recordings.status, 'failed')));
     for (const p of pending) this.enqueueAsr(p.id);
     return pending.length;
   }
@@ -72,7 +73,8 @@ export class AudioPipeline {
   private async work(): Promise<void> {
     for (let id = this.queue.shift(); id !== undefined; id = this.queue.shift()) {
       try {
-        await this.recognize(id);
+        // Uploads may fill the tools' queue (run-tool.ts); background work waits its turn.
+        await whenToolsFree(() => this.recognize(id));
       } catch (err) {
         // A broken clip or tool must not stop the queue; the clip stays pending for a later retry.
         this.log.error({ err, recordingId: id }, 'speech recognition failed');
@@ -81,26 +83,25 @@ export class AudioPipeline {
   }
 
   private async recognize(recordingId: number): Promise<void> {
-    const rec = this.db
+    const [rec] = await this.db
       .select({ sha256: recordings.sha256, expressionId: recordings.expressionId, status: recordings.status })
       .from(recordings)
-      .where(eq(recordings.id, recordingId))
-      .get();
+      .where(eq(recordings.id, recordingId));
     if (!rec || rec.status === 'failed') return;
     const recognizer = await this.recognizer();
     if (!recognizer) {
-      this.finishAsr(recordingId, { asrStatus: 'unavailable', asrEngine: null, asrTranscript: null, asrWer: null });
+      await this.finishAsr(recordingId, { asrStatus: 'unavailable', asrEngine: null, asrTranscript: null, asrWer: null });
       return;
     }
-    const e = this.db.select({ text: expressions.text, videoId: expressions.videoId }).from(expressions).where(eq(expressions.id, rec.expressionId)).get()!;
-    const candidates = this.candidates(e.text, e.videoId, recordingId);
+    const [e] = (await this.db.select({ text: expressions.text, videoId: expressions.videoId }).from(expressions).where(eq(expressions.id, rec.expressionId))) as [{ text: string; videoId: number }];
+    const candidates = await this.candidates(e.text, e.videoId, recordingId);
     const wav16 = await toRecognizerWav(await this.tools(), this.store.read(rec.sha256));
     const { chosen } = await recognizer.closedSet(wav16, candidates);
     const transcript = await recognizer.transcribe(wav16);
     const wer = wordErrorRate(e.text, transcript).wer;
     // The closed-set check is the gate; the WER limit is an optional second bar (1 = off).
-    const { maxAsrWer } = getSettings(this.db);
-    this.finishAsr(recordingId, {
+    const { maxAsrWer } = await getSettings(this.db);
+    await this.finishAsr(recordingId, {
       asrStatus: chosen === 0 && (maxAsrWer >= 1 || wer <= maxAsrWer) ? 'passed' : 'failed',
       asrEngine: recognizer.name,
       asrTranscript: transcript,
@@ -109,22 +110,24 @@ export class AudioPipeline {
   }
 
   /** The clip's own text first, then the other live expressions of its video, then distractors. */
-  private candidates(text: string, videoId: number, seed: number): string[] {
-    const sameVideo = this.db
-      .select({ text: expressions.text })
-      .from(expressions)
-      .where(and(eq(expressions.videoId, videoId), inArray(expressions.status, ['pending', 'second_round', 'accepted'])))
-      .all()
-      .map((r) => r.text);
-    const others = this.db
-      .select({ text: expressions.text })
-      .from(expressions)
-      .where(and(ne(expressions.videoId, videoId), eq(expressions.status, 'accepted')))
-      // A different but stable pick per clip: retries see the same alternatives.
-      .orderBy(sql`(${expressions.id} * 2654435761 + ${seed}) % 1000003`)
-      .limit(DISTRACTORS)
-      .all()
-      .map((r) => r.text);
+  private async candidates(text: string, videoId: number, seed: number): Promise<string[]> {
+    const sameVideo = (
+      await this.db
+        .select({ text: expressions.text })
+        .from(expressions)
+        .where(and(eq(expressions.videoId, videoId), inArray(expressions.status, ['pending', 'second_round', 'accepted'])))
+        // A fixed order: the grammar is built from the list, and heap order differs by engine.
+        .orderBy(asc(expressions.id))
+    ).map((r) => r.text);
+    const others = (
+      await this.db
+        .select({ text: expressions.text })
+        .from(expressions)
+        .where(and(ne(expressions.videoId, videoId), eq(expressions.status, 'accepted')))
+        // A different but stable pick per clip: retries see the same alternatives.
+        .orderBy(sql`(${expressions.id} * 2654435761 + ${seed}) % 1000003`)
+        .limit(DISTRACTORS)
+    ).map((r) => r.text);
     const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9' ]+/g, ' ').replace(/\s+/g, ' ').trim();
     const seen = new Set([norm(text)]);
     const out = [text];
@@ -136,26 +139,30 @@ export class AudioPipeline {
     return out;
   }
 
-  private finishAsr(recordingId: number, result: { asrStatus: 'passed' | 'failed' | 'unavailable'; asrEngine: string | null; asrTranscript: string | null; asrWer: number | null }): void {
+  private finishAsr(recordingId: number, result: { asrStatus: 'passed' | 'failed' | 'unavailable'; asrEngine: string | null; asrTranscript: string | null; asrWer: number | null }): Promise<void> {
     const now = Date.now();
-    this.db.transaction((tx) => {
-      tx.update(recordings).set(result).where(eq(recordings.id, recordingId)).run();
-      applyClipVerdict(tx, recordingId, now);
-      audit(tx, { actorId: null, action: 'recording.asr', entity: 'recording', entityId: recordingId, data: { status: result.asrStatus, wer: result.asrWer } }, now);
-    });
+    // Retried while busy: a CLI writer may hold SQLite's lock for a moment, or a PostgreSQL
+    // transaction lose a conflict (a validator's vote on the same clip).
+    return retryOnBusy(() =>
+      this.db.transaction(async (tx) => {
+        await tx.update(recordings).set(result).where(eq(recordings.id, recordingId));
+        await applyClipVerdict(tx, recordingId, now);
+        await audit(tx, { actorId: null, action: 'recording.asr', entity: 'recording', entityId: recordingId, data: { status: result.asrStatus, wer: result.asrWer } }, now);
+      }),
+    );
   }
 }
 
 /** Recomputes a clip's status from its two gates; call inside the transaction that changed one. */
-export function applyClipVerdict(db: DbOrTx, recordingId: number, now: number): void {
-  const rec = db.select({ asrStatus: recordings.asrStatus, status: recordings.status }).from(recordings).where(eq(recordings.id, recordingId)).get();
+export async function applyClipVerdict(tx: Tx, recordingId: number, now: number): Promise<void> {
+  const [rec] = await tx.select({ asrStatus: recordings.asrStatus, status: recordings.status }).from(recordings).where(eq(recordings.id, recordingId));
   if (!rec) return;
-  const vote = db.select({ vote: clipVotes.vote }).from(clipVotes).where(eq(clipVotes.recordingId, recordingId)).get()?.vote ?? null;
-  const v = clipVerdict(rec.asrStatus, vote);
+  const [voted] = await tx.select({ vote: clipVotes.vote }).from(clipVotes).where(eq(clipVotes.recordingId, recordingId));
+  const v = clipVerdict(rec.asrStatus, voted?.vote ?? null);
   if (v.status === rec.status) return;
-  db.update(recordings)
+  await tx
+    .update(recordings)
     .set({ status: v.status, failureCause: v.cause, decidedAt: v.status === 'submitted' ? null : now })
-    .where(eq(recordings.id, recordingId))
-    .run();
-  audit(db, { actorId: null, action: 'recording.status', entity: 'recording', entityId: recordingId, data: { from: rec.status, to: v.status, cause: v.cause } }, now);
+    .where(eq(recordings.id, recordingId));
+  await audit(tx, { actorId: null, action: 'recording.status', entity: 'recording', entityId: recordingId, data: { from: rec.status, to: v.status, cause: v.cause } }, now);
 }

@@ -3,8 +3,8 @@ import type { Db } from '../db/client.ts';
 import { recordings, users } from '../db/schema/index.ts';
 
 /** The admin's audio view: seconds by origin and state, per speaker, failures by cause. */
-export function audioStats(db: Db) {
-  const byKind = db
+export async function audioStats(db: Db) {
+  const byKind = await db
     .select({
       kind: recordings.kind,
       status: recordings.status,
@@ -13,8 +13,9 @@ export function audioStats(db: Db) {
     })
     .from(recordings)
     .groupBy(recordings.kind, recordings.status)
-    .all();
-  const perSpeaker = db
+    // Ordered as SQLite's grouping happened to return them; PostgreSQL's comes in any order.
+    .orderBy(recordings.kind, recordings.status);
+  const perSpeaker = await db
     .select({
       username: users.username,
       clips: sql<number>`count(*)`,
@@ -25,14 +26,13 @@ export function audioStats(db: Db) {
     .from(recordings)
     .innerJoin(users, eq(users.id, recordings.speakerId))
     .groupBy(users.username)
-    .orderBy(users.username)
-    .all();
-  const failures = db
+    .orderBy(users.username);
+  const failures = await db
     .select({ cause: recordings.failureCause, clips: sql<number>`count(*)` })
     .from(recordings)
     .where(eq(recordings.status, 'failed'))
     .groupBy(recordings.failureCause)
-    .all();
-  const asr = db.select({ status: recordings.asrStatus, clips: sql<number>`count(*)` }).from(recordings).groupBy(recordings.asrStatus).all();
+    .orderBy(sql`${recordings.failureCause} nulls first`);
+  const asr = await db.select({ status: recordings.asrStatus, clips: sql<number>`count(*)` }).from(recordings).groupBy(recordings.asrStatus).orderBy(recordings.asrStatus);
   return { byKind, perSpeaker, failures, asr };
 }

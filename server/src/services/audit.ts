@@ -9,16 +9,22 @@ export interface AuditEntry {
   data?: unknown;
 }
 
+const row = (entry: AuditEntry, at: number) => ({
+  at,
+  actorId: entry.actorId,
+  action: entry.action,
+  entity: entry.entity,
+  entityId: entry.entityId == null ? null : String(entry.entityId),
+  data: entry.data === undefined ? null : JSON.stringify(entry.data),
+});
+
 /** Call inside the transaction that makes the change, so the log and the state never disagree. */
-export function audit(tx: DbOrTx, entry: AuditEntry, at = Date.now()): void {
-  tx.insert(auditLog)
-    .values({
-      at,
-      actorId: entry.actorId,
-      action: entry.action,
-      entity: entry.entity,
-      entityId: entry.entityId == null ? null : String(entry.entityId),
-      data: entry.data === undefined ? null : JSON.stringify(entry.data),
-    })
-    .run();
+export async function audit(tx: DbOrTx, entry: AuditEntry, at = Date.now()): Promise<void> {
+  await tx.insert(auditLog).values(row(entry, at));
+}
+
+/** Many entries in few statements (an import logs thousands in its one short transaction). */
+export async function auditMany(tx: DbOrTx, entries: readonly AuditEntry[], at = Date.now()): Promise<void> {
+  // 6 columns: 400 rows stay well under both engines' bound-parameter limits.
+  for (let i = 0; i < entries.length; i += 400) await tx.insert(auditLog).values(entries.slice(i, i + 400).map((e) => row(e, at)));
 }

@@ -1,8 +1,11 @@
-import { copyFileSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { App } from '../app.ts';
-import { FileStore } from '../store/file-store.ts';
+
+/** What `studio backup` says on PostgreSQL, whose own tools (pg_dump, pg_restore) do this better. */
+export const PG_BACKUP =
+  'studio backup copies the SQLite file; on PostgreSQL back up with pg_dump (e.g. pg_dump -Fc -f studio.dump "$DATABASE_URL") and copy STORE_DIR, and restore with pg_restore';
 
 export interface StoreManifestEntry {
   sha256: string;
@@ -20,12 +23,15 @@ function referencedHashes(sqlite: Database.Database): string[] {
 }
 
 /**
- * A consistent online copy: SQLite's backup API copies the database page by page while the server
- * keeps writing (each step sees one committed state), and the manifest lists every store file the
- * copy refers to. With `withStore` the store files are copied too (hard links when possible: they
- * are immutable, named by their hash). Written to `<dir>.partial` first, renamed when complete.
+ * A consistent online copy of the SQLite file: SQLite's backup API copies the database page by
+ * page while the server keeps writing (each step sees one committed state), and the manifest lists
+ * every store file the copy refers to. With `withStore` the store files are copied too (hard links
+ * when possible: they are immutable, named by their hash). Written to `<dir>.partial` first,
+ * renamed when complete. Refused on PostgreSQL (PG_BACKUP): pg_dump makes that engine's backups.
  */
-export async function backup(app: App, dir: string, opts: { withStore?: boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<{ dbBytes: number; files: number; copied: number }> {
+export async function backup(app: Pick<App, 'database' | 'store'>, dir: string, opts: { withStore?: boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<{ dbBytes: number; files: number; copied: number }> {
+  if (app.database.dialect !== 'sqlite') throw new Error(PG_BACKUP);
+  const { sqlite } = app.database;
   const target = path.resolve(dir);
   if (existsSync(target) && readdirSync(target).length > 0) throw new Error(`${target} is not empty: a backup goes into a new or empty folder`);
   const tmp = `${target}.partial`;
@@ -33,7 +39,7 @@ export async function backup(app: App, dir: string, opts: { withStore?: boolean;
   mkdirSync(tmp, { recursive: true });
   try {
     const dbCopy = path.join(tmp, 'studio.db');
-    await app.sqlite.backup(dbCopy, { progress: ({ totalPages, remainingPages }) => (opts.onProgress?.(totalPages - remainingPages, totalPages), 200) });
+    await sqlite.backup(dbCopy, { progress: ({ totalPages, remainingPages }) => (opts.onProgress?.(totalPages - remainingPages, totalPages), 200) });
     // The manifest comes from the copy, not the live database: it must match what was saved.
     const copy = new Database(dbCopy, { readonly: true });
     const hashes = referencedHashes(copy);
@@ -59,45 +65,4 @@ export async function backup(app: App, dir: string, opts: { withStore?: boolean;
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
-}
-
-/**
- * Brings a backup back into a data dir whose database does not exist yet (or `force`): the store
- * files the backup carries are added to the store, then every file of the manifest must be there
- * with its hash, or nothing is restored.
- */
-export function restore(backupDir: string, dataDir: string, opts: { force?: boolean } = {}): { files: number; added: number } {
-  const src = path.resolve(backupDir);
-  const dbFile = path.join(src, 'studio.db');
-  const manifestFile = path.join(src, 'store-manifest.json');
-  if (!existsSync(dbFile) || !existsSync(manifestFile)) throw new Error(`${src} is not a backup (studio.db and store-manifest.json expected)`);
-  const check = new Database(dbFile, { readonly: true });
-  const ok = check.pragma('integrity_check', { simple: true });
-  check.close();
-  if (ok !== 'ok') throw new Error(`the backed-up database is damaged: ${String(ok)}`);
-  const target = path.join(path.resolve(dataDir), 'studio.db');
-  if (existsSync(target) && !opts.force) throw new Error(`${target} exists; restore into a fresh DATA_DIR, or pass --force to replace it`);
-  const store = new FileStore(path.join(path.resolve(dataDir), 'store'));
-  const { files } = JSON.parse(readFileSync(manifestFile, 'utf8')) as { files: StoreManifestEntry[] };
-  let added = 0;
-  const missing: string[] = [];
-  for (const f of files) {
-    if (store.has(f.sha256)) continue;
-    const carried = path.join(src, 'store', f.sha256.slice(0, 2), f.sha256.slice(2, 4), f.sha256);
-    if (!existsSync(carried)) {
-      missing.push(f.sha256);
-      continue;
-    }
-    const bytes = readFileSync(carried);
-    // put() re-hashes: a damaged file in the backup cannot enter the store under a wrong name.
-    if (store.put(bytes).sha256 !== f.sha256) throw new Error(`backup file ${f.sha256} is damaged (its content has another hash)`);
-    added++;
-  }
-  if (missing.length) throw new Error(`${missing.length} store file(s) of the backup are neither in the backup nor in the store (first: ${missing[0]}); nothing was restored`);
-  // Database last, through a temp name and a rename: a crash leaves the old state or the new one.
-  for (const suffix of ['-wal', '-shm']) rmSync(target + suffix, { force: true });
-  const tmp = `${target}.restore`;
-  copyFileSync(dbFile, tmp);
-  renameSync(tmp, target);
-  return { files: files.length, added };
 }

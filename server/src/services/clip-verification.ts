@@ -13,18 +13,17 @@ import { getSettings } from './settings.ts';
  * under a lease — which is also what entitles them to fetch its audio — must have had the time to
  * play it to the end, and votes match / does not match / unclear.
  */
-export function nextClip(db: Db, verifierId: number, now = Date.now()) {
-  return lazyTransaction(db, () => {
-    db.delete(clipLeases).where(lte(clipLeases.expiresAt, now)).run();
-    const held = db
+export async function nextClip(db: Db, verifierId: number, now = Date.now()) {
+  return lazyTransaction(db, async (tx) => {
+    await tx.delete(clipLeases).where(lte(clipLeases.expiresAt, now));
+    const [held] = await tx
       .select({ recordingId: clipLeases.recordingId, expiresAt: clipLeases.expiresAt, text: expressions.text, durationMs: recordings.durationMs })
       .from(clipLeases)
       .innerJoin(recordings, eq(recordings.id, clipLeases.recordingId))
       .innerJoin(expressions, eq(expressions.id, recordings.expressionId))
-      .where(eq(clipLeases.verifierId, verifierId))
-      .get();
+      .where(eq(clipLeases.verifierId, verifierId));
     if (held) return held;
-    const clip = db
+    const [clip] = await tx
       .select({ recordingId: recordings.id, text: expressions.text, durationMs: recordings.durationMs })
       .from(recordings)
       .innerJoin(expressions, eq(expressions.id, recordings.expressionId))
@@ -37,48 +36,46 @@ export function nextClip(db: Db, verifierId: number, now = Date.now()) {
         ),
       )
       .orderBy(asc(recordings.createdAt), asc(recordings.id))
-      .limit(1)
-      .get();
+      .limit(1);
     if (!clip) return null;
-    const expiresAt = now + getSettings(db).leaseMinutes * 60_000;
-    db.insert(clipLeases).values({ recordingId: clip.recordingId, verifierId, issuedAt: now, expiresAt }).run();
+    const expiresAt = now + (await getSettings(tx)).leaseMinutes * 60_000;
+    await tx.insert(clipLeases).values({ recordingId: clip.recordingId, verifierId, issuedAt: now, expiresAt });
     return { ...clip, expiresAt };
   });
 }
 
 /** Whether this user may fetch this clip's audio now (media route). */
-export function mayHearClip(db: Db, user: { id: number; roles: readonly string[] }, recordingId: number, now = Date.now()): string | null {
-  const rec = db.select({ sha256: recordings.sha256, speakerId: recordings.speakerId }).from(recordings).where(eq(recordings.id, recordingId)).get();
+export async function mayHearClip(db: Db, user: { id: number; roles: readonly string[] }, recordingId: number, now = Date.now()): Promise<string | null> {
+  const [rec] = await db.select({ sha256: recordings.sha256, speakerId: recordings.speakerId }).from(recordings).where(eq(recordings.id, recordingId));
   if (!rec) return null;
   if (user.roles.includes('admin') || rec.speakerId === user.id) return rec.sha256;
-  const lease = db
+  const [lease] = await db
     .select({ expiresAt: clipLeases.expiresAt })
     .from(clipLeases)
-    .where(and(eq(clipLeases.recordingId, recordingId), eq(clipLeases.verifierId, user.id)))
-    .get();
+    .where(and(eq(clipLeases.recordingId, recordingId), eq(clipLeases.verifierId, user.id)));
   return lease && lease.expiresAt > now ? rec.sha256 : null;
 }
 
-export function voteClip(db: Db, verifierId: number, recordingId: number, vote: ClipVote, reason: string | undefined, now = Date.now()) {
-  return db.transaction((tx) => {
-    const rec = tx.select().from(recordings).where(eq(recordings.id, recordingId)).get();
+export async function voteClip(db: Db, verifierId: number, recordingId: number, vote: ClipVote, reason: string | undefined, now = Date.now()) {
+  return db.transaction(async (tx) => {
+    const [rec] = await tx.select().from(recordings).where(eq(recordings.id, recordingId));
     if (!rec) throw notFound(`clip ${recordingId}`);
-    const previous = tx.select().from(clipVotes).where(eq(clipVotes.recordingId, recordingId)).get();
+    const [previous] = await tx.select().from(clipVotes).where(eq(clipVotes.recordingId, recordingId));
     if (previous) {
       if (previous.verifierId === verifierId) return { status: rec.status, alreadyVoted: true };
       throw conflict('this clip has already been checked by someone else');
     }
     if (rec.speakerId === verifierId) throw conflict('nobody verifies their own recording');
-    const lease = tx.select().from(clipLeases).where(and(eq(clipLeases.recordingId, recordingId), eq(clipLeases.verifierId, verifierId))).get();
+    const [lease] = await tx.select().from(clipLeases).where(and(eq(clipLeases.recordingId, recordingId), eq(clipLeases.verifierId, verifierId)));
     if (!lease) throw conflict('this clip is not assigned to you (your time may have run out); take the next one');
     // The page enables voting only after playback ended; the server checks the time it had.
     if (now - lease.issuedAt < rec.durationMs * 0.9) throw conflict('please listen to the whole clip before voting');
     if (vote !== 'match' && !reason?.trim()) throw conflict('please say what is wrong with the clip');
-    tx.insert(clipVotes).values({ recordingId, verifierId, vote, reason: reason?.trim() || null, createdAt: now }).run();
-    tx.delete(clipLeases).where(eq(clipLeases.recordingId, recordingId)).run();
-    audit(tx, { actorId: verifierId, action: 'recording.vote', entity: 'recording', entityId: recordingId, data: { vote } }, now);
-    applyClipVerdict(tx, recordingId, now);
-    const after = tx.select({ status: recordings.status }).from(recordings).where(eq(recordings.id, recordingId)).get()!;
-    return { status: after.status, alreadyVoted: false };
+    await tx.insert(clipVotes).values({ recordingId, verifierId, vote, reason: reason?.trim() || null, createdAt: now });
+    await tx.delete(clipLeases).where(eq(clipLeases.recordingId, recordingId));
+    await audit(tx, { actorId: verifierId, action: 'recording.vote', entity: 'recording', entityId: recordingId, data: { vote } }, now);
+    await applyClipVerdict(tx, recordingId, now);
+    const [after] = await tx.select({ status: recordings.status }).from(recordings).where(eq(recordings.id, recordingId));
+    return { status: after!.status, alreadyVoted: false };
   });
 }

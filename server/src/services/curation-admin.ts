@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { VideoStatus } from '#shared/domain.ts';
 import { suggestion } from '#shared/curation/index.ts';
 import type { CurationQuery, CurationRow } from '#shared/schemas/curation.ts';
@@ -7,19 +7,21 @@ import { expressions, videoCuration, videos } from '../db/schema/index.ts';
 import { audit } from './audit.ts';
 import { badRequest } from './errors.ts';
 import { getSettings } from './settings.ts';
+import { containsText } from './like.ts';
+import { notImporting, shownStatus } from './video-visibility.ts';
 
 /**
  * The curation table: every video with its stored scores, the rules' suggestion (computed in SQL
  * from the current thresholds, so it can be filtered and sorted on), paginated for thousands.
  */
-export function listCuration(db: Db, q: CurationQuery) {
-  const s = getSettings(db);
+export async function listCuration(db: Db, q: CurationQuery) {
+  const s = await getSettings(db);
   const expressionCount = sql<number>`(select count(*) from ${expressions} where ${expressions.videoId} = ${videos.id} and ${expressions.status} = 'accepted')`;
   const suggested = sql<number | null>`case when ${videoCuration.videoId} is null then null when ${videoCuration.objectCount} >= ${s.curationMinObjects} and ${videoCuration.movingCount} >= ${s.curationMinMoving} then 1 else 0 end`;
   const durationSec = sql<number>`${videos.frameCount} / ${videos.fps}`;
   const conditions: SQL[] = [];
-  if (q.status) conditions.push(eq(videos.status, q.status));
-  if (q.search) conditions.push(like(videos.name, `%${q.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`));
+  conditions.push(q.status ? eq(videos.status, q.status) : notImporting);
+  if (q.search) conditions.push(containsText(videos.name, q.search));
   if (q.suggested !== undefined) conditions.push(sql`${suggested} = ${q.suggested ? 1 : 0}`);
   const where = conditions.length ? and(...conditions) : undefined;
   const key = {
@@ -32,11 +34,12 @@ export function listCuration(db: Db, q: CurationQuery) {
     expressions: expressionCount,
   }[q.sort];
   const order = q.dir === 'asc' ? asc(key) : desc(key);
-  const total = db.select({ n: sql<number>`count(*)` }).from(videos).leftJoin(videoCuration, eq(videoCuration.videoId, videos.id)).where(where).get()!.n;
-  const rows = db
+  const [{ n: total }] = (await db.select({ n: count() }).from(videos).leftJoin(videoCuration, eq(videoCuration.videoId, videos.id)).where(where)) as [{ n: number }];
+  const rows = await db
     .select({
       id: videos.id,
       name: videos.name,
+      source: videos.source,
       status: videos.status,
       width: videos.width,
       height: videos.height,
@@ -54,8 +57,7 @@ export function listCuration(db: Db, q: CurationQuery) {
     .where(where)
     .orderBy(order, asc(videos.name))
     .limit(q.limit)
-    .offset(q.offset)
-    .all();
+    .offset(q.offset);
   return {
     total,
     rules: { minObjects: s.curationMinObjects, minMoving: s.curationMinMoving },
@@ -66,22 +68,22 @@ export function listCuration(db: Db, q: CurationQuery) {
           ? []
           : suggestion({ objectCount: r.objectCount, movingCount: r.movingCount, lookalikePairs: r.lookalikePairs }, s).reasons;
       const { lookalikeDetail, ...rest } = r;
-      return { ...rest, suggested: r.suggested === null ? null : r.suggested === 1, lookalikes: lookalikeDetail ? (JSON.parse(lookalikeDetail) as CurationRow['lookalikes']) : [], reasons };
+      return { ...rest, status: shownStatus(r.status), suggested: r.suggested === null ? null : Number(r.suggested) === 1, lookalikes: lookalikeDetail ? (JSON.parse(lookalikeDetail) as CurationRow['lookalikes']) : [], reasons };
     }),
   };
 }
 
 /** Accepts or excludes videos, singly or in bulk; only accepted videos are served to annotators. */
-export function setVideoStatus(db: Db, videoIds: number[], status: VideoStatus, actorId: number, now = Date.now()): { changed: number } {
+export async function setVideoStatus(db: Db, videoIds: number[], status: VideoStatus, actorId: number, now = Date.now()): Promise<{ changed: number }> {
   const ids = [...new Set(videoIds)];
-  return db.transaction((tx) => {
-    const found = tx.select({ id: videos.id, status: videos.status }).from(videos).where(inArray(videos.id, ids)).all();
+  return db.transaction(async (tx) => {
+    const found = await tx.select({ id: videos.id, status: videos.status }).from(videos).where(and(inArray(videos.id, ids), notImporting));
     if (found.length !== ids.length) throw badRequest(`unknown video id(s): ${ids.filter((id) => !found.some((f) => f.id === id)).join(', ')}`);
     let changed = 0;
     for (const v of found) {
       if (v.status === status) continue;
-      tx.update(videos).set({ status }).where(eq(videos.id, v.id)).run();
-      audit(tx, { actorId, action: 'video.status', entity: 'video', entityId: v.id, data: { from: v.status, to: status } }, now);
+      await tx.update(videos).set({ status }).where(eq(videos.id, v.id));
+      await audit(tx, { actorId, action: 'video.status', entity: 'video', entityId: v.id, data: { from: v.status, to: status } }, now);
       changed++;
     }
     return { changed };

@@ -14,9 +14,9 @@ import { fixture } from '../testing/fixtures.ts';
 import { backfillCuration, CURATION_SCORER, curationRows, scoreVideo, videosToScore, type VideoCuration } from './curation.ts';
 import { getSettings, updateSettings } from './settings.ts';
 
-function rowsByName(app: TestApp): Map<string, VideoCuration> {
-  const vids = app.db.select({ id: videos.id, name: videos.name }).from(videos).all();
-  const rows = curationRows(app.db, vids.map((v) => v.id));
+async function rowsByName(app: TestApp): Promise<Map<string, VideoCuration>> {
+  const vids = (await app.db.select({ id: videos.id, name: videos.name }).from(videos));
+  const rows = await curationRows(app.db, vids.map((v) => v.id));
   return new Map(vids.flatMap((v) => (rows.has(v.id) ? [[v.name, rows.get(v.id)!] as const] : [])));
 }
 
@@ -25,13 +25,13 @@ const davis = fixture('davis2017-val-osvos');
 describe.skipIf(!davis.available)('curation scores of the real DAVIS fixture' + davis.skipNote, () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = testApp();
+    app = await testApp();
     await runImport(app, { format: 'davis', dir: davis.path, status: 'candidate' });
   });
-  afterAll(() => app.cleanup());
+  afterAll(async () => app.cleanup());
 
-  it('the import stored a current score for each of the four sequences, with the object counts of SOURCE.md', () => {
-    const rows = rowsByName(app);
+  it('the import stored a current score for each of the four sequences, with the object counts of SOURCE.md', async () => {
+    const rows = (await rowsByName(app));
     expect([...rows.keys()].sort()).toEqual(['horsejump-high', 'kite-surf', 'paragliding-launch', 'soapbox']);
     expect(Object.fromEntries([...rows].map(([name, r]) => [name, r.objectCount]))).toEqual({
       'horsejump-high': 2,
@@ -40,7 +40,7 @@ describe.skipIf(!davis.available)('curation scores of the real DAVIS fixture' + 
       soapbox: 3,
     });
     for (const [name, r] of rows) {
-      const v = app.db.select().from(videos).where(eq(videos.name, name)).get()!;
+      const v = (await app.db.select().from(videos).where(eq(videos.name, name)))[0]!;
       expect(r.scorer, name).toBe(CURATION_SCORER);
       expect(r.durationSec, name).toBeCloseTo(v.frameCount / v.fps, 9);
       expect(r.computedAt, name).toBeGreaterThan(Date.now() - 120_000);
@@ -48,13 +48,13 @@ describe.skipIf(!davis.available)('curation scores of the real DAVIS fixture' + 
       expect(r.movingCount, name).toBe(r.objectCount);
       expect(r.lookalikePairs, name).toBe(r.lookalikes.length);
     }
-    expect(videosToScore(app.db)).toEqual([]);
+    expect(await videosToScore(app.db)).toEqual([]);
   });
 
-  it('look-alike detail is sorted, under the threshold, and the horse and its rider do not look alike', () => {
-    const max = getSettings(app.db).lookalikeMaxDistance;
-    for (const [name, r] of rowsByName(app)) {
-      const ids = new Set(app.db.select({ localId: objects.localId }).from(objects).innerJoin(videos, eq(videos.id, objects.videoId)).where(eq(videos.name, name)).all().map((o) => o.localId));
+  it('look-alike detail is sorted, under the threshold, and the horse and its rider do not look alike', async () => {
+    const max = (await getSettings(app.db)).lookalikeMaxDistance;
+    for (const [name, r] of (await rowsByName(app))) {
+      const ids = new Set((await app.db.select({ localId: objects.localId }).from(objects).innerJoin(videos, eq(videos.id, objects.videoId)).where(eq(videos.name, name))).map((o) => o.localId));
       for (const [i, p] of r.lookalikes.entries()) {
         expect(p.a, name).toBeLessThan(p.b);
         expect(ids.has(p.a) && ids.has(p.b), name).toBe(true);
@@ -62,17 +62,17 @@ describe.skipIf(!davis.available)('curation scores of the real DAVIS fixture' + 
         if (i > 0) expect(p.distance, name).toBeGreaterThanOrEqual(r.lookalikes[i - 1].distance);
       }
     }
-    expect(rowsByName(app).get('horsejump-high')!.lookalikePairs).toBe(0);
-    expect(suggestion(rowsByName(app).get('horsejump-high')!, getSettings(app.db))).toEqual({
+    expect((await rowsByName(app)).get('horsejump-high')!.lookalikePairs).toBe(0);
+    expect(suggestion((await rowsByName(app)).get('horsejump-high')!, await getSettings(app.db))).toEqual({
       suggested: false,
       reasons: ['2 objects, fewer than 3', 'no look-alike pair'],
     });
-    expect(suggestion(rowsByName(app).get('soapbox')!, getSettings(app.db)).suggested).toBe(true);
+    expect(suggestion((await rowsByName(app)).get('soapbox')!, await getSettings(app.db)).suggested).toBe(true);
   });
 
   it('scoring again gives the same row', async () => {
-    for (const v of app.db.select().from(videos).orderBy(asc(videos.name)).all()) {
-      const before = curationRows(app.db, [v.id]).get(v.id)!;
+    for (const v of (await app.db.select().from(videos).orderBy(asc(videos.name)))) {
+      const before = (await curationRows(app.db, [v.id])).get(v.id)!;
       const row = await scoreVideo(app, v.id);
       expect({ ...row, computedAt: 0 }).toEqual({ ...before, lookalikes: undefined, computedAt: 0 } as unknown);
     }
@@ -80,22 +80,22 @@ describe.skipIf(!davis.available)('curation scores of the real DAVIS fixture' + 
 
   it('follows the lookalikeMaxDistance setting when rescored: 1 pairs every object of unknown category, 0 none', async () => {
     const admin = null;
-    updateSettings(app.db, { lookalikeMaxDistance: 1 }, admin);
-    expect(videosToScore(app.db)).toEqual([]);
+    await updateSettings(app.db, { lookalikeMaxDistance: 1 }, admin);
+    expect(await videosToScore(app.db)).toEqual([]);
     const progress: number[] = [];
     expect(await backfillCuration(app, (e) => progress.push(e.done), { all: true })).toEqual({ scored: 4, failed: 0 });
     expect(progress).toEqual([1, 2, 3, 4]);
-    for (const [name, r] of rowsByName(app)) expect(r.lookalikePairs, name).toBe((r.objectCount * (r.objectCount - 1)) / 2);
-    updateSettings(app.db, { lookalikeMaxDistance: 0 }, admin);
+    for (const [name, r] of (await rowsByName(app))) expect(r.lookalikePairs, name).toBe((r.objectCount * (r.objectCount - 1)) / 2);
+    await updateSettings(app.db, { lookalikeMaxDistance: 0 }, admin);
     await backfillCuration(app, undefined, { all: true });
-    for (const [name, r] of rowsByName(app)) expect(r.lookalikes, name).toEqual([]);
-    updateSettings(app.db, { lookalikeMaxDistance: 0.3 }, admin);
+    for (const [name, r] of (await rowsByName(app))) expect(r.lookalikes, name).toEqual([]);
+    await updateSettings(app.db, { lookalikeMaxDistance: 0.3 }, admin);
   });
 
   it('a re-import of the same root leaves the scores alone', async () => {
-    const before = app.db.select().from(videoCuration).orderBy(asc(videoCuration.videoId)).all();
+    const before = (await app.db.select().from(videoCuration).orderBy(asc(videoCuration.videoId)));
     await runImport(app, { format: 'davis', dir: davis.path });
-    expect(app.db.select().from(videoCuration).orderBy(asc(videoCuration.videoId)).all()).toEqual(before);
+    expect((await app.db.select().from(videoCuration).orderBy(asc(videoCuration.videoId)))).toEqual(before);
   });
 });
 
@@ -161,11 +161,11 @@ const still = (x: number, y: number): Box['at'] => () => [x, y];
 describe('curation scores of generated videos with known look-alikes and motion', () => {
   let app: TestApp;
   let root: string;
-  beforeEach(() => {
-    app = testApp();
+  beforeEach(async () => {
+    app = await testApp();
     root = mkdtempSync(path.join(os.tmpdir(), 'curation-src-'));
   });
-  afterEach(() => {
+  afterEach(async () => {
     app.cleanup();
     rmSync(root, { recursive: true, force: true });
   });
@@ -177,12 +177,12 @@ describe('curation scores of generated videos with known look-alikes and motion'
       { colour: RED, w: 22, h: 18, at: moving(100, 85, -5) },
     ]);
     await runImport(app, { format: 'davis', dir: root, status: 'candidate' });
-    const r = rowsByName(app).get('reds')!;
+    const r = (await rowsByName(app)).get('reds')!;
     expect(r).toMatchObject({ objectCount: 3, movingCount: 3, lookalikePairs: 1, scorer: CURATION_SCORER });
     expect(r.lookalikes).toHaveLength(1);
     expect(r.lookalikes[0]).toMatchObject({ a: 1, b: 3 });
     expect(r.lookalikes[0].distance).toBeLessThan(0.15);
-    expect(suggestion(r, getSettings(app.db))).toEqual({ suggested: true, reasons: [] });
+    expect(suggestion(r, await getSettings(app.db))).toEqual({ suggested: true, reasons: [] });
   });
 
   it('boxes of three different colours: no look-alike pair, shown as a reason but still suggested', async () => {
@@ -192,19 +192,19 @@ describe('curation scores of generated videos with known look-alikes and motion'
       { colour: YELLOW, w: 22, h: 18, at: moving(100, 85, -5) },
     ]);
     await runImport(app, { format: 'davis', dir: root });
-    const r = rowsByName(app).get('mixed')!;
+    const r = (await rowsByName(app)).get('mixed')!;
     expect(r).toMatchObject({ objectCount: 3, movingCount: 3, lookalikePairs: 0 });
-    expect(suggestion(r, getSettings(app.db))).toEqual({ suggested: true, reasons: ['no look-alike pair'] });
+    expect(suggestion(r, await getSettings(app.db))).toEqual({ suggested: true, reasons: ['no look-alike pair'] });
   });
 
   it('speed 0 (davis-builder): no moving objects, and the video is not suggested', async () => {
     await writeDavisVideo(root, 'frozen', { frames: 8, width: 96, height: 64, objects: 3, speed: 0 });
     await writeDavisVideo(root, 'running', { frames: 8, width: 96, height: 64, objects: 3, speed: 3 });
     await runImport(app, { format: 'davis', dir: root });
-    const rows = rowsByName(app);
+    const rows = (await rowsByName(app));
     expect(rows.get('frozen')).toMatchObject({ objectCount: 3, movingCount: 0 });
     expect(rows.get('running')!.movingCount).toBeGreaterThanOrEqual(2);
-    expect(suggestion(rows.get('frozen')!, getSettings(app.db)).reasons).toContain('0 moving objects, fewer than 2');
+    expect(suggestion(rows.get('frozen')!, await getSettings(app.db)).reasons).toContain('0 moving objects, fewer than 2');
   });
 
   it('a still look-alike counts for R1 but not for R2', async () => {
@@ -214,7 +214,7 @@ describe('curation scores of generated videos with known look-alikes and motion'
       { colour: BLUE, w: 24, h: 20, at: still(120, 90) },
     ]);
     await runImport(app, { format: 'davis', dir: root });
-    expect(rowsByName(app).get('one-still')).toMatchObject({ objectCount: 3, movingCount: 1, lookalikePairs: 1 });
+    expect((await rowsByName(app)).get('one-still')).toMatchObject({ objectCount: 3, movingCount: 1, lookalikePairs: 1 });
   });
 
   it('known categories: same colour but different categories never pair; an import that only adds categories rescores', async () => {
@@ -225,13 +225,13 @@ describe('curation scores of generated videos with known look-alikes and motion'
     await writeBoxVideo(root, 'car-and-coat', boxes);
     await runImport(app, { format: 'davis', dir: root });
     // No meta.json yet: colour alone decides.
-    const first = rowsByName(app).get('car-and-coat')!;
+    const first = (await rowsByName(app)).get('car-and-coat')!;
     expect(first.lookalikePairs).toBe(1);
 
     writeMeta(root, { 'car-and-coat': { '1': 'car', '2': 'person' } });
     const { stats } = await runImport(app, { format: 'davis', dir: root });
     expect(stats).toMatchObject({ videosAdded: 0, videosUnchanged: 1 });
-    const second = rowsByName(app).get('car-and-coat')!;
+    const second = (await rowsByName(app)).get('car-and-coat')!;
     expect(second.lookalikePairs).toBe(0);
     expect(second.computedAt).toBeGreaterThanOrEqual(first.computedAt);
 
@@ -240,7 +240,7 @@ describe('curation scores of generated videos with known look-alikes and motion'
       await writeBoxVideo(other, 'two-cars', boxes);
       writeMeta(other, { 'two-cars': { '1': 'car', '2': 'car' } });
       await runImport(app, { format: 'davis', dir: other });
-      expect(rowsByName(app).get('two-cars')!.lookalikePairs).toBe(1);
+      expect((await rowsByName(app)).get('two-cars')!.lookalikePairs).toBe(1);
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
@@ -257,11 +257,11 @@ describe('curation scores of generated videos with known look-alikes and motion'
     const { stats } = await runImport(app, { format: 'davis', dir: root });
     read.mockRestore();
     expect(stats.videosAdded).toBe(1);
-    const id = app.db.select({ id: videos.id }).from(videos).where(eq(videos.name, 'late')).get()!.id;
-    expect(curationRows(app.db, [id]).size).toBe(0);
-    expect(videosToScore(app.db)).toEqual([id]);
+    const id = (await app.db.select({ id: videos.id }).from(videos).where(eq(videos.name, 'late')))[0]!.id;
+    expect((await curationRows(app.db, [id])).size).toBe(0);
+    expect(await videosToScore(app.db)).toEqual([id]);
     expect(await backfillCuration(app)).toEqual({ scored: 1, failed: 0 });
-    expect(curationRows(app.db, [id]).get(id)).toMatchObject({ objectCount: 2, movingCount: 2, lookalikePairs: 1 });
+    expect((await curationRows(app.db, [id])).get(id)).toMatchObject({ objectCount: 2, movingCount: 2, lookalikePairs: 1 });
     expect(await backfillCuration(app)).toEqual({ scored: 0, failed: 0 });
   });
 
@@ -269,21 +269,21 @@ describe('curation scores of generated videos with known look-alikes and motion'
     await writeDavisVideo(root, 'old', { frames: 6, width: 96, height: 64, objects: 3, speed: 3 });
     await writeDavisVideo(root, 'broken', { frames: 6, width: 96, height: 64, objects: 3, speed: 2 });
     await runImport(app, { format: 'davis', dir: root });
-    const ids = Object.fromEntries(app.db.select({ id: videos.id, name: videos.name }).from(videos).all().map((v) => [v.name, v.id]));
-    app.db.update(videoCuration).set({ scorer: CURATION_SCORER - 1, computedAt: 0 }).where(eq(videoCuration.videoId, ids.old)).run();
-    app.db.delete(videoCuration).where(eq(videoCuration.videoId, ids.broken)).run();
-    for (const f of app.db.select({ sha: frames.sha256 }).from(frames).where(eq(frames.videoId, ids.broken)).all()) {
+    const ids = Object.fromEntries((await app.db.select({ id: videos.id, name: videos.name }).from(videos)).map((v) => [v.name, v.id]));
+    await app.db.transaction(async (tx) => { await tx.update(videoCuration).set({ scorer: CURATION_SCORER - 1, computedAt: 0 }).where(eq(videoCuration.videoId, ids.old)); });
+    await app.db.transaction(async (tx) => { await tx.delete(videoCuration).where(eq(videoCuration.videoId, ids.broken)); });
+    for (const f of (await app.db.select({ sha: frames.sha256 }).from(frames).where(eq(frames.videoId, ids.broken)))) {
       // Frame 0 is the same picture in both videos and stays (the store is content-addressed).
-      const shared = app.db.select({ n: frames.idx }).from(frames).where(eq(frames.sha256, f.sha)).all().length > 1;
+      const shared = (await app.db.select({ n: frames.idx }).from(frames).where(eq(frames.sha256, f.sha))).length > 1;
       if (!shared) unlinkSync(app.store.pathOf(f.sha));
     }
-    expect(videosToScore(app.db)).toEqual([ids.old, ids.broken].sort((a, b) => a - b));
+    expect(await videosToScore(app.db)).toEqual([ids.old, ids.broken].sort((a, b) => a - b));
     expect(await backfillCuration(app)).toEqual({ scored: 1, failed: 1 });
-    expect(curationRows(app.db, [ids.old]).get(ids.old)!.computedAt).toBeGreaterThan(0);
-    expect(videosToScore(app.db)).toEqual([ids.broken]);
+    expect((await curationRows(app.db, [ids.old])).get(ids.old)!.computedAt).toBeGreaterThan(0);
+    expect(await videosToScore(app.db)).toEqual([ids.broken]);
     await expect(scoreVideo(app, 9999)).rejects.toThrow(/not found/);
     // Objects without motion statistics yet (an old database before backfillMotionStats): no row rather than a wrong one.
-    app.db.update(objects).set({ moving: null }).where(eq(objects.videoId, ids.old)).run();
+    await app.db.transaction(async (tx) => { await tx.update(objects).set({ moving: null }).where(eq(objects.videoId, ids.old)); });
     await expect(scoreVideo(app, ids.old)).rejects.toThrow(/motion statistics missing/);
   });
 });

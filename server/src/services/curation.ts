@@ -9,9 +9,15 @@ import {
   type LookalikePair,
 } from '#shared/curation/index.ts';
 import type { App } from '../app.ts';
+
+/** What scoring uses: the database, the frames in the store, and a log for failures. */
+export type CurationDeps = Pick<App, 'db' | 'store' | 'log'>;
+import { retryOnBusy } from '../db/busy.ts';
+import { chunked } from '../db/chunks.ts';
 import { lazyTransaction, type DbOrTx } from '../db/client.ts';
 import { frames, masks, objects, videoCuration, videos } from '../db/schema/index.ts';
 import { getSettings } from './settings.ts';
+import { notImporting } from './video-visibility.ts';
 
 /**
  * Version of the scoring below. Bump it when the histogram, the sampling or the pairing changes:
@@ -24,14 +30,6 @@ export type VideoCurationRow = typeof videoCuration.$inferSelect;
 /** The stored row with its look-alike pairs parsed. */
 export type VideoCuration = VideoCurationRow & { lookalikes: LookalikePair[] };
 
-// SQLite's bound-parameter limit; stay well under it per IN (...) list.
-const CHUNK = 500;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
 
 export function parseLookalikeDetail(text: string): LookalikePair[] {
   try {
@@ -52,29 +50,26 @@ export function parseLookalikeDetail(text: string): LookalikePair[] {
  * whatever the video's length. The reads are a snapshot taken before decoding; imported frames
  * and masks never change afterwards, so nothing can go stale in between.
  */
-export async function scoreVideo(app: App, videoId: number, now = Date.now()): Promise<VideoCurationRow> {
+export async function scoreVideo(app: CurationDeps, videoId: number, now = Date.now()): Promise<VideoCurationRow> {
   const { db } = app;
-  const video = db
+  const [video] = await db
     .select({ width: videos.width, height: videos.height, frameCount: videos.frameCount, fps: videos.fps })
     .from(videos)
-    .where(eq(videos.id, videoId))
-    .get();
+    .where(eq(videos.id, videoId));
   if (!video) throw new Error(`video ${videoId} not found`);
-  const objs = db
+  const objs = await db
     .select({ id: objects.id, localId: objects.localId, category: objects.category, moving: objects.moving })
     .from(objects)
     .where(eq(objects.videoId, videoId))
-    .orderBy(asc(objects.localId))
-    .all();
+    .orderBy(asc(objects.localId));
   // A row stored now would count such objects as still and never be recomputed (same scorer).
   if (objs.some((o) => o.moving === null)) throw new Error(`video ${videoId}: motion statistics missing (backfillMotionStats fills them at start-up)`);
-  const visible = db
+  const visible = await db
     .select({ objectId: masks.objectId, frameIdx: masks.frameIdx })
     .from(masks)
     .innerJoin(objects, eq(objects.id, masks.objectId))
     .where(eq(objects.videoId, videoId))
-    .orderBy(asc(masks.objectId), asc(masks.frameIdx))
-    .all();
+    .orderBy(asc(masks.objectId), asc(masks.frameIdx));
 
   // Which objects to measure on which frame: an even sample of the frames where each is visible,
   // shared between objects where possible so few frames are decoded.
@@ -94,8 +89,8 @@ export async function scoreVideo(app: App, videoId: number, now = Date.now()): P
   }
   const frameIdxs = [...onFrame.keys()].sort((a, b) => a - b);
   const shaOf = new Map<number, string>();
-  for (const part of chunks(frameIdxs)) {
-    for (const f of db.select({ idx: frames.idx, sha256: frames.sha256 }).from(frames).where(and(eq(frames.videoId, videoId), inArray(frames.idx, part))).all()) {
+  for (const part of chunked(frameIdxs)) {
+    for (const f of await db.select({ idx: frames.idx, sha256: frames.sha256 }).from(frames).where(and(eq(frames.videoId, videoId), inArray(frames.idx, part)))) {
       shaOf.set(f.idx, f.sha256);
     }
   }
@@ -108,15 +103,14 @@ export async function scoreVideo(app: App, videoId: number, now = Date.now()): P
     const { data, info } = await sharp(app.store.read(sha)).raw().toBuffer({ resolveWithObject: true });
     const image = { data, width: info.width, height: info.height, channels: info.channels };
     const ids = onFrame.get(f)!;
-    const rows = db
+    const rows = await db
       .select({ objectId: masks.objectId, counts: masks.counts })
       .from(masks)
-      .where(and(eq(masks.frameIdx, f), inArray(masks.objectId, ids)))
-      .all();
+      .where(and(eq(masks.frameIdx, f), inArray(masks.objectId, ids)));
     for (const r of rows) accumulateMaskedPixels(counts.get(r.objectId)!, image, { size, counts: r.counts });
   }
 
-  const settings = getSettings(db);
+  const settings = await getSettings(db);
   const pairs = lookalikePairs(
     objs.map((o) => ({ localId: o.localId, category: o.category, hist: normalizeHistogram(counts.get(o.id)!) })),
     settings.lookalikeMaxDistance,
@@ -133,35 +127,38 @@ export async function scoreVideo(app: App, videoId: number, now = Date.now()): P
   };
   // A recomputable cache: losing the last rows to a power cut only means scoring them again, so
   // the commit skips the fsync (a backfill of thousands of videos would otherwise fsync each).
-  lazyTransaction(db, () => {
-    if (!db.select({ id: videos.id }).from(videos).where(eq(videos.id, videoId)).get()) throw new Error(`video ${videoId} was deleted while being scored`);
-    const { videoId: _, ...set } = row;
-    db.insert(videoCuration).values(row).onConflictDoUpdate({ target: videoCuration.videoId, set }).run();
-  });
+  // Background work: on the server, whose connection never waits for the lock, a CLI import holding
+  // it makes this fail at once, so it is retried after asynchronous pauses.
+  await retryOnBusy(() =>
+    lazyTransaction(db, async (tx) => {
+      if (!(await tx.select({ id: videos.id }).from(videos).where(eq(videos.id, videoId))).length) throw new Error(`video ${videoId} was deleted while being scored`);
+      const { videoId: _, ...set } = row;
+      await tx.insert(videoCuration).values(row).onConflictDoUpdate({ target: videoCuration.videoId, set });
+    }),
+  );
   return row;
 }
 
 /** Stored curation rows of the given videos (absent: not scored yet). */
-export function curationRows(db: DbOrTx, videoIds: readonly number[]): Map<number, VideoCuration> {
+export async function curationRows(db: DbOrTx, videoIds: readonly number[]): Promise<Map<number, VideoCuration>> {
   const out = new Map<number, VideoCuration>();
-  for (const part of chunks([...new Set(videoIds)])) {
-    for (const r of db.select().from(videoCuration).where(inArray(videoCuration.videoId, part)).all()) {
+  for (const part of chunked([...new Set(videoIds)])) {
+    for (const r of await db.select().from(videoCuration).where(inArray(videoCuration.videoId, part))) {
       out.set(r.videoId, { ...r, lookalikes: parseLookalikeDetail(r.lookalikeDetail) });
     }
   }
   return out;
 }
 
-/** Videos without a curation row or with one from an older scorer, oldest id first. */
-export function videosToScore(db: DbOrTx): number[] {
-  return db
+/** Videos without a curation row or with one from an older scorer, oldest id first; none an import is still writing. */
+export async function videosToScore(db: DbOrTx): Promise<number[]> {
+  const rows = await db
     .select({ id: videos.id })
     .from(videos)
     .leftJoin(videoCuration, eq(videoCuration.videoId, videos.id))
-    .where(or(isNull(videoCuration.videoId), lt(videoCuration.scorer, CURATION_SCORER)))
-    .orderBy(asc(videos.id))
-    .all()
-    .map((r) => r.id);
+    .where(and(notImporting, or(isNull(videoCuration.videoId), lt(videoCuration.scorer, CURATION_SCORER))))
+    .orderBy(asc(videos.id));
+  return rows.map((r) => r.id);
 }
 
 export interface CurationProgress {
@@ -180,7 +177,7 @@ export interface CurationRun {
  * Scores the given videos one after another. A failure is logged and skipped, never thrown: the
  * videos themselves are fine, only their scores are missing, and the next backfill tries again.
  */
-export async function scoreVideos(app: App, videoIds: readonly number[], onProgress?: (e: CurationProgress) => void): Promise<CurationRun> {
+export async function scoreVideos(app: CurationDeps, videoIds: readonly number[], onProgress?: (e: CurationProgress) => void): Promise<CurationRun> {
   const run: CurationRun = { scored: 0, failed: 0 };
   let done = 0;
   for (const videoId of videoIds) {
@@ -201,15 +198,10 @@ export async function scoreVideos(app: App, videoIds: readonly number[], onProgr
  * video, e.g. after lookalikeMaxDistance changed, since the stored pairs were cut at the old value).
  * Meant for start-up, not awaited: scores appear in the curation table as they are computed.
  */
-export async function backfillCuration(app: App, onProgress?: (e: CurationProgress) => void, opts: { all?: boolean } = {}): Promise<CurationRun> {
+export async function backfillCuration(app: CurationDeps, onProgress?: (e: CurationProgress) => void, opts: { all?: boolean } = {}): Promise<CurationRun> {
   const ids = opts.all
-    ? app.db
-        .select({ id: videos.id })
-        .from(videos)
-        .orderBy(asc(videos.id))
-        .all()
-        .map((r) => r.id)
-    : videosToScore(app.db);
+    ? (await app.db.select({ id: videos.id }).from(videos).where(notImporting).orderBy(asc(videos.id))).map((r) => r.id)
+    : await videosToScore(app.db);
   if (ids.length === 0) return { scored: 0, failed: 0 };
   const run = await scoreVideos(app, ids, onProgress);
   app.log.info({ ...run }, 'computed curation scores');
@@ -221,16 +213,15 @@ export async function backfillCuration(app: App, onProgress?: (e: CurationProgre
  * categories to videos already present (meta.json after the masks) changes their look-alike
  * pairs, and this is how curateAfterImport tells them from unchanged re-imports.
  */
-export function categorySnapshot(db: DbOrTx, names: readonly string[]): Map<string, string> {
+export async function categorySnapshot(db: DbOrTx, names: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const part of chunks([...new Set(names)])) {
-    const rows = db
+  for (const part of chunked([...new Set(names)])) {
+    const rows = await db
       .select({ name: videos.name, localId: objects.localId, category: objects.category })
       .from(objects)
       .innerJoin(videos, eq(videos.id, objects.videoId))
       .where(inArray(videos.name, part))
-      .orderBy(asc(videos.name), asc(objects.localId))
-      .all();
+      .orderBy(asc(videos.name), asc(objects.localId));
     for (const r of rows) out.set(r.name, (out.get(r.name) ?? '') + `${r.localId}:${r.category ?? ''}\n`);
   }
   return out;
@@ -240,14 +231,14 @@ export function categorySnapshot(db: DbOrTx, names: readonly string[]): Map<stri
  * After a committed import: scores the videos it added, and those it kept whose categories it
  * changed or that have no current score. Never throws (the import itself succeeded).
  */
-export async function curateAfterImport(app: App, importId: number, names: readonly string[], categoriesBefore: Map<string, string>): Promise<CurationRun> {
+export async function curateAfterImport(app: CurationDeps, importId: number, names: readonly string[], categoriesBefore: Map<string, string>): Promise<CurationRun> {
   try {
-    const after = categorySnapshot(app.db, names);
+    const after = await categorySnapshot(app.db, names);
     const rows = new Map<number, { importId: number | null; name: string }>();
-    for (const part of chunks([...new Set(names)])) {
-      for (const v of app.db.select({ id: videos.id, importId: videos.importId, name: videos.name }).from(videos).where(inArray(videos.name, part)).all()) rows.set(v.id, v);
+    for (const part of chunked([...new Set(names)])) {
+      for (const v of await app.db.select({ id: videos.id, importId: videos.importId, name: videos.name }).from(videos).where(inArray(videos.name, part))) rows.set(v.id, v);
     }
-    const current = curationRows(app.db, [...rows.keys()]);
+    const current = await curationRows(app.db, [...rows.keys()]);
     const ids = [...rows]
       .filter(([id, v]) => v.importId === importId || (current.get(id)?.scorer ?? 0) < CURATION_SCORER || categoriesBefore.get(v.name) !== after.get(v.name))
       .map(([id]) => id)

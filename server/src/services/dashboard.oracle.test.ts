@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { mulberry32 } from '#shared/prng.ts';
 import type { AnswerInput } from '#shared/schemas/validate.ts';
 import { expressions, expressionTargets, objects, recordings, validations, videos } from '../db/schema/index.ts';
@@ -57,17 +57,19 @@ function naiveScores(answers: Answer[], status: Map<number, string>) {
 
 describe('admin dashboard against a naive recount', () => {
   let app: TestApp | null = null;
-  afterEach(() => {
-    app?.cleanup();
+  afterEach(async () => {
+    await app?.cleanup();
     app = null;
   });
 
   it.each(SEEDS)('seed %i: per-user numbers, distributions, audio and decisions per day', async (seed) => {
-    const a = (app = testApp());
+    const a = (app = await testApp());
     const rand = mulberry32(seed);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     const annotators = [await makeUser(a, 'ann1', ['annotator']), await makeUser(a, 'ann2', ['annotator', 'validator'])];
-    const validators = [annotators[1]!, ...(await Promise.all(['v1', 'v2', 'v3', 'v4'].map((n) => makeUser(a, n, ['validator']))))];
+    // One at a time: concurrent sign-ups would conflict on PostgreSQL and number users in any order.
+    const validators = [annotators[1]!];
+    for (const n of ['v1', 'v2', 'v3', 'v4']) validators.push(await makeUser(a, n, ['validator']));
     const speakers = [await makeUser(a, 'sp1', ['speaker']), await makeUser(a, 'sp2', ['speaker'])];
     const vids = [
       await importVideo(a, 'a1', 'accepted', 6),
@@ -76,8 +78,9 @@ describe('admin dashboard against a naive recount', () => {
       await importVideo(a, 'c1', 'candidate', 6),
       await importVideo(a, 'x1', 'excluded', 6),
     ];
-    updateSettings(a.db, { targetExpressionsPerVideo: 4, goldShare: 0.15 }, null);
-    const objectCount = new Map(vids.map((v) => [v, a.db.select().from(objects).where(eq(objects.videoId, v)).all().length]));
+    await updateSettings(a.db, { targetExpressionsPerVideo: 4, goldShare: 0.15 }, null);
+    const objectCount = new Map<number, number>();
+    for (const v of vids) objectCount.set(v, (await a.db.select().from(objects).where(eq(objects.videoId, v))).length);
 
     // Expressions over the first days; a third imported (accepted, no author).
     let clock = D0;
@@ -87,28 +90,29 @@ describe('admin dashboard against a naive recount', () => {
       const count = Math.min(n, Math.floor(rand() * 7));
       const targets = [...Array(n).keys()].map((k) => k + 1).sort(() => rand() - 0.5).slice(0, count);
       const imported = rand() < 0.3;
-      const id = addExpression(a, { videoId, authorId: imported ? null : pick(annotators).id, targets, status: imported ? 'accepted' : undefined });
+      const id = await addExpression(a, { videoId, authorId: imported ? null : pick(annotators).id, targets, status: imported ? 'accepted' : undefined });
       clock += Math.floor(rand() * 0.3 * DAY);
-      a.db.update(expressions).set({ createdAt: clock }).where(eq(expressions.id, id)).run();
-      if (imported && rand() < 0.5) setGold(a.db, id, true, annotators[0]!.id);
+      const at = clock;
+      await a.db.transaction((tx) => tx.update(expressions).set({ createdAt: at }).where(eq(expressions.id, id)));
+      if (imported && rand() < 0.5) await setGold(a.db, id, true, annotators[0]!.id);
     }
 
     // Answers, not enough for every sample (some stay open): right, wrong, none, reject.
     // Second-round samples go first, so the last few answers disagree until one sample has been
     // discarded and another waits in round 2.
-    const none = (status: 'discarded' | 'second_round') => !a.db.select().from(expressions).where(eq(expressions.status, status)).get();
-    for (let i = 0; i < 70 && (i < 48 || none('discarded') || none('second_round')); i++) {
+    const none = async (status: 'discarded' | 'second_round') => (await a.db.select().from(expressions).where(eq(expressions.status, status)).limit(1)).length === 0;
+    for (let i = 0; i < 70 && (i < 48 || (await none('discarded')) || (await none('second_round'))); i++) {
       const v = pick(validators);
       const at = (clock += Math.floor(rand() * 0.2 * DAY));
-      const s = nextSample(a.db, v.id, { now: at - 1000 - Math.floor(rand() * 60_000), random: i < 48 ? rand : () => 1 });
+      const s = await nextSample(a.db, v.id, { now: at - 1000 - Math.floor(rand() * 60_000), random: i < 48 ? rand : () => 1 });
       if (!s) continue;
-      const truth = a.db
-        .select({ localId: objects.localId })
-        .from(expressionTargets)
-        .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
-        .where(eq(expressionTargets.expressionId, s.expressionId))
-        .all()
-        .map((r) => r.localId);
+      const truth = (
+        await a.db
+          .select({ localId: objects.localId })
+          .from(expressionTargets)
+          .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
+          .where(eq(expressionTargets.expressionId, s.expressionId))
+      ).map((r) => r.localId);
       const r = i < 48 ? rand() : 0.7;
       const answer: AnswerInput =
         r < 0.5
@@ -120,40 +124,38 @@ describe('admin dashboard against a naive recount', () => {
             : r < 0.85
               ? { kind: 'no_target' }
               : { kind: 'reject', reason: pick(['single_frame', 'ambiguous', 'broken'] as const) };
-      submitAnswer(a.db, v.id, s.expressionId, answer, at);
+      await submitAnswer(a.db, v.id, s.expressionId, answer, at);
       // Looks in between fold the answers since into the dashboard's running sums.
-      if (i % 7 === 3) dashboard(a.db, at);
+      if (i % 7 === 3) await dashboard(a.db, at);
     }
 
     // Clips for some accepted expressions: human (either speaker) or TTS, any state.
-    const accepted = a.db.select({ id: expressions.id }).from(expressions).where(eq(expressions.status, 'accepted')).all();
+    const accepted = await a.db.select({ id: expressions.id }).from(expressions).where(eq(expressions.status, 'accepted'));
     for (const { id } of accepted) {
       for (let k = Math.floor(rand() * 3); k > 0; k--) {
         const tts = rand() < 0.3;
-        a.db
-          .insert(recordings)
-          .values({
-            uid: `clip-${id}-${k}`,
-            expressionId: id,
-            speakerId: tts ? null : pick(speakers).id,
-            kind: tts ? 'tts' : 'human',
-            status: pick(['submitted', 'verified', 'failed'] as const),
-            sha256: 'c'.repeat(64),
-            sampleRate: 48_000,
-            durationMs: 500 + Math.floor(rand() * 4000),
-            createdAt: (clock += 1000),
-          })
-          .run();
+        const row: typeof recordings.$inferInsert = {
+          uid: `clip-${id}-${k}`,
+          expressionId: id,
+          speakerId: tts ? null : pick(speakers).id,
+          kind: tts ? 'tts' : 'human',
+          status: pick(['submitted', 'verified', 'failed'] as const),
+          sha256: 'c'.repeat(64),
+          sampleRate: 48_000,
+          durationMs: 500 + Math.floor(rand() * 4000),
+          createdAt: (clock += 1000),
+        };
+        await a.db.transaction((tx) => tx.insert(recordings).values(row));
       }
     }
 
-    const d = dashboard(a.db, clock);
-    const allExpr = a.db.select().from(expressions).all();
-    const videoStatus = new Map(a.db.select().from(videos).all().map((v) => [v.id, v.status]));
+    const d = await dashboard(a.db, clock);
+    const allExpr = await a.db.select().from(expressions);
+    const videoStatus = new Map((await a.db.select().from(videos)).map((v) => [v.id, v.status]));
     const targetCount = new Map<number, number>();
-    for (const t of a.db.select().from(expressionTargets).all()) targetCount.set(t.expressionId, (targetCount.get(t.expressionId) ?? 0) + 1);
-    const clips = a.db.select().from(recordings).all();
-    const answers = a.db.select().from(validations).all();
+    for (const t of await a.db.select().from(expressionTargets)) targetCount.set(t.expressionId, (targetCount.get(t.expressionId) ?? 0) + 1);
+    const clips = await a.db.select().from(recordings);
+    const answers = await a.db.select().from(validations);
     // The run must have exercised what the queries special-case.
     expect(answers.filter((v) => v.round === 2).length).toBeGreaterThan(0);
     expect(answers.filter((v) => v.round === 0).length).toBeGreaterThan(0);
@@ -162,7 +164,7 @@ describe('admin dashboard against a naive recount', () => {
     // Validators: every answer against its sample's final status, one by one. The dashboard and
     // the validators' own page (validatorStats) both give exactly these numbers.
     const naive = naiveScores(answers, new Map(allExpr.map((e) => [e.id, e.status])));
-    const stats = validatorStats(a.db);
+    const stats = await validatorStats(a.db);
     expect(stats.map((s) => s.validatorId)).toEqual([...naive.keys()].sort((x, y) => x - y));
     for (const s of stats) {
       const n = naive.get(s.validatorId)!;
@@ -216,22 +218,23 @@ describe('admin dashboard against a naive recount', () => {
   });
 
   it('running sums start over if the validations log ever shrinks', async () => {
-    const a = (app = testApp());
+    const a = (app = await testApp());
     const ann = await makeUser(a, 'ann', ['annotator']);
-    const vs = await Promise.all(['v1', 'v2'].map((n) => makeUser(a, n, ['validator'])));
+    const vs = [await makeUser(a, 'v1', ['validator']), await makeUser(a, 'v2', ['validator'])];
     const videoId = await importVideo(a, 'v', 'accepted', 2);
-    const ids = [1, 2, 3].map(() => addExpression(a, { videoId, authorId: ann.id, targets: [1] }));
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await addExpression(a, { videoId, authorId: ann.id, targets: [1] }));
     for (const [i, id] of ids.entries()) {
       const v = vs[i % 2]!;
-      expect(nextSample(a.db, v.id, { random: () => 1 })?.expressionId).toBe(id);
-      submitAnswer(a.db, v.id, id, { kind: 'targets', targets: [i === 2 ? 2 : 1] });
+      expect((await nextSample(a.db, v.id, { random: () => 1 }))?.expressionId).toBe(id);
+      await submitAnswer(a.db, v.id, id, { kind: 'targets', targets: [i === 2 ? 2 : 1] });
     }
-    expect(dashboard(a.db).users.validators.map((r) => r.answered)).toEqual([2, 1]);
+    expect((await dashboard(a.db)).users.validators.map((r) => r.answered)).toEqual([2, 1]);
     // Not something the product does (answers are final): the sums must still not go stale.
-    const last = a.db.select().from(validations).all().at(-1)!;
-    a.db.delete(validations).where(eq(validations.id, last.id)).run();
-    const d = dashboard(a.db);
-    const naive = naiveScores(a.db.select().from(validations).all(), new Map(a.db.select().from(expressions).all().map((e) => [e.id, e.status])));
+    const [last] = await a.db.select().from(validations).orderBy(desc(validations.id)).limit(1);
+    await a.db.transaction((tx) => tx.delete(validations).where(eq(validations.id, last!.id)));
+    const d = await dashboard(a.db);
+    const naive = naiveScores(await a.db.select().from(validations), new Map((await a.db.select().from(expressions)).map((e) => [e.id, e.status])));
     for (const [userId, n] of naive) expect(d.users.validators.find((r) => r.userId === userId)!.answered).toBe(n.answered);
     expect(d.users.validators.map((r) => r.answered)).toEqual([1, 1]);
   });

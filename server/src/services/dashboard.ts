@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type {
   DashboardAnnotatorRow,
   DashboardData,
@@ -21,13 +20,16 @@ import {
   type VideoStatus,
 } from '#shared/domain.ts';
 import type { Db } from '../db/client.ts';
-import { preparedPerDb } from '../db/prepared.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import { commaList, indexedBy } from '../db/portable.ts';
 import { answerSums, type DaySums, type ValidatorSums } from './answer-sums.ts';
 import { getSettings } from './settings.ts';
 
 export type { DashboardData } from '#shared/dashboard.ts';
 
 const DAY_MS = 86_400_000;
+// Inlined, not bound: PostgreSQL matches a GROUP BY expression to the selected one only when both are the same text.
+const DAY = sql.raw(String(DAY_MS));
 /** The daily series cover at most this many days (the latest ones) and at least MIN_DAYS. */
 const MAX_DAYS = 366;
 const MIN_DAYS = 7;
@@ -35,91 +37,104 @@ const MIN_DAYS = 7;
 const TARGET_BINS = 4;
 
 /**
- * Every query of the dashboard, prepared once per database. Each is one aggregate over a table;
+ * Every query of the dashboard, in SQL both engines run. Each is one aggregate over a table;
  * JavaScript only reshapes their small results (a few rows per state, day, video or user).
  *
  * Written for speed at full scale (40k expressions, 2k videos, 42k answers, 33k clips; bench:scale
  * times each statement): on SQLite the cost is rows fed to a GROUP BY sorter and per-row lookups
  * in another table, while a covering index read in GROUP BY order streams at a few ms per 40k
  * rows. So each big table is grouped in the order of an index that covers the query (migrations
- * 0006 and 0007; `indexed by` names it, so a changed schema fails loudly instead of turning slow),
+ * 0006 and 0007; on SQLite `indexed by` names it, so a changed schema fails loudly instead of turning slow),
  * and joins are kept to the few rows that need one. The validations log, which only grows, is
  * folded into running sums instead (answer-sums.ts). Columns are the database's snake_case ones.
  */
-const statements = preparedPerDb((db) => {
-  const c = db.$client;
-  const quoted = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
+function statements(db: Db) {
+  const quoted = (xs: readonly string[]) => sql.raw(xs.map((x) => `'${x}'`).join(', '));
+  const rows = async <T>(q: SQL) => (await db.execute(q)).rows as T[];
+  const one = async <T>(q: SQL) => (await rows<T>(q))[0]!;
   return {
     // Covering index scans.
-    expressionsByStatus: c.prepare(`select status, count(*) as n from expressions group by status`),
-    rejectReasons: c.prepare(`select reject_reason as reason, count(*) as n from expressions where status = 'rejected' group by reject_reason`),
-    videosByStatus: c.prepare(`select status, count(*) as n from videos group by status`),
-    // Expressions with a clip submitted or verified; needAudio is the rest of the accepted ones
-    // (the rule of recording.ts's needsAudioSql). Clips are only ever made for accepted
-    // expressions (recording.ts and tts.ts refuse others) and accepted is final, so no look at
-    // the expression is needed. Index-only, in expression order (no sort).
-    expressionsWithClip: c.prepare(
-      `select count(*) as n from (
-         select 1 from recordings indexed by recordings_expression_idx
-          where status in ('submitted', 'verified') group by expression_id)`,
-    ),
+    expressionsByStatus: () => rows<{ status: ExpressionStatus; n: number }>(sql`select status, count(*) as n from expressions group by status`),
+    rejectReasons: () => rows<{ reason: RejectReason | null; n: number }>(sql`select reject_reason as reason, count(*) as n from expressions where status = 'rejected' group by reject_reason`),
+    // Videos an import is still writing are nobody's business yet (import/commit.ts).
+    videosByStatus: () => rows<{ status: VideoStatus; n: number }>(sql`select status, count(*) as n from videos where status <> 'importing' group by status`),
+    // Accepted expressions without a clip submitted or verified (the rule of recording.ts's
+    // needsAudioSql): the accepted ones minus those with such a clip. Clips are only ever made for
+    // accepted expressions (recording.ts and tts.ts refuse others) and accepted is final, so no
+    // look at the expression is needed. Index-only, in expression order (no sort). One statement,
+    // so both counts come from one snapshot and the difference never goes below zero.
+    needAudio: () =>
+      one<{ n: number }>(sql`select (select count(*) from expressions where status = 'accepted') - (select count(*) from (
+         select 1 as one from recordings ${indexedBy('recordings_expression_idx')}
+          where status in ('submitted', 'verified') group by expression_id) clipped) as n`),
     // Per annotator and state, with the first and last submission (series span, quiet check).
-    annotators: c.prepare(
-      `select author_id as userId, status, count(*) as n, min(created_at) as first, max(created_at) as last
-         from expressions indexed by expressions_origin_author_idx
+    annotators: () =>
+      rows<{ userId: number; status: ExpressionStatus; n: number; first: number; last: number }>(
+        sql`select author_id as "userId", status, count(*) as n, min(created_at) as "first", max(created_at) as "last"
+         from expressions ${indexedBy('expressions_origin_author_idx')}
         where origin = 'annotated' and author_id is not null
         group by author_id, status`,
-    ),
-    // Expressions created per day, annotated or not: range counts on the (status, created_at) index.
-    createdPerDay: c.prepare(
-      `with recursive d(day) as (select :first union all select day + 1 from d where day < :last)
-       select day, (select count(*) from expressions e
+      ),
+    // Submissions per day: the expressions created that day, annotated or not (range counts on the
+    // (status, created_at) index), minus the imported ones (a few batches). One statement: an
+    // import committing between two would otherwise be subtracted without having been counted.
+    submissionsPerDay: (first: number, last: number) =>
+      rows<{ day: number; n: number }>(
+        sql`with recursive d(day) as (select cast(${first} as bigint) union all select day + 1 from d where day < ${last}),
+       imported(day, n) as (
+         select created_at / ${DAY}, count(*) from expressions ${indexedBy('expressions_origin_author_idx')}
+          where origin in (${quoted(EXPRESSION_ORIGINS.filter((o) => o !== 'annotated'))}) and created_at >= ${first * DAY_MS} group by created_at / ${DAY})
+       select d.day as day, (select count(*) from expressions e
                      where e.status in (${quoted(EXPRESSION_STATUSES)})
-                       and e.created_at >= day * ${DAY_MS} and e.created_at < (day + 1) * ${DAY_MS}) as n
-         from d`,
-    ),
-    // …minus the imported ones (a few batches) of those days.
-    importedPerDay: c.prepare(
-      `select created_at / ${DAY_MS} as day, count(*) as n from expressions indexed by expressions_origin_author_idx
-        where origin in (${quoted(EXPRESSION_ORIGINS.filter((o) => o !== 'annotated'))}) and created_at >= :from group by day`,
-    ),
+                       and e.created_at >= d.day * ${DAY} and e.created_at < (d.day + 1) * ${DAY}) - coalesce(i.n, 0) as n
+         from d left join imported i on i.day = d.day`,
+      ),
     /*
      * Accepted expressions on accepted videos, per video (in index order: status, video, kind);
-     * kind gives the 0- and 1-target bins. Videos without any are the rest of the accepted ones.
+     * kind gives the 0- and 1-target bins. Then a row of zeros per accepted video without any: in
+     * the same statement, so a video accepted meanwhile (a curation, an import committing) is
+     * counted in neither part or in one, never subtracted from a count it is not in.
      */
-    acceptedPerVideo: c.prepare(
-      `select count(*) as n, count(*) filter (where kind = 'none') as none, count(*) filter (where kind = 'single') as single
-         from expressions indexed by expressions_status_video_idx
+    acceptedPerVideo: () =>
+      rows<{ n: number; none: number; single: number }>(
+        sql`select count(*) as n, count(*) filter (where kind = 'none') as "none", count(*) filter (where kind = 'single') as "single"
+         from expressions ${indexedBy('expressions_status_video_idx')}
         where status = 'accepted' and video_id in (select id from videos where status = 'accepted')
-        group by video_id`,
-    ),
-    // …and the multi-target ones by their number of targets (2, 3, 4+): one primary-key range each.
-    acceptedMultiTargets: c.prepare(
-      `select min((select count(*) from expression_targets t where t.expression_id = e.id), ${TARGET_BINS}) as bin, count(*) as n
-         from expressions e indexed by expressions_status_video_idx
-        where e.status = 'accepted' and e.kind = 'multi' and e.video_id in (select id from videos where status = 'accepted')
-        group by bin`,
-    ),
-    users: c.prepare(`select u.id as id, u.username as username, u.disabled as disabled, group_concat(r.role) as roles
-                        from users u left join user_roles r on r.user_id = u.id group by u.id`),
+        group by video_id
+        union all
+        select 0, 0, 0 from videos v
+         where v.status = 'accepted' and not exists (select 1 from expressions e where e.status = 'accepted' and e.video_id = v.id)`,
+      ),
+    // …and the multi-target ones by their number of targets (histogram() folds 4 and more into "4+").
+    acceptedMultiTargets: () =>
+      rows<{ bin: number; n: number }>(
+        sql`select m.targets as bin, count(*) as n from (
+           select (select count(*) from expression_targets t where t.expression_id = e.id) as targets
+             from expressions e ${indexedBy('expressions_status_video_idx')}
+            where e.status = 'accepted' and e.kind = 'multi' and e.video_id in (select id from videos where status = 'accepted')) m
+         group by m.targets`,
+      ),
+    users: () =>
+      rows<{ id: number; username: string; disabled: number | boolean; roles: string | null }>(
+        sql`select u.id as id, u.username as username, u.disabled as disabled, ${commaList(sql`r.role`)} as roles
+          from users u left join user_roles r on r.user_id = u.id group by u.id, u.username, u.disabled`,
+      ),
     // Per speaker (null: synthesized clips), kind and state, in the order of a covering index; the
     // per-speaker rows and the audio totals are summed from these few rows.
-    recordings: c.prepare(
-      `select speaker_id as userId, kind, status, count(*) as n, sum(duration_ms) as ms, max(created_at) as last
-         from recordings indexed by recordings_speaker_idx group by speaker_id, kind, status`,
-    ),
-    lastVote: c.prepare(`select max(created_at) as at from clip_votes`),
-    activeUsers: c.prepare(
-      `select count(distinct s.user_id) as n from sessions s join users u on u.id = s.user_id
-        where s.last_seen_at >= :since and u.disabled = 0
+    recordings: () =>
+      rows<RecordingGroup>(
+        sql`select speaker_id as "userId", kind, status, count(*) as n, sum(duration_ms) as ms, max(created_at) as "last"
+         from recordings ${indexedBy('recordings_speaker_idx')} group by speaker_id, kind, status`,
+      ),
+    lastVote: () => one<{ at: number | null }>(sql`select max(created_at) as at from clip_votes`),
+    activeUsers: (since: number) =>
+      one<{ n: number }>(
+        sql`select count(distinct s.user_id) as n from sessions s join users u on u.id = s.user_id
+        where s.last_seen_at >= ${since} and u.disabled = false
           and not exists (select 1 from user_roles r where r.user_id = s.user_id and r.role = 'admin')`,
-    ),
+      ),
   };
-});
-
-type Statement = Database.Statement;
-const rows = <T>(stmt: Statement, params?: Record<string, number>) => (params ? stmt.all(params) : stmt.all()) as T[];
-const one = <T>(stmt: Statement, params?: Record<string, number>) => (params ? stmt.get(params) : stmt.get()) as T;
+}
 
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
@@ -159,35 +174,43 @@ function recordingsBySpeaker(groups: RecordingGroup[]): Recording[] {
  * Everything the admin dashboard shows, in one JSON-serialisable object (see shared/src/dashboard.ts
  * for every field's meaning). Read-only; `now` only places the daily series and the quiet check.
  */
-export function dashboard(db: Db, now = Date.now()): DashboardData {
-  // One read transaction: every number comes from the same snapshot, even while the CLI writes.
-  return db.$client.transaction(() => compute(db, now))();
+export function dashboard(db: Db, now = Date.now()): Promise<DashboardData> {
+  /*
+   * No snapshot around it all: each statement reads its own committed state (on SQLite the reader
+   * connection, on PostgreSQL any pooled one). A transaction would be one snapshot, but on SQLite
+   * it would queue behind and block every writer for the whole computation (~100 ms at full
+   * scale). Work that lands meanwhile may show in one figure and not yet in another, which a live
+   * view refreshed every few seconds can afford. Where a figure is a DIFFERENCE of two counts
+   * (need audio, submissions per day, accepted videos without an expression) both counts are in
+   * one statement, so one snapshot: counted apart, a commit in between could make it negative.
+   */
+  return compute(db, now);
 }
 
 /**
  * Folds the validations log into the dashboard's running sums ahead of the first look (the server
  * does it once after start-up): that first fold reads the whole log, later ones only what is new.
  */
-export function warmDashboard(db: Db): void {
-  answerSums(db);
+export async function warmDashboard(db: Db): Promise<void> {
+  await answerSums(db);
 }
 
-function compute(db: Db, now: number): DashboardData {
+async function compute(db: Db, now: number): Promise<DashboardData> {
   const q = statements(db);
-  const s = getSettings(db);
+  const s = await getSettings(db);
 
   // ---- Counts
   const expressionCounts = zeros<ExpressionStatus>(EXPRESSION_STATUSES);
-  for (const r of rows<{ status: ExpressionStatus; n: number }>(q.expressionsByStatus)) expressionCounts[r.status] = r.n;
+  for (const r of await q.expressionsByStatus()) expressionCounts[r.status] = r.n;
   const rejectedByReason = zeros<RejectReason>(REJECT_REASONS);
-  for (const r of rows<{ reason: RejectReason | null; n: number }>(q.rejectReasons)) if (r.reason) rejectedByReason[r.reason] = r.n;
+  for (const r of await q.rejectReasons()) if (r.reason) rejectedByReason[r.reason] = r.n;
   const videoCounts = zeros<VideoStatus>(VIDEO_STATUSES);
-  for (const r of rows<{ status: VideoStatus; n: number }>(q.videosByStatus)) videoCounts[r.status] = r.n;
+  for (const r of await q.videosByStatus()) videoCounts[r.status] = r.n;
 
-  const clips = recordingsBySpeaker(rows<RecordingGroup>(q.recordings));
+  const clips = recordingsBySpeaker(await q.recordings());
   const total = (key: keyof Omit<Recording, 'userId'>) => clips.reduce((sum, r) => sum + r[key], 0);
   const audio = {
-    needAudio: expressionCounts.accepted - one<{ n: number }>(q.expressionsWithClip).n,
+    needAudio: (await q.needAudio()).n,
     submitted: total('submitted'),
     verified: total('verified'),
     failed: total('failed'),
@@ -197,8 +220,8 @@ function compute(db: Db, now: number): DashboardData {
 
   // ---- Accepted expressions on accepted videos: progress and distributions
   const perVideoCap = Math.max(1, Math.ceil(s.targetExpressionsPerVideo));
-  const perVideo = rows<{ n: number; none: number; single: number }>(q.acceptedPerVideo);
-  const multi = rows<{ bin: number; n: number }>(q.acceptedMultiTargets);
+  const perVideo = await q.acceptedPerVideo();
+  const multi = await q.acceptedMultiTargets();
   const targetsPerExpression = histogram(TARGET_BINS, [
     { bin: 0, n: perVideo.reduce((sum, r) => sum + r.none, 0) },
     { bin: 1, n: perVideo.reduce((sum, r) => sum + r.single, 0) },
@@ -213,15 +236,15 @@ function compute(db: Db, now: number): DashboardData {
     ttsShare: share(audio.verifiedSecondsTts, verifiedSeconds, s.targetTtsShare),
   };
   const distributions = {
-    // Accepted videos with no accepted expression have no row of their own.
-    expressionsPerVideo: histogram(perVideoCap, [{ bin: 0, n: videoCounts.accepted - perVideo.length }, ...perVideo.map((r) => ({ bin: r.n, n: 1 }))]),
+    expressionsPerVideo: histogram(perVideoCap, perVideo.map((r) => ({ bin: r.n, n: 1 }))),
     targetsPerExpression,
     rejectReasons: { labels: [...REJECT_REASONS], counts: REJECT_REASONS.map((r) => rejectedByReason[r]) },
   };
 
   // ---- People
-  const people = rows<{ id: number; username: string; disabled: number; roles: string | null }>(q.users).map((u) => ({
+  const people = (await q.users()).map((u) => ({
     ...u,
+    disabled: Boolean(u.disabled),
     roles: new Set((u.roles ?? '').split(',')),
   }));
   const byId = new Map(people.map((u) => [u.id, u]));
@@ -235,7 +258,7 @@ function compute(db: Db, now: number): DashboardData {
       .sort((a, b) => order(b) - order(a) || a.username.localeCompare(b.username));
   };
 
-  const authored = rows<{ userId: number; status: ExpressionStatus; n: number; first: number; last: number }>(q.annotators);
+  const authored = await q.annotators();
   type AnnotatorCounts = Omit<DashboardAnnotatorRow, 'username' | 'acceptedRate' | 'discardedRate' | 'rejectedRate'>;
   const perAuthor = new Map<number, AnnotatorCounts>();
   for (const r of authored) {
@@ -255,7 +278,7 @@ function compute(db: Db, now: number): DashboardData {
     return { ...r, acceptedRate: rate(r.accepted, decided), discardedRate: rate(r.discarded, decided), rejectedRate: rate(r.rejected, decided) };
   });
 
-  const { validators: answers, days: answersPerDay } = answerSums(db);
+  const { validators: answers, days: answersPerDay } = await answerSums(db);
   const validators: DashboardValidatorRow[] = roster<ValidatorSums>(
     'validator',
     answers,
@@ -303,9 +326,9 @@ function compute(db: Db, now: number): DashboardData {
     ...authored.map((r) => r.last),
     ...answers.map((r) => r.last),
     ...clips.filter((r) => r.userId !== null).map((r) => r.last),
-    one<{ at: number | null }>(q.lastVote).at,
+    (await q.lastVote()).at,
   ]);
-  const activeUsers = one<{ n: number }>(q.activeUsers, { since: now - windowMs }).n;
+  const activeUsers = (await q.activeUsers(now - windowMs)).n;
   const quiet = {
     quiet: activeUsers > 0 && (lastSubmissionAt === null || now - lastSubmissionAt >= windowMs),
     minutesSinceLastSubmission: lastSubmissionAt === null ? null : Math.max(0, Math.floor((now - lastSubmissionAt) / 60_000)),
@@ -318,7 +341,7 @@ function compute(db: Db, now: number): DashboardData {
     generatedAt: now,
     counts: { expressions: expressionCounts, rejectedByReason, videos: videoCounts, audio },
     progress: progressOut,
-    series: dailySeries(q, now, answersPerDay, {
+    series: await dailySeries(q, now, answersPerDay, {
       first: minOf(authored.map((r) => r.first)),
       last: maxOf(authored.map((r) => r.last)),
     }),
@@ -333,7 +356,7 @@ function compute(db: Db, now: number): DashboardData {
  * later, and at least MIN_DAYS so a young project still gets a readable time axis. The per-day
  * results are small (one row per active day), so they are read whole and placed here.
  */
-function dailySeries(q: ReturnType<typeof statements>, now: number, answered: DaySums[], created: { first: number | null; last: number | null }): DashboardDailySeries {
+async function dailySeries(q: ReturnType<typeof statements>, now: number, answered: DaySums[], created: { first: number | null; last: number | null }): Promise<DashboardDailySeries> {
   const lo = minOf([created.first === null ? null : dayOf(created.first), ...answered.map((r) => r.day)]);
   const hi = maxOf([created.last === null ? null : dayOf(created.last), ...answered.map((r) => r.day)]);
   const last = Math.max(dayOf(now), hi ?? -Infinity);
@@ -350,14 +373,7 @@ function dailySeries(q: ReturnType<typeof statements>, now: number, answered: Da
     agreement: new Array<number | null>(n).fill(null),
   };
   const at = (day: number) => (day >= first && day <= last ? day - first : -1);
-  // Submissions: everything created that day (index ranges) minus what was imported that day.
-  if (created.first !== null) {
-    for (const r of rows<{ day: number; n: number }>(q.createdPerDay, { first, last })) out.submissions[r.day - first] = r.n;
-    for (const r of rows<{ day: number; n: number }>(q.importedPerDay, { from: first * DAY_MS })) {
-      const i = at(r.day);
-      if (i >= 0) out.submissions[i] -= r.n;
-    }
-  }
+  if (created.first !== null) for (const r of await q.submissionsPerDay(first, last)) out.submissions[r.day - first] = r.n;
   for (const r of answered) {
     const i = at(r.day);
     if (i < 0) continue;

@@ -28,27 +28,24 @@ export function motionColumns(m: ObjectMotion) {
  * Objects imported before motion statistics existed get them at start-up; new imports compute
  * them in the import transaction. Returns how many objects were filled.
  */
-export function backfillMotionStats(db: Db): number {
-  const missing = db
-    .select({ id: objects.id, videoId: objects.videoId })
-    .from(objects)
-    .where(isNull(objects.visibleFrames))
-    .all();
+export async function backfillMotionStats(db: Db): Promise<number> {
+  const missing = await db.select({ id: objects.id, videoId: objects.videoId }).from(objects).where(isNull(objects.visibleFrames));
   if (missing.length === 0) return 0;
-  const videoRows = db
+  const videoRows = await db
     .select({ id: videos.id, w: videos.width, h: videos.height, n: videos.frameCount })
     .from(videos)
-    .where(inArray(videos.id, [...new Set(missing.map((m) => m.videoId))]))
-    .all();
+    .where(inArray(videos.id, [...new Set(missing.map((m) => m.videoId))]));
   const videoOf = new Map(videoRows.map((v) => [v.id, v]));
   for (const o of missing) {
     const v = videoOf.get(o.videoId)!;
-    const rows = db.select({ frameIdx: masks.frameIdx, counts: masks.counts }).from(masks).where(eq(masks.objectId, o.id)).orderBy(asc(masks.frameIdx)).all();
-    setMotion(db, o.id, motionOfTrack([v.h, v.w], v.n, rows));
+    const rows = await db.select({ frameIdx: masks.frameIdx, counts: masks.counts }).from(masks).where(eq(masks.objectId, o.id)).orderBy(asc(masks.frameIdx));
+    // Computed outside the transaction: only the row update is written.
+    const motion = motionOfTrack([v.h, v.w], v.n, rows);
+    await db.transaction((tx) => setMotion(tx, o.id, motion));
   }
   return missing.length;
 }
 
-export function setMotion(db: DbOrTx, objectId: number, m: ObjectMotion): void {
-  db.update(objects).set(motionColumns(m)).where(eq(objects.id, objectId)).run();
+export async function setMotion(tx: DbOrTx, objectId: number, m: ObjectMotion): Promise<void> {
+  await tx.update(objects).set(motionColumns(m)).where(eq(objects.id, objectId));
 }

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { parseWav } from '#shared/audio/index.ts';
 import { clipLeases, recordings } from '../db/schema/index.ts';
 import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
-import { addExpression, importVideo } from '../testing/factories.ts';
+import { addExpression, importVideo, offerTo } from '../testing/factories.ts';
 import { reencode, silenceWav, speechTools, speechWav } from '../testing/speech.ts';
 import { mayHearClip, nextClip, voteClip } from './clip-verification.ts';
 import { audioStats } from './audio-stats.ts';
@@ -30,14 +30,16 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
   let admin: User;
   let expressionId: number;
   beforeAll(async () => {
-    app = testApp();
+    app = await testApp();
     const videoId = await importVideo(app, 'clip', 'accepted', 3);
     const ann = await makeUser(app, 'ann', ['annotator']);
     speaker = await makeUser(app, 'spk', ['speaker']);
     verifier = await makeUser(app, 'ver', ['validator']);
     admin = await makeUser(app, 'boss', ['admin']);
-    expressionId = addExpression(app, { videoId, authorId: ann.id, status: 'accepted', text: TEXT });
-    for (const t of OTHERS) addExpression(app, { videoId, authorId: ann.id, status: 'accepted', text: t });
+    expressionId = await addExpression(app, { videoId, authorId: ann.id, status: 'accepted', text: TEXT });
+    for (const t of OTHERS) await addExpression(app, { videoId, authorId: ann.id, status: 'accepted', text: t });
+    // The page uploads what record.next handed out; these tests upload for all four.
+    await offerTo(app, speaker.id, [expressionId, expressionId + 1, expressionId + 2, expressionId + 3]);
   });
   afterAll(() => app.cleanup());
 
@@ -48,8 +50,8 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
     return e as TRPCError;
   };
 
-  it('offers accepted expressions that need audio, fewest takes first', () => {
-    const next = nextToRecord(app.db, speaker.id)!;
+  it('offers accepted expressions that need audio, fewest takes first', async () => {
+    const next = (await nextToRecord(app.db, speaker.id))!;
     expect(next.text).toBe(TEXT);
     expect(next.recordings).toBe(0);
   });
@@ -61,7 +63,7 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
     expect(r).toMatchObject({ status: 'submitted', alreadySubmitted: false });
     expect(r.wordsPerMinute).toBeGreaterThan(90);
     expect(r.wordsPerMinute).toBeLessThan(170);
-    const row = app.db.select().from(recordings).where(eq(recordings.id, r.recordingId)).get()!;
+    const row = (await app.db.select().from(recordings).where(eq(recordings.id, r.recordingId)))[0]!;
     expect(row).toMatchObject({ kind: 'human', speakerId: speaker.id, sampleRate: 48000, lossless: true, asrStatus: 'pending' });
     const stored = parseWav(app.store.read(row.sha256));
     expect([stored.sampleRate, stored.channels, stored.bitsPerSample]).toEqual([48000, 1, 16]);
@@ -71,21 +73,21 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
     expect(row.trimStartMs!).toBeLessThan(550);
     const again = await upload({ uid, expressionId: String(expressionId), acknowledged: '[]' }, wav44);
     expect(again).toMatchObject({ recordingId: r.recordingId, alreadySubmitted: true });
-    expect(app.db.select().from(recordings).all()).toHaveLength(1);
+    expect(await app.db.select().from(recordings)).toHaveLength(1);
     // A retry that arrives while the first upload is still converting: one row, two clean answers.
     const uid2 = crypto.randomUUID();
     const other = speechWav(OTHERS[2]!);
     const both = await Promise.all([0, 1].map(() => upload({ uid: uid2, expressionId: String(expressionId + 3), acknowledged: '["rate_fast","rate_slow"]' }, other)));
     expect(both[0]!.recordingId).toBe(both[1]!.recordingId);
     expect(both.map((b) => b.alreadySubmitted).sort()).toEqual([false, true]);
-    app.db.delete(recordings).where(eq(recordings.uid, uid2)).run();
+    await app.db.transaction((tx) => tx.delete(recordings).where(eq(recordings.uid, uid2)));
     // No longer needs audio while its clip is being checked.
-    expect(nextToRecord(app.db, speaker.id)?.expressionId).not.toBe(expressionId);
+    expect((await nextToRecord(app.db, speaker.id))?.expressionId).not.toBe(expressionId);
   });
 
   it('the recognizer picks the clip’s text among the video’s expressions and distractors', async () => {
     await app.audio.drain();
-    const row = app.db.select().from(recordings).get()!;
+    const row = (await app.db.select().from(recordings))[0]!;
     expect(row.asrStatus).toBe('passed');
     expect(row.asrTranscript).toBeTruthy();
     expect(row.asrWer).not.toBeNull();
@@ -93,24 +95,24 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
   });
 
   it('a validator (not the speaker) verifies after listening to the end; then the clip is verified', async () => {
-    const row = app.db.select().from(recordings).get()!;
-    expect(mayHearClip(app.db, verifier, row.id)).toBeNull();
+    const row = (await app.db.select().from(recordings))[0]!;
+    expect(await mayHearClip(app.db, verifier, row.id)).toBeNull();
     const t0 = Date.now();
-    const clip = nextClip(app.db, verifier.id, t0)!;
+    const clip = (await nextClip(app.db, verifier.id, t0))!;
     expect(Object.keys(clip).sort()).toEqual(['durationMs', 'expiresAt', 'recordingId', 'text']);
-    expect(mayHearClip(app.db, verifier, row.id, t0 + 1)).toBe(row.sha256);
-    expect(mayHearClip(app.db, speaker, row.id)).toBe(row.sha256);
-    expect(mayHearClip(app.db, admin, row.id)).toBe(row.sha256);
-    expect(() => voteClip(app.db, verifier.id, row.id, 'match', undefined, t0 + 100)).toThrow('please listen to the whole clip');
-    expect(() => voteClip(app.db, verifier.id, row.id, 'mismatch', undefined, t0 + row.durationMs + 10)).toThrow('please say what is wrong');
-    expect(voteClip(app.db, verifier.id, row.id, 'match', undefined, t0 + row.durationMs + 10)).toEqual({ status: 'verified', alreadyVoted: false });
-    expect(app.db.select().from(clipLeases).all()).toEqual([]);
-    expect(mayHearClip(app.db, verifier, row.id)).toBeNull();
+    expect(await mayHearClip(app.db, verifier, row.id, t0 + 1)).toBe(row.sha256);
+    expect(await mayHearClip(app.db, speaker, row.id)).toBe(row.sha256);
+    expect(await mayHearClip(app.db, admin, row.id)).toBe(row.sha256);
+    await expect(voteClip(app.db, verifier.id, row.id, 'match', undefined, t0 + 100)).rejects.toThrow('please listen to the whole clip');
+    await expect(voteClip(app.db, verifier.id, row.id, 'mismatch', undefined, t0 + row.durationMs + 10)).rejects.toThrow('please say what is wrong');
+    expect(await voteClip(app.db, verifier.id, row.id, 'match', undefined, t0 + row.durationMs + 10)).toEqual({ status: 'verified', alreadyVoted: false });
+    expect(await app.db.select().from(clipLeases)).toEqual([]);
+    expect(await mayHearClip(app.db, verifier, row.id)).toBeNull();
   });
 
   it('refuses silence, lossy audio, empty and broken uploads with clear messages and stores nothing', async () => {
-    const files = () => app.db.select().from(recordings).all().length;
-    const before = files();
+    const files = async () => (await app.db.select().from(recordings)).length;
+    const before = await files();
     const silent = await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, silenceWav(3)));
     expect(silent.message).toMatch(/no speech/i);
     const opus = await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, reencode(speechWav(OTHERS[0]!), 'webm', ['-c:a', 'libopus']), 'take.webm'));
@@ -127,7 +129,7 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
     expect((await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, speechWav(OTHERS[0]!, { rate: 22050 })))).message).toMatch(/22.05 kHz/);
     expect((await refusal(upload({ uid: crypto.randomUUID(), expressionId: String(expressionId + 1) }, new Uint8Array(26 * 1024 * 1024)))).message).toMatch(/larger than 25 MB/);
     expect((await refusal(upload({ uid: 'nope', expressionId: '1' }, speechWav('x')))).message).toMatch(/invalid upload field uid/);
-    expect(files()).toBe(before);
+    expect(await files()).toBe(before);
   });
 
   it('asks the speaker to confirm an unusual speaking rate, refuses a far-off one', async () => {
@@ -145,35 +147,35 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
 
   it('a clip the listener rejects fails, and its expression needs audio again', async () => {
     await app.audio.drain();
-    const clip = nextClip(app.db, verifier.id)!;
+    const clip = (await nextClip(app.db, verifier.id))!;
     expect(clip).not.toBeNull();
-    const row = app.db.select().from(recordings).where(eq(recordings.id, clip.recordingId)).get()!;
-    const lease = app.db.select().from(clipLeases).get()!;
-    const needBefore = speakerOverview(app.db, speaker.id).needAudio;
-    expect(voteClip(app.db, verifier.id, clip.recordingId, 'mismatch', 'it says another sentence', lease.issuedAt + row.durationMs + 1).status).toBe('failed');
-    const failed = app.db.select().from(recordings).where(eq(recordings.id, clip.recordingId)).get()!;
+    const row = (await app.db.select().from(recordings).where(eq(recordings.id, clip.recordingId)))[0]!;
+    const lease = (await app.db.select().from(clipLeases))[0]!;
+    const needBefore = (await speakerOverview(app.db, speaker.id)).needAudio;
+    expect((await voteClip(app.db, verifier.id, clip.recordingId, 'mismatch', 'it says another sentence', lease.issuedAt + row.durationMs + 1)).status).toBe('failed');
+    const failed = (await app.db.select().from(recordings).where(eq(recordings.id, clip.recordingId)))[0]!;
     expect(failed.failureCause).toBe('human_mismatch');
     const mine = await callerFor(app, speaker).record.mine();
     expect(mine.find((m) => m.id === clip.recordingId)).toMatchObject({ status: 'failed', failureCause: 'human_mismatch' });
-    expect(speakerOverview(app.db, speaker.id).needAudio).toBe(needBefore + 1);
+    expect((await speakerOverview(app.db, speaker.id)).needAudio).toBe(needBefore + 1);
   });
 
   it('synthesizes TTS clips with provenance, through the same gates', async () => {
-    const next = nextToRecord(app.db, speaker.id)!;
+    const next = (await nextToRecord(app.db, speaker.id))!;
     const job = await callerFor(app, admin).admin.audio.synthesize({ expressionIds: [next.expressionId] });
     const done = await app.tts.wait(job.id);
     expect(done).toMatchObject({ total: 1, done: 1, failed: 0, state: 'finished' });
-    const tts = app.db.select().from(recordings).where(eq(recordings.kind, 'tts')).get()!;
+    const tts = (await app.db.select().from(recordings).where(eq(recordings.kind, 'tts')))[0]!;
     expect(tts.speakerId).toBeNull();
     expect(JSON.parse(tts.provenance!)).toMatchObject({ engine: 'espeak-ng' });
     expect(parseWav(app.store.read(tts.sha256)).sampleRate).toBe(48000);
     await app.audio.drain();
     // The recognizer has judged the synthetic take like any other, and its verdict is applied
     // (whether espeak's voice of the day passes is calibration, measured in the README).
-    const checked = app.db.select().from(recordings).where(eq(recordings.id, tts.id)).get()!;
+    const checked = (await app.db.select().from(recordings).where(eq(recordings.id, tts.id)))[0]!;
     expect(checked.asrEngine).toBe('pocketsphinx');
     expect(checked.asrStatus === 'passed' ? checked.status : checked.failureCause).toBe(checked.asrStatus === 'passed' ? 'submitted' : 'asr');
-    const stats = audioStats(app.db);
+    const stats = await audioStats(app.db);
     expect(stats.byKind.some((k) => k.kind === 'tts' && k.seconds > 1)).toBe(true);
     expect(stats.perSpeaker.map((p) => p.username)).toEqual(['spk']);
   }, 60_000);

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { analyzeAudio, checkClip, parseWav } from '#shared/audio/index.ts';
 import type { App } from '../app.ts';
 import { expressions, recordings } from '../db/schema/index.ts';
 import { toDatasetWav, DATASET_RATE } from '../audio/convert.ts';
 import { pickVoiceAndRate } from '../audio/tts.ts';
+import { whenToolsFree } from '../audio/run-tool.ts';
 import { audit } from './audit.ts';
+import { retryOnBusy } from '../db/busy.ts';
 import { badRequest, ServiceError } from './errors.ts';
 import { needsAudioSql } from './recording.ts';
+
+/** What synthesis uses: the database, the store for the clips, the audio tools and recognizer queue, a log. */
+export type TtsDeps = Pick<App, 'db' | 'store' | 'audio' | 'log'>;
 
 export interface TtsJob {
   id: string;
@@ -15,6 +20,8 @@ export interface TtsJob {
   done: number;
   failed: number;
   state: 'running' | 'finished';
+  /** Expressions left out: queued or running in another job, or already holding a synthesized clip that is waiting for its checks or verified. */
+  skipped: number;
   errors: string[];
   startedAt: number;
 }
@@ -23,12 +30,19 @@ export interface TtsJob {
  * Synthesized clips (paper §3.1: part of the audio comes from TTS). Each clip records its
  * provenance (engine, voice, rate) and then goes through the same two gates as a human take.
  * Jobs run in the background; their progress is kept in memory (a restart ends a job, and the
- * expressions it did not reach still need audio).
+ * expressions it did not reach still need audio). multi-instance: a job's progress is seen on the
+ * instance that runs it.
  */
 export class TtsJobs {
   private readonly jobs = new Map<string, TtsJob>();
+  /**
+   * Expressions queued or being synthesized by some job. A second request for one of them would
+   * pick the same voice (the voice follows the count of earlier clips) and make a twin, so it is
+   * left out instead.
+   */
+  private readonly pending = new Set<number>();
 
-  constructor(private readonly app: App) {}
+  constructor(private readonly app: TtsDeps) {}
 
   get(id: string): TtsJob | null {
     return this.jobs.get(id) ?? null;
@@ -39,14 +53,14 @@ export class TtsJobs {
   }
 
   /** Expressions still needing audio; `percent` of them, chosen evenly by a seeded order. */
-  pickShare(percent: number, seed: number): number[] {
-    const all = this.app.db
-      .select({ id: expressions.id })
-      .from(expressions)
-      .where(and(eq(expressions.status, 'accepted'), needsAudioSql()))
-      .orderBy(sql`(${expressions.id} * 2654435761 + ${seed}) % 1000003`)
-      .all()
-      .map((r) => r.id);
+  async pickShare(percent: number, seed: number): Promise<number[]> {
+    const all = (
+      await this.app.db
+        .select({ id: expressions.id })
+        .from(expressions)
+        .where(and(eq(expressions.status, 'accepted'), needsAudioSql()))
+        .orderBy(sql`(${expressions.id} * 2654435761 + ${seed}) % 1000003`)
+    ).map((r) => r.id);
     return all.slice(0, Math.round((all.length * percent) / 100)).sort((a, b) => a - b);
   }
 
@@ -55,16 +69,37 @@ export class TtsJobs {
     const tools = await this.app.audio.tools();
     if (!engine || !tools.ffmpeg) throw new ServiceError('PRECONDITION_FAILED', 'speech synthesis is switched off: espeak-ng and ffmpeg must be installed on the server');
     const ids = [...new Set(expressionIds)];
-    const found = this.app.db
+    const found = await this.app.db
       .select({ id: expressions.id })
       .from(expressions)
-      .where(and(inArray(expressions.id, ids), eq(expressions.status, 'accepted')))
-      .all();
+      .where(and(inArray(expressions.id, ids), eq(expressions.status, 'accepted')));
     if (found.length !== ids.length) throw badRequest('only accepted expressions get audio');
-    const job: TtsJob = { id: randomUUID(), total: ids.length, done: 0, failed: 0, state: 'running', errors: [], startedAt: Date.now() };
+    // A synthesized clip still waiting for its checks, or verified, needs no twin.
+    const synthesized = new Set(
+      (
+        await this.app.db
+          .select({ id: recordings.expressionId })
+          .from(recordings)
+          .where(and(inArray(recordings.expressionId, ids), eq(recordings.kind, 'tts'), inArray(recordings.status, ['submitted', 'verified'])))
+      ).map((r) => r.id),
+    );
+    // Checked and claimed with no await in between, so concurrent starts split the ids.
+    // multi-instance: the claim is per process; a database-backed job queue takes it over.
+    const todo = ids.filter((id) => !this.pending.has(id) && !synthesized.has(id));
+    for (const id of todo) this.pending.add(id);
+    const job: TtsJob = { id: randomUUID(), total: todo.length, done: 0, failed: 0, state: todo.length ? 'running' : 'finished', skipped: ids.length - todo.length, errors: [], startedAt: Date.now() };
+    try {
+      // Retried while busy: a CLI writer may hold SQLite's lock for a moment, or a PostgreSQL
+      // transaction lose a conflict.
+      await retryOnBusy(() =>
+        this.app.db.transaction((tx) => audit(tx, { actorId, action: 'tts.start', entity: 'tts_job', entityId: job.id, data: { expressions: todo.length, skipped: job.skipped, engine: engine.name } })),
+      );
+    } catch (err) {
+      for (const id of todo) this.pending.delete(id);
+      throw err;
+    }
     this.jobs.set(job.id, job);
-    audit(this.app.db, { actorId, action: 'tts.start', entity: 'tts_job', entityId: job.id, data: { expressions: ids.length, engine: engine.name } });
-    void this.run(job, ids, actorId);
+    void this.run(job, todo, actorId);
     return job;
   }
 
@@ -100,19 +135,23 @@ export class TtsJobs {
     const engine = (await this.app.audio.tts())!;
     for (const expressionId of ids) {
       try {
-        const e = this.app.db.select({ text: expressions.text }).from(expressions).where(eq(expressions.id, expressionId)).get()!;
+        const [e] = (await this.app.db.select({ text: expressions.text }).from(expressions).where(eq(expressions.id, expressionId))) as [{ text: string }];
         // Earlier synthetic takes of this expression (failed ones included) move the pick on to the
         // next voice, so a voice the recognizer or a listener did not accept is not simply repeated.
-        const earlier = this.app.db.select({ n: sql<number>`count(*)` }).from(recordings).where(and(eq(recordings.expressionId, expressionId), eq(recordings.kind, 'tts'))).get()!.n;
+        const [{ n: earlier }] = (await this.app.db
+          .select({ n: count() })
+          .from(recordings)
+          .where(and(eq(recordings.expressionId, expressionId), eq(recordings.kind, 'tts')))) as [{ n: number }];
         const { voice, wordsPerMinute } = pickVoiceAndRate(engine, expressionId + earlier);
-        const { wav, analysis, wpm, setting } = await this.synthesizeAtRate(e.text, voice, wordsPerMinute);
+        const { wav, analysis, wpm, setting } = await whenToolsFree(() => this.synthesizeAtRate(e.text, voice, wordsPerMinute));
         const { findings } = checkClip(analysis, e.text);
         const errors = findings.filter((f) => f.severity === 'error');
         if (errors.length) throw new Error(errors.map((f) => f.message).join(' '));
+        // The clip is stored before its row is written (no file work inside the transaction).
         const sha256 = this.app.store.put(wav).sha256;
         const now = Date.now();
-        const id = this.app.db.transaction((tx) => {
-          const row = tx
+        const id = await retryOnBusy(() => this.app.db.transaction(async (tx) => {
+          const [row] = await tx
             .insert(recordings)
             .values({
               uid: randomUUID(),
@@ -132,16 +171,16 @@ export class TtsJobs {
               asrStatus: 'pending',
               createdAt: now,
             })
-            .returning({ id: recordings.id })
-            .get();
-          audit(tx, { actorId, action: 'recording.tts', entity: 'recording', entityId: row.id, data: { expressionId, engine: engine.name, voice, wordsPerMinute } }, now);
-          return row.id;
-        });
+            .returning({ id: recordings.id });
+          await audit(tx, { actorId, action: 'recording.tts', entity: 'recording', entityId: row!.id, data: { expressionId, engine: engine.name, voice, wordsPerMinute } }, now);
+          return row!.id;
+        }));
         this.app.audio.enqueueAsr(id);
       } catch (err) {
         job.failed++;
         if (job.errors.length < 20) job.errors.push(`expression ${expressionId}: ${(err as Error).message}`);
       }
+      this.pending.delete(expressionId);
       job.done++;
     }
     job.state = 'finished';

@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Role } from '#shared/roles.ts';
-import type { Db } from '../db/client.ts';
-import { clipLeases, leases, sessions, userRoles, users } from '../db/schema/index.ts';
-import { generatePassword, hashPassword, passwordProblem } from '../auth/password.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { adminRequests, clipLeases, sessions, userRoles, users } from '../db/schema/index.ts';
+import { releaseLeasesOf } from './leases.ts';
+import { generatePassword, hashPassword, passwordProblem, verifyPassword } from '../auth/password.ts';
 import { audit } from './audit.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
 
@@ -19,10 +20,17 @@ export interface CreatedUser extends UserView {
   generatedPassword?: string;
 }
 
+/** An admin request that carries a secret, identified by the client's request id (see replayOf). */
+export interface AdminRequest {
+  id: string;
+  actorId: number;
+}
+
 export async function createUser(
   db: Db,
   input: { username: string; roles: Role[]; password?: string; passwordHash?: string },
   actorId: number | null,
+  request?: AdminRequest,
 ): Promise<CreatedUser> {
   const generatedPassword = input.password === undefined && input.passwordHash === undefined ? generatePassword() : undefined;
   const password = input.password ?? generatedPassword;
@@ -35,22 +43,68 @@ export async function createUser(
   const roles = [...new Set(input.roles)].sort();
   if (roles.length === 0) throw badRequest('a user needs at least one role');
   const now = Date.now();
-  const id = db.transaction((tx) => {
-    const existing = tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get();
+  const id = await db.transaction(async (tx) => {
+    // A retry that raced the first attempt: the first one's outcome stands.
+    if (request && (await requestSeen(tx, request.id))) return null;
+    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.username));
     if (existing) throw conflict(`user "${input.username}" already exists`);
-    const row = tx.insert(users).values({ username: input.username, passwordHash, createdAt: now }).returning({ id: users.id }).get();
-    tx.insert(userRoles)
-      .values(roles.map((role) => ({ userId: row.id, role })))
-      .run();
-    audit(tx, { actorId, action: 'user.create', entity: 'user', entityId: row.id, data: { username: input.username, roles } }, now);
-    return row.id;
+    const [row] = await tx.insert(users).values({ username: input.username, passwordHash, createdAt: now }).returning({ id: users.id });
+    await tx.insert(userRoles).values(roles.map((role) => ({ userId: row!.id, role })));
+    if (request) await tx.insert(adminRequests).values({ id: request.id, actorId: request.actorId, kind: 'user.create', userId: row!.id, createdAt: now });
+    await audit(tx, { actorId, action: 'user.create', entity: 'user', entityId: row!.id, data: { username: input.username, roles } }, now);
+    return row!.id;
   });
+  if (id === null) return replayOf(db, request!, 'user.create', { username: input.username, password: password! });
   return { id, username: input.username, roles, disabled: false, createdAt: now, generatedPassword };
 }
 
-export function listUsers(db: Db): UserView[] {
-  const rows = db.select().from(users).orderBy(asc(users.username)).all();
-  const roleRows = db.select().from(userRoles).all();
+/**
+ * Admin requests that set a secret are safe to retry: the browser generates the password, shows
+ * it, and sends it with a request id; if the answer is lost it sends the same again. The second
+ * arrival finds the first one's record and returns its outcome — provided it is the same request
+ * (same admin, same kind, same user, and the password still verifies against the stored hash) —
+ * without creating, hashing or ending sessions twice. The server never keeps a password in clear.
+ */
+async function replayOf(db: Db, request: AdminRequest, kind: 'user.create' | 'user.password', target: { username?: string; userId?: number; password: string }): Promise<UserView> {
+  const [prior] = await db.select().from(adminRequests).where(eq(adminRequests.id, request.id));
+  const [user] = prior ? await db.select().from(users).where(eq(users.id, prior.userId)) : [];
+  const same =
+    prior &&
+    user &&
+    prior.actorId === request.actorId &&
+    prior.kind === kind &&
+    (target.username === undefined || user.username === target.username) &&
+    (target.userId === undefined || user.id === target.userId) &&
+    (await verifyPassword(target.password, user.passwordHash));
+  if (!same) throw conflict('this request id was already used for a different request; reload the page and try again');
+  return { id: user.id, username: user.username, roles: await rolesOf(db, user.id), disabled: user.disabled, createdAt: user.createdAt };
+}
+
+async function requestSeen(db: DbOrTx, id: string): Promise<boolean> {
+  return (await db.select({ id: adminRequests.id }).from(adminRequests).where(eq(adminRequests.id, id))).length > 0;
+}
+
+/** createUser for the admin API: the password comes from the admin's browser, with a request id. */
+export async function createUserOnce(db: Db, input: { username: string; roles: Role[]; password: string }, request: AdminRequest): Promise<UserView> {
+  if (await requestSeen(db, request.id)) {
+    return replayOf(db, request, 'user.create', { username: input.username, password: input.password });
+  }
+  const { generatedPassword: _, ...view } = await createUser(db, input, request.actorId, request);
+  return view;
+}
+
+/** setPassword for the admin API, safe to retry with the same request id and password. */
+export async function setPasswordOnce(db: Db, userId: number, password: string, request: AdminRequest): Promise<void> {
+  if (await requestSeen(db, request.id)) {
+    await replayOf(db, request, 'user.password', { userId, password });
+    return;
+  }
+  await setPassword(db, userId, password, request.actorId, request);
+}
+
+export async function listUsers(db: Db): Promise<UserView[]> {
+  const rows = await db.select().from(users).orderBy(asc(users.username));
+  const roleRows = await db.select().from(userRoles);
   const byUser = new Map<number, Role[]>();
   for (const r of roleRows) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r.role]);
   return rows.map((u) => ({
@@ -62,61 +116,60 @@ export function listUsers(db: Db): UserView[] {
   }));
 }
 
-export function findUserByName(db: Db, username: string) {
-  return db.select().from(users).where(eq(users.username, username)).get();
+export async function findUserByName(db: DbOrTx, username: string) {
+  const [user] = await db.select().from(users).where(eq(users.username, username));
+  return user;
 }
 
-export function rolesOf(db: Db, userId: number): Role[] {
-  return db
-    .select({ role: userRoles.role })
-    .from(userRoles)
-    .where(eq(userRoles.userId, userId))
-    .all()
-    .map((r) => r.role)
-    .sort();
+export async function rolesOf(db: DbOrTx, userId: number): Promise<Role[]> {
+  const rows = await db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId));
+  return rows.map((r) => r.role).sort();
 }
 
 /** Disabling keeps every piece of the user's work; it only ends their sessions and logins. */
-export function setUserDisabled(db: Db, userId: number, disabled: boolean, actorId: number | null): UserView {
-  return db.transaction((tx) => {
-    const user = tx.select().from(users).where(eq(users.id, userId)).get();
+export async function setUserDisabled(db: Db, userId: number, disabled: boolean, actorId: number | null): Promise<UserView> {
+  return db.transaction(async (tx) => {
+    const [user] = await tx.select().from(users).where(eq(users.id, userId));
     if (!user) throw notFound(`user ${userId}`);
     if (user.disabled !== disabled) {
-      tx.update(users).set({ disabled }).where(eq(users.id, userId)).run();
+      await tx.update(users).set({ disabled }).where(eq(users.id, userId));
       let released = 0;
       if (disabled) {
-        tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+        await tx.delete(sessions).where(eq(sessions.userId, userId));
         // Whatever they held goes back to the queue at once, not when the lease runs out; their
         // answers, expressions and recordings stay.
-        released += tx.delete(leases).where(eq(leases.validatorId, userId)).run().changes;
-        released += tx.delete(clipLeases).where(eq(clipLeases.verifierId, userId)).run().changes;
+        released += await releaseLeasesOf(tx, userId, Date.now());
+        released += (await tx.delete(clipLeases).where(eq(clipLeases.verifierId, userId)).returning({ id: clipLeases.recordingId })).length;
       }
-      audit(tx, { actorId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: userId, data: disabled ? { leasesReleased: released } : undefined });
+      await audit(tx, { actorId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: userId, data: disabled ? { leasesReleased: released } : undefined });
     }
-    const roles = tx.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)).all();
-    return { id: user.id, username: user.username, roles: roles.map((r) => r.role).sort(), disabled, createdAt: user.createdAt };
+    return { id: user.id, username: user.username, roles: await rolesOf(tx, userId), disabled, createdAt: user.createdAt };
   });
 }
 
-export async function setPassword(db: Db, userId: number, password: string, actorId: number | null): Promise<void> {
-  const user = db.select().from(users).where(eq(users.id, userId)).get();
+export async function setPassword(db: Db, userId: number, password: string, actorId: number | null, request?: AdminRequest): Promise<void> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) throw notFound(`user ${userId}`);
   const problem = passwordProblem(password, user.username);
   if (problem) throw badRequest(problem);
   const passwordHash = await hashPassword(password);
-  db.transaction((tx) => {
-    tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+  const raced = await db.transaction(async (tx) => {
+    if (request && (await requestSeen(tx, request.id))) return true;
+    if (request) await tx.insert(adminRequests).values({ id: request.id, actorId: request.actorId, kind: 'user.password', userId, createdAt: Date.now() });
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
     // A reset password must not leave old sessions alive.
-    tx.delete(sessions).where(eq(sessions.userId, userId)).run();
-    audit(tx, { actorId, action: 'user.password', entity: 'user', entityId: userId });
+    await tx.delete(sessions).where(eq(sessions.userId, userId));
+    await audit(tx, { actorId, action: 'user.password', entity: 'user', entityId: userId });
+    return false;
   });
+  if (raced) await replayOf(db, request!, 'user.password', { userId, password });
 }
 
-export function countAdmins(db: Db): number {
-  return db
-    .select({ id: users.id })
+export async function countAdmins(db: DbOrTx): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
     .from(users)
     .innerJoin(userRoles, and(eq(userRoles.userId, users.id), inArray(userRoles.role, ['admin'])))
-    .where(eq(users.disabled, false))
-    .all().length;
+    .where(eq(users.disabled, false));
+  return row!.n;
 }

@@ -1,12 +1,14 @@
-import { and, asc, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { accuracyWeightedPoints, agrees, answerTargets, isFinal, ProtocolError, replay, roundOf, step, type Answer, type AnswerEvent, type SampleFacts } from '#shared/protocol/index.ts';
 import type { AnswerFeedback, AnswerInput, SampleView } from '#shared/schemas/validate.ts';
-import { lazyTransaction, type Db } from '../db/client.ts';
+import { lazyTransaction, type Db, type DbOrTx } from '../db/client.ts';
+import { DIALECT } from '../db/dialect.ts';
 import { preparedPerDb } from '../db/prepared.ts';
-import { expressions, expressionTargets, leases, objects, validations } from '../db/schema/index.ts';
-import { answerSums } from './answer-sums.ts';
+import { expressions, expressionTargets, leases, objects, users, validations } from '../db/schema/index.ts';
+import { answerSums, lockValidationLog } from './answer-sums.ts';
 import { audit } from './audit.ts';
-import { conflict, notFound } from './errors.ts';
+import { conflict } from './errors.ts';
+import { endLease, grantLease, renewLease, takeOverExpired } from './leases.ts';
 import { getSettings } from './settings.ts';
 
 function toAnswer(a: AnswerInput): Answer {
@@ -31,46 +33,50 @@ const byValidator = sql.placeholder('validatorId');
 
 /** Reads of the answer path, prepared once (see db/prepared.ts). */
 const answerStatements = preparedPerDb((db) => ({
-  expression: db.select().from(expressions).where(eq(expressions.id, byExpression)).prepare(),
+  expression: db.select().from(expressions).where(eq(expressions.id, byExpression)).prepare('answer_expression'),
   targets: db
     .select({ localId: objects.localId })
     .from(expressionTargets)
     .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
     .where(eq(expressionTargets.expressionId, byExpression))
-    .prepare(),
+    .prepare('answer_targets'),
   previous: db
     .select()
     .from(validations)
     .where(and(eq(validations.expressionId, byExpression), eq(validations.validatorId, byValidator)))
-    .prepare(),
+    .prepare('answer_previous'),
   lease: db
     .select()
     .from(leases)
     .where(and(eq(leases.validatorId, byValidator), eq(leases.expressionId, byExpression)))
-    .prepare(),
-  otherLease: db
-    .select({ id: leases.id })
-    .from(leases)
-    .where(and(eq(leases.expressionId, byExpression), sql`${leases.round} > 0`))
-    .prepare(),
+    .prepare('answer_lease'),
+  wroteOnVideo: db
+    .select({ id: expressions.id })
+    .from(expressions)
+    .where(and(eq(expressions.authorId, byValidator), eq(expressions.videoId, sql.placeholder('videoId'))))
+    .limit(1)
+    .prepare('answer_wrote_on_video'),
   events: db
     .select()
     .from(validations)
     .where(and(eq(validations.expressionId, byExpression), sql`${validations.round} > 0`))
     .orderBy(asc(validations.id))
-    .prepare(),
+    .prepare('answer_events'),
 }));
 
 // Correlated subqueries name the outer table explicitly: drizzle leaves single-table columns
 // unqualified, and an unqualified "id" inside a subquery would bind to the inner table.
 const outer = (column: string) => sql.raw(`"expressions"."${column}"`);
-const unleased = sql`not exists (select 1 from "leases" l where l.expression_id = ${outer('id')} and l.round > 0)`;
+/** No live protocol lease: never leased, answered, or its holder's time ran out (then it can be handed over). */
+const unleasedAt = (now: number | ReturnType<typeof sql.placeholder>) =>
+  sql`not exists (select 1 from "leases" l where l.expression_id = ${outer('id')} and l.round > 0 and l.expires_at > ${now})`;
+const unleased = unleasedAt(sql.placeholder('now'));
 
 /** Samples this validator may answer at all: not their own, not answered, not on their videos. */
 function eligibleFor(validatorId: number | SQL.Aliased | ReturnType<typeof sql.placeholder>, skipOwnVideos: boolean): SQL {
   const notMine = sql`coalesce(${outer('author_id')}, 0) <> ${validatorId}`;
   const notAnswered = sql`not exists (select 1 from "validations" v where v.expression_id = ${outer('id')} and v.validator_id = ${validatorId})`;
-  const notOwnVideo = skipOwnVideos ? sql`not exists (select 1 from "expressions" own where own.video_id = ${outer('video_id')} and own.author_id = ${validatorId})` : sql`1`;
+  const notOwnVideo = skipOwnVideos ? sql`not exists (select 1 from "expressions" own where own.video_id = ${outer('video_id')} and own.author_id = ${validatorId})` : sql`true`;
   return and(notMine, notAnswered, notOwnVideo)!;
 }
 
@@ -78,45 +84,50 @@ const me = sql.placeholder('me');
 
 const nextStatements = preparedPerDb((db) => {
   const candidate = { id: expressions.id, status: expressions.status, videoId: expressions.videoId, text: expressions.text, createdAt: expressions.createdAt };
-  const variant = (skipOwnVideos: boolean) => ({
+  const variant = (skipOwnVideos: boolean) => {
+    const name = skipOwnVideos ? 'skip_own' : 'any_video';
     // One query per status, each walking the (status, created_at) index in order and stopping at
     // the first eligible sample; an IN over both statuses would sort every waiting sample first.
-    oldest: db
+    const oldest = db
       .select(candidate)
       .from(expressions)
       .where(and(sql`${outer('status')} = ${sql.placeholder('status')} and ${unleased}`, eligibleFor(me, skipOwnVideos)))
       .orderBy(sql`${outer('created_at')}, ${outer('id')}`)
-      .limit(1)
-      .prepare(),
-    gold: db
-      .select(candidate)
-      .from(expressions)
-      .where(and(sql`${outer('status')} = 'accepted' and ${outer('gold')} = 1`, eligibleFor(me, skipOwnVideos)))
-      .orderBy(sql`random()`)
-      .limit(1)
-      .prepare(),
-  });
+      .limit(1);
+    return {
+      // On PostgreSQL, validators asking at once on several instances each lock the sample they
+      // take and skip the ones others are taking (the queue idiom), instead of all reaching for the
+      // oldest and all but one failing serialization. SQLite has one writer; it needs neither.
+      oldest: (DIALECT === 'postgres' ? oldest.for('update', { skipLocked: true }) : oldest).prepare(`next_oldest_${name}`),
+      gold: db
+        .select(candidate)
+        .from(expressions)
+        .where(and(sql`${outer('status')} = 'accepted' and ${outer('gold')} = true`, eligibleFor(me, skipOwnVideos)))
+        .orderBy(sql`random()`)
+        .limit(1)
+        .prepare(`next_gold_${name}`),
+    };
+  };
   return {
-    purge: db.delete(leases).where(lte(leases.expiresAt, sql.placeholder('now'))).prepare(),
     held: db
-      .select({ expressionId: leases.expressionId, expiresAt: leases.expiresAt, videoId: expressions.videoId, text: expressions.text })
+      .select({ lease: leases, videoId: expressions.videoId, text: expressions.text })
       .from(leases)
       .innerJoin(expressions, eq(expressions.id, leases.expressionId))
       .where(eq(leases.validatorId, me))
-      .prepare(),
+      .prepare('next_held'),
     skipOwn: variant(true),
     anyVideo: variant(false),
   };
 });
 
 /** How many samples wait for this validator (counts only: a home page must not describe samples). */
-export function waitingFor(db: Db, validatorId: number): number {
-  const s = getSettings(db);
-  return db
-    .select({ n: sql<number>`count(*)` })
+export async function waitingFor(db: DbOrTx, validatorId: number): Promise<number> {
+  const s = await getSettings(db);
+  const [row] = await db
+    .select({ n: count() })
     .from(expressions)
-    .where(and(sql`${outer('status')} in ('pending', 'second_round') and ${unleased}`, eligibleFor(validatorId, s.validatorSkipsOwnVideos)))
-    .get()!.n;
+    .where(and(sql`${outer('status')} in ('pending', 'second_round') and ${unleasedAt(Date.now())}`, eligibleFor(validatorId, s.validatorSkipsOwnVideos)));
+  return row!.n;
 }
 
 const viewOf = (lease: { expressionId: number; expiresAt: number }, e: { videoId: number; text: string }): SampleView => ({
@@ -127,65 +138,94 @@ const viewOf = (lease: { expressionId: number; expiresAt: number }, e: { videoId
 });
 
 /**
- * Hands the validator a sample under a lease: the one they already hold, else (with the gold
- * share's probability) a gold sample, else the oldest sample they may answer. One transaction, so
- * two validators can never be given the same sample in the same round.
+ * Hands the validator a sample under a lease: the one they already hold (renewed if its time ran
+ * out and nobody took it over), else (with the gold share's probability) a gold sample, else the
+ * oldest sample they may answer that has no live lease. One transaction, so two validators can
+ * never be given the same sample in the same round; an expired lease of someone else on the chosen
+ * sample ends at that moment (history: 'expired'), so its late answer is refused from then on.
  */
-export function nextSample(db: Db, validatorId: number, opts: { now?: number; random?: () => number } = {}): SampleView | null {
+export async function nextSample(db: Db, validatorId: number, opts: { now?: number; random?: () => number } = {}): Promise<SampleView | null> {
   const now = opts.now ?? Date.now();
   const random = opts.random ?? Math.random;
-  const q = nextStatements(db);
   // A lease is not an acknowledged submission: losing one to a power cut only requeues a sample.
-  return lazyTransaction(db, () => {
-    // Expired leases return their samples to the queue.
-    q.purge.run({ now });
-    const held = q.held.get({ me: validatorId });
-    if (held) return viewOf(held, held);
-    const s = getSettings(db);
+  return lazyTransaction(db, async (tx) => {
+    const q = nextStatements(tx);
+    const s = await getSettings(tx);
+    const expiresAt = now + s.leaseMinutes * 60_000;
+    const [held] = await q.held.execute({ me: validatorId });
+    if (held) {
+      const lease = held.lease.expiresAt > now ? held.lease : await renewLease(tx, held.lease, expiresAt);
+      return viewOf(lease, held);
+    }
     const v = s.validatorSkipsOwnVideos ? q.skipOwn : q.anyVideo;
     // Real work decides whether there is anything to do; gold is mixed into real work only.
-    const work = [v.oldest.get({ me: validatorId, status: 'second_round' }), v.oldest.get({ me: validatorId, status: 'pending' })]
-      .filter((w) => w !== undefined)
-      .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)[0];
+    const [second] = await v.oldest.execute({ me: validatorId, status: 'second_round', now });
+    const [first] = await v.oldest.execute({ me: validatorId, status: 'pending', now });
+    const work = [second, first].filter((w) => w !== undefined).sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)[0];
     if (!work) return null;
-    const gold = random() < s.goldShare ? v.gold.get({ me: validatorId }) : undefined;
+    const gold = random() < s.goldShare ? (await v.gold.execute({ me: validatorId }))[0] : undefined;
     const chosen = gold ?? work;
     const round = gold ? 0 : chosen.status === 'second_round' ? 2 : 1;
-    const expiresAt = now + s.leaseMinutes * 60_000;
-    db.insert(leases).values({ expressionId: chosen.id, validatorId, round, issuedAt: now, expiresAt }).run();
-    return viewOf({ expressionId: chosen.id, expiresAt }, chosen);
+    if (round > 0) await takeOverExpired(tx, chosen.id, now);
+    const lease = await grantLease(tx, { expressionId: chosen.id, validatorId, round, issuedAt: now, expiresAt });
+    return viewOf(lease, chosen);
   });
 }
 
-/**
- * Stores a validator's answer and advances the sample through the protocol machine. Gold samples
- * only score the validator. A retry of a stored answer returns its feedback again. An answer after
- * the lease ran out is still taken if nobody else has the sample meanwhile.
- */
-export function submitAnswer(db: Db, validatorId: number, expressionId: number, input: AnswerInput, now = Date.now()): AnswerFeedback {
-  const q = answerStatements(db);
-  const ids = { expressionId, validatorId };
-  return db.transaction((tx) => {
-    const e = q.expression.get(ids);
-    if (!e) throw notFound(`sample ${expressionId}`);
-    const facts: SampleFacts = { authorId: e.authorId, targets: q.targets.all(ids).map((r) => r.localId).sort((a, b) => a - b) };
-    const previous = q.previous.get(ids);
-    if (previous) return feedback(e.status, previous.agrees, previous.answer === 'reject', previous.round === 0, facts, true);
+/** Why an answer is refused; the same words whether the sample exists or not (no id oracle). */
+const NOT_YOURS = 'this sample is not assigned to you (or your time ran out and it was handed to someone else); please take the next one';
 
-    const lease = q.lease.get(ids);
-    const gold = lease ? lease.round === 0 : e.gold && e.status === 'accepted';
-    if (!lease) {
-      const other = q.otherLease.get(ids);
-      if (other || (!gold && isFinal(e.status))) throw conflict('your time for this sample ran out and it was handed to someone else; please take the next one');
-      if (!gold && e.status !== 'pending' && e.status !== 'second_round') throw conflict('this sample is not waiting for validation');
+/**
+ * Stores a validator's answer and advances the sample through the protocol machine. Accepted only
+ * from the holder of the sample's lease — live, or expired and not yet handed to anyone else —
+ * and only while the validator is still eligible for it (not its author, not on a video they
+ * wrote for when that setting is on); gold samples only score the validator, and only gold that
+ * the server itself handed them. A retry of a stored answer returns its feedback again.
+ */
+export async function submitAnswer(db: Db, validatorId: number, expressionId: number, input: AnswerInput, now = Date.now()): Promise<AnswerFeedback> {
+  const ids = { expressionId, validatorId };
+  const outcome = await db.transaction(async (tx): Promise<{ feedback: AnswerFeedback } | { refuse: string }> => {
+    const q = answerStatements(tx);
+    const factsOf = async (e: { authorId: number | null }): Promise<SampleFacts> => ({
+      authorId: e.authorId,
+      targets: (await q.targets.execute(ids)).map((r) => r.localId).sort((a, b) => a - b),
+    });
+    const [previous] = await q.previous.execute(ids);
+    if (previous) {
+      const [e] = await q.expression.execute(ids);
+      return { feedback: feedback(e!.status, previous.agrees, previous.answer === 'reject', previous.round === 0, await factsOf(e!), true) };
+    }
+    const [lease] = await q.lease.execute(ids);
+    if (!lease) throw conflict(NOT_YOURS);
+    const [e] = (await q.expression.execute(ids)) as [typeof expressions.$inferSelect];
+    const facts = await factsOf(e);
+    const gold = lease.round === 0;
+    // Eligibility again at answer time: settings, gold marks and the validator's own writing may
+    // have changed since the lease was granted. An ineligible lease is released (the sample goes
+    // back to the queue) and the answer refused.
+    const ineligible =
+      facts.authorId === validatorId
+        ? 'nobody validates their own expression'
+        : (await getSettings(tx)).validatorSkipsOwnVideos && (await q.wroteOnVideo.execute({ validatorId, videoId: e.videoId })).length > 0
+          ? 'you wrote expressions for this video, so you do not validate it'
+          : gold && !(e.gold && e.status === 'accepted')
+            ? 'this sample no longer needs an answer'
+            : null;
+    if (ineligible) {
+      await endLease(tx, lease.id, 'released', now);
+      return { refuse: `${ineligible}; please take the next one` };
     }
     const answer = toAnswer(input);
     const agreed = agrees(answer, facts);
     let round = 0;
     if (!gold) {
       // The stored answers are the truth; the status column is their cache.
-      const state = replay(facts, q.events.all(ids).map(toEvent));
+      const state = replay(facts, (await q.events.execute(ids)).map(toEvent));
       if (state.status !== e.status) throw new Error(`sample ${expressionId}: status ${e.status} but its answers say ${state.status}`);
+      if (isFinal(state.status) || roundOf(state) !== lease.round) {
+        await endLease(tx, lease.id, 'released', now);
+        return { refuse: 'this sample is not waiting for this answer any more; please take the next one' };
+      }
       let next;
       try {
         next = step(state, facts, { validatorId, answer });
@@ -194,19 +234,19 @@ export function submitAnswer(db: Db, validatorId: number, expressionId: number, 
         throw err;
       }
       round = roundOf(state);
-      tx.update(expressions)
+      await tx
+        .update(expressions)
         .set({ status: next.status, rejectReason: next.rejectReason, decidedAt: isFinal(next.status) ? now : null })
-        .where(eq(expressions.id, expressionId))
-        .run();
+        .where(eq(expressions.id, expressionId));
       if (next.status !== e.status) {
-        audit(tx, { actorId: validatorId, action: 'expression.status', entity: 'expression', entityId: expressionId, data: { from: e.status, to: next.status } }, now);
+        await audit(tx, { actorId: validatorId, action: 'expression.status', entity: 'expression', entityId: expressionId, data: { from: e.status, to: next.status } }, now);
       }
       e.status = next.status;
-    } else if (facts.authorId === validatorId) {
-      throw conflict('nobody validates their own expression');
     }
     const targets = answerTargets(answer);
-    tx.insert(validations)
+    await lockValidationLog(tx);
+    await tx
+      .insert(validations)
       .values({
         expressionId,
         validatorId,
@@ -216,14 +256,15 @@ export function submitAnswer(db: Db, validatorId: number, expressionId: number, 
         agrees: agreed,
         rejectReason: input.kind === 'reject' ? input.reason : null,
         rejectNote: input.kind === 'reject' ? (input.note ?? null) : null,
-        durationMs: lease ? now - lease.issuedAt : 0,
+        durationMs: now - lease.issuedAt,
         createdAt: now,
-      })
-      .run();
-    if (lease) tx.delete(leases).where(eq(leases.id, lease.id)).run();
-    audit(tx, { actorId: validatorId, action: gold ? 'validation.gold' : 'validation.answer', entity: 'expression', entityId: expressionId, data: { round, kind: input.kind } }, now);
-    return feedback(e.status, agreed, input.kind === 'reject', gold, facts, false);
+      });
+    await endLease(tx, lease.id, 'answered', now);
+    await audit(tx, { actorId: validatorId, action: gold ? 'validation.gold' : 'validation.answer', entity: 'expression', entityId: expressionId, data: { round, kind: input.kind } }, now);
+    return { feedback: feedback(e.status, agreed, input.kind === 'reject', gold, facts, false) };
   });
+  if ('refuse' in outcome) throw conflict(outcome.refuse);
+  return outcome.feedback;
 }
 
 function feedback(status: string, agreed: boolean, wasReject: boolean, gold: boolean, facts: SampleFacts, alreadyAnswered: boolean): AnswerFeedback {
@@ -243,10 +284,10 @@ function feedback(status: string, agreed: boolean, wasReject: boolean, gold: boo
  * Per validator: answers, agreement with decided outcomes, gold accuracy, time, points. Read from
  * the running sums the admin dashboard shows too (answer-sums.ts), so both score alike.
  */
-export function validatorStats(db: Db, validatorIds?: number[]) {
+export async function validatorStats(db: Db, validatorIds?: number[]) {
   const only = validatorIds ? new Set(validatorIds) : null;
-  return answerSums(db)
-    .validators.filter((v) => !only || only.has(v.userId))
+  return (await answerSums(db)).validators
+    .filter((v) => !only || only.has(v.userId))
     .map((v) => ({
       validatorId: v.userId,
       answered: v.answered,
@@ -261,24 +302,35 @@ export function validatorStats(db: Db, validatorIds?: number[]) {
     }));
 }
 
+/** The validators ranked by accuracy-weighted points (not by volume), with their names. */
+export async function leaderboard(db: Db, top: number) {
+  const stats = (await validatorStats(db)).sort((a, b) => b.points - a.points).slice(0, top);
+  const names = new Map(
+    stats.length
+      ? (await db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, stats.map((s) => s.validatorId)))).map((u) => [u.id, u.username])
+      : [],
+  );
+  return stats.map(({ validatorId, ...s }, i) => ({ ...s, username: names.get(validatorId) ?? '?', rank: i + 1 }));
+}
+
 /**
  * Replays every sample's stored answers through the protocol machine and compares the result with
  * its status column: the consistency check of benchmarks, crash tests and tests. Returns the ids
  * whose status disagrees with their answers (or whose answers are an impossible sequence).
  */
-export function inconsistentSamples(db: Db): number[] {
+export async function inconsistentSamples(db: Db): Promise<number[]> {
   const q = answerStatements(db);
   const bad: number[] = [];
-  const rows = db
+  const rows = await db
     .select({ id: expressions.id, status: expressions.status, authorId: expressions.authorId })
     .from(expressions)
-    .where(eq(expressions.origin, 'annotated'))
-    .all();
+    .where(eq(expressions.origin, 'annotated'));
   for (const e of rows) {
     const ids = { expressionId: e.id, validatorId: 0 };
-    const facts: SampleFacts = { authorId: e.authorId, targets: q.targets.all(ids).map((r) => r.localId).sort((a, b) => a - b) };
+    const facts: SampleFacts = { authorId: e.authorId, targets: (await q.targets.execute(ids)).map((r) => r.localId).sort((a, b) => a - b) };
+    const events = (await q.events.execute(ids)).map(toEvent);
     try {
-      if (replay(facts, q.events.all(ids).map(toEvent)).status !== e.status) bad.push(e.id);
+      if (replay(facts, events).status !== e.status) bad.push(e.id);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       bad.push(e.id);

@@ -1,27 +1,29 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { VideoStatus } from '#shared/domain.ts';
 import type { VideoDetail, VideoMasks, VideoSummary } from '#shared/schemas/videos.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
 import { expressions, frames, masks, objects, videos } from '../db/schema/index.ts';
 import { notFound } from './errors.ts';
+import { notImporting, shownStatus } from './video-visibility.ts';
 
 export interface VideoScope {
   /** Non-admins only ever see curated (accepted) videos. */
   onlyAccepted: boolean;
 }
 
-function loadVideo(db: Db, videoId: number, scope: VideoScope) {
-  const v = db.select().from(videos).where(eq(videos.id, videoId)).get();
+async function loadVideo(db: DbOrTx, videoId: number, scope: VideoScope) {
+  // Videos still being imported are missing to everyone, admins included.
+  const [v] = await db.select().from(videos).where(and(eq(videos.id, videoId), notImporting));
   // Same error for "missing" and "not yours to see": ids are not an oracle for excluded videos.
   if (!v || (scope.onlyAccepted && v.status !== 'accepted')) throw notFound(`video ${videoId}`);
-  return v;
+  return { ...v, status: shownStatus(v.status) };
 }
 
-export function listVideos(db: Db, opts: { status?: VideoStatus; limit: number; offset: number }, scope: VideoScope): { total: number; videos: VideoSummary[] } {
+export async function listVideos(db: Db, opts: { status?: VideoStatus; limit: number; offset: number }, scope: VideoScope): Promise<{ total: number; videos: VideoSummary[] }> {
   const status = scope.onlyAccepted ? 'accepted' : opts.status;
-  const where = status ? eq(videos.status, status) : undefined;
-  const total = db.select({ n: count() }).from(videos).where(where).get()!.n;
-  const rows = db
+  const where = status ? eq(videos.status, status) : notImporting;
+  const [{ n: total }] = (await db.select({ n: count() }).from(videos).where(where)) as [{ n: number }];
+  const rows = await db
     .select({
       id: videos.id,
       name: videos.name,
@@ -35,62 +37,54 @@ export function listVideos(db: Db, opts: { status?: VideoStatus; limit: number; 
     .where(where)
     .orderBy(asc(videos.name))
     .limit(opts.limit)
-    .offset(opts.offset)
-    .all();
+    .offset(opts.offset);
   const ids = rows.map((r) => r.id);
-  const perVideo = (table: typeof objects | typeof expressions) =>
+  const perVideo = async (table: typeof objects | typeof expressions) =>
     new Map(
-      db
-        .select({ videoId: table.videoId, n: count() })
-        .from(table)
-        .where(inArray(table.videoId, ids))
-        .groupBy(table.videoId)
-        .all()
-        .map((r) => [r.videoId, r.n]),
+      ids.length
+        ? (await db.select({ videoId: table.videoId, n: count() }).from(table).where(inArray(table.videoId, ids)).groupBy(table.videoId)).map((r) => [r.videoId, r.n])
+        : [],
     );
-  const objectCounts = perVideo(objects);
-  const expressionCounts = perVideo(expressions);
+  const objectCounts = await perVideo(objects);
+  const expressionCounts = await perVideo(expressions);
   return {
     total,
-    videos: rows.map((r) => ({ ...r, objectCount: objectCounts.get(r.id) ?? 0, expressionCount: expressionCounts.get(r.id) ?? 0 })),
+    videos: rows.map((r) => ({ ...r, status: shownStatus(r.status), objectCount: objectCounts.get(r.id) ?? 0, expressionCount: expressionCounts.get(r.id) ?? 0 })),
   };
 }
 
-export function getVideo(db: Db, videoId: number, scope: VideoScope): VideoDetail {
-  const v = loadVideo(db, videoId, scope);
-  const frameRows = db.select({ name: frames.name }).from(frames).where(eq(frames.videoId, videoId)).orderBy(asc(frames.idx)).all();
-  const objectRows = db
+export async function getVideo(db: DbOrTx, videoId: number, scope: VideoScope): Promise<VideoDetail> {
+  const v = await loadVideo(db, videoId, scope);
+  const frameRows = await db.select({ name: frames.name }).from(frames).where(eq(frames.videoId, videoId)).orderBy(asc(frames.idx));
+  const objectRows = await db
     .select({ localId: objects.localId, category: objects.category })
     .from(objects)
     .where(eq(objects.videoId, videoId))
-    .orderBy(asc(objects.localId))
-    .all();
+    .orderBy(asc(objects.localId));
   return { id: v.id, name: v.name, status: v.status, width: v.width, height: v.height, fps: v.fps, frames: frameRows.map((f) => f.name), objects: objectRows };
 }
 
-export function getVideoMasks(db: Db, videoId: number, scope: VideoScope): VideoMasks {
-  const v = loadVideo(db, videoId, scope);
-  const objs = db.select({ id: objects.id, localId: objects.localId }).from(objects).where(eq(objects.videoId, videoId)).orderBy(asc(objects.localId)).all();
+export async function getVideoMasks(db: Db, videoId: number, scope: VideoScope): Promise<VideoMasks> {
+  const v = await loadVideo(db, videoId, scope);
+  const objs = await db.select({ id: objects.id, localId: objects.localId }).from(objects).where(eq(objects.videoId, videoId)).orderBy(asc(objects.localId));
   const tracks = new Map(objs.map((o) => [o.id, { localId: o.localId, counts: new Array<string | null>(v.frameCount).fill(null) }]));
   if (objs.length) {
-    const rows = db
+    const rows = await db
       .select({ objectId: masks.objectId, frameIdx: masks.frameIdx, counts: masks.counts })
       .from(masks)
-      .where(inArray(masks.objectId, objs.map((o) => o.id)))
-      .all();
+      .where(inArray(masks.objectId, objs.map((o) => o.id)));
     for (const r of rows) tracks.get(r.objectId)!.counts[r.frameIdx] = r.counts;
   }
   return { size: [v.height, v.width], tracks: [...tracks.values()] };
 }
 
 /** The frame's content address, or null; used by the media route after its access check. */
-export function frameHash(db: Db, videoId: number, idx: number, scope: VideoScope): string | null {
-  const row = db
+export async function frameHash(db: Db, videoId: number, idx: number, scope: VideoScope): Promise<string | null> {
+  const [row] = await db
     .select({ sha256: frames.sha256, status: videos.status })
     .from(frames)
     .innerJoin(videos, eq(videos.id, frames.videoId))
-    .where(and(eq(frames.videoId, videoId), eq(frames.idx, idx)))
-    .get();
+    .where(and(eq(frames.videoId, videoId), eq(frames.idx, idx), notImporting));
   if (!row || (scope.onlyAccepted && row.status !== 'accepted')) return null;
   return row.sha256;
 }

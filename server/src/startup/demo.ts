@@ -45,8 +45,8 @@ export async function ensureDemo(app: App, progress: (e: PhaseEvent) => void = (
   if (existsSync(file)) {
     accounts = AccountsFile.parse(JSON.parse(readFileSync(file, 'utf8'))).accounts;
   } else {
-    const userCount = app.db.select({ n: count() }).from(users).get()!.n;
-    const videoCount = app.db.select({ n: count() }).from(videos).get()!.n;
+    const [{ n: userCount }] = (await app.db.select({ n: count() }).from(users)) as [{ n: number }];
+    const [{ n: videoCount }] = (await app.db.select({ n: count() }).from(videos)) as [{ n: number }];
     if (userCount > 0 || videoCount > 0) return null;
     accounts = DEMO_USERS.map((u) => ({ ...u, password: generatePassword() }));
     const tmp = `${file}.tmp`;
@@ -55,7 +55,7 @@ export async function ensureDemo(app: App, progress: (e: PhaseEvent) => void = (
   }
 
   const source = path.join(app.config.dataDir, 'demo-source');
-  const hasDemoVideos = app.db.select({ n: count() }).from(videos).get()!.n > 0;
+  const hasDemoVideos = ((await app.db.select({ n: count() }).from(videos)) as [{ n: number }])[0].n > 0;
   if (!hasDemoVideos) {
     rmSync(source, { recursive: true, force: true });
     const manifest = await generateDemoDataset(source, { seed: DEMO_SEED, onProgress: (done, total) => progress({ phase: 'generate', done, total }) });
@@ -64,7 +64,7 @@ export async function ensureDemo(app: App, progress: (e: PhaseEvent) => void = (
     rmSync(source, { recursive: true, force: true });
   }
   for (const a of accounts) {
-    if (!findUserByName(app.db, a.username)) await createUser(app.db, { username: a.username, roles: a.roles, password: a.password }, null);
+    if (!(await findUserByName(app.db, a.username))) await createUser(app.db, { username: a.username, roles: a.roles, password: a.password }, null);
   }
   return accounts;
 }

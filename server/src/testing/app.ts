@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type Database from 'better-sqlite3';
 import pino from 'pino';
 import type { Role } from '#shared/roles.ts';
 import type { SessionUser } from '#shared/schemas/users.ts';
 import { openApp, type App } from '../app.ts';
+import { DIALECT } from '../db/dialect.ts';
+import { createThrowawayPg } from './pg.ts';
 import { hashPassword } from '../auth/password.ts';
 import { loadConfig } from '../config.ts';
 import { appRouter } from '../routers/root.ts';
@@ -16,21 +19,34 @@ export const TEST_PASSWORD = 'test-password-1234';
 
 export interface TestApp extends App {
   dir: string;
-  cleanup(): void;
+  cleanup(): Promise<void>;
 }
 
-/** A real app (SQLite file with migrations, file store) in a fresh temp dir. */
-export function testApp(env: Record<string, string> = {}): TestApp {
+/**
+ * A real app in a fresh temp dir (file store, data dir) on the engine this test run uses: the
+ * SQLite file with its migrations, or — when the run has DATABASE_URL (`npm run test:unit:pg`) — a
+ * throw-away PostgreSQL database made for this app and dropped by cleanup().
+ */
+export async function testApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'studio-test-'));
-  const app = openApp(loadConfig({ DATA_DIR: dir, STUDIO_DEMO: '0', ...env }), { log: pino({ level: 'silent' }) });
+  const pg = DIALECT === 'postgres' ? await createThrowawayPg() : null;
+  const config = loadConfig({ DATA_DIR: dir, STUDIO_DEMO: '0', ...env, ...(pg ? { DATABASE_URL: pg.url } : {}) });
+  const app = await openApp(config, { log: pino({ level: 'silent' }) });
   return {
     ...app,
     dir,
-    cleanup() {
-      app.close();
+    async cleanup() {
+      await app.close();
+      await pg?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The SQLite writer connection of a test app (for tests that are about the SQLite file itself). */
+export function sqliteOf(app: App): Database.Database {
+  if (app.database.dialect !== 'sqlite') throw new Error('this test is about the SQLite file; it skips under PostgreSQL');
+  return app.database.sqlite;
 }
 
 // scrypt is deliberately slow; tests hash the shared password once and reuse it.

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { ExpressionStatus } from '#shared/domain.ts';
 import { kindForTargetCount } from '#shared/domain.ts';
 import type { App } from '../app.ts';
-import { expressions, expressionTargets, objects, recordings, validations, videos } from '../db/schema/index.ts';
+import { expressions, expressionTargets, objects, recordingOffers, recordings, validations, videos } from '../db/schema/index.ts';
 import { runImport } from '../import/run.ts';
 import { writeDavisVideo } from './davis-builder.ts';
 
@@ -16,38 +16,47 @@ export async function importVideo(app: App, name: string, status: 'candidate' | 
   mkdirSync(dir, { recursive: true });
   await writeDavisVideo(dir, name, { objects: objectCount, speed: 2 + (seq % 5) });
   await runImport(app, { format: 'davis', dir, status });
-  return app.db.select().from(videos).where(eq(videos.name, name)).get()!.id;
+  const [v] = await app.db.select({ id: videos.id }).from(videos).where(eq(videos.name, name));
+  return v!.id;
 }
 
-/** Inserts an expression row directly (the annotation flow comes in a later issue). */
-export function addExpression(app: App, o: { videoId: number; authorId: number | null; status?: ExpressionStatus; targets?: number[]; text?: string }): number {
-  const objectIds = new Map(app.db.select().from(objects).where(eq(objects.videoId, o.videoId)).all().map((r) => [r.localId, r.id]));
+/** Inserts an expression row directly (tests that need one in a given state). */
+export async function addExpression(app: App, o: { videoId: number; authorId: number | null; status?: ExpressionStatus; targets?: number[]; text?: string }): Promise<number> {
+  const objectIds = new Map((await app.db.select().from(objects).where(eq(objects.videoId, o.videoId))).map((r) => [r.localId, r.id]));
   const targets = o.targets ?? [1];
-  const row = app.db
-    .insert(expressions)
-    .values({
-      uid: `test-${++seq}`,
-      videoId: o.videoId,
-      authorId: o.authorId,
-      text: o.text ?? `expression ${seq}`,
-      kind: kindForTargetCount(targets.length),
-      status: o.status ?? 'pending',
-      origin: o.authorId === null ? 'imported' : 'annotated',
-      createdAt: Date.now(),
-    })
-    .returning({ id: expressions.id })
-    .get();
-  for (const t of targets) app.db.insert(expressionTargets).values({ expressionId: row.id, objectId: objectIds.get(t)! }).run();
-  return row.id;
+  return app.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(expressions)
+      .values({
+        uid: `test-${++seq}`,
+        videoId: o.videoId,
+        authorId: o.authorId,
+        text: o.text ?? `expression ${seq}`,
+        kind: kindForTargetCount(targets.length),
+        status: o.status ?? 'pending',
+        origin: o.authorId === null ? 'imported' : 'annotated',
+        createdAt: Date.now(),
+      })
+      .returning({ id: expressions.id });
+    if (targets.length) await tx.insert(expressionTargets).values(targets.map((t) => ({ expressionId: row!.id, objectId: objectIds.get(t)! })));
+    return row!.id;
+  });
 }
 
-export function addValidation(app: App, expressionId: number, validatorId: number): void {
-  app.db.insert(validations).values({ expressionId, validatorId, round: 1, answer: 'no_target', durationMs: 1000, createdAt: Date.now() }).run();
+export async function addValidation(app: App, expressionId: number, validatorId: number): Promise<void> {
+  await app.db.transaction((tx) => tx.insert(validations).values({ expressionId, validatorId, round: 1, answer: 'no_target', durationMs: 1000, createdAt: Date.now() }));
 }
 
-export function addRecording(app: App, expressionId: number, speakerId: number, status: 'submitted' | 'verified' | 'failed' = 'submitted'): void {
-  app.db
-    .insert(recordings)
-    .values({ uid: `rec-${++seq}`, expressionId, speakerId, kind: 'human', status, sha256: 'a'.repeat(64), sampleRate: 48000, durationMs: 2000, createdAt: Date.now() })
-    .run();
+export async function addRecording(app: App, expressionId: number, speakerId: number, status: 'submitted' | 'verified' | 'failed' = 'submitted'): Promise<void> {
+  await app.db.transaction((tx) =>
+    tx.insert(recordings).values({ uid: `rec-${++seq}`, expressionId, speakerId, kind: 'human', status, sha256: 'a'.repeat(64), sampleRate: 48000, durationMs: 2000, createdAt: Date.now() }),
+  );
+}
+
+/** As if `record.next` had handed these expressions to the speaker (uploads need such an offer). */
+export async function offerTo(app: App, speakerId: number, expressionIds: number[]): Promise<void> {
+  if (!expressionIds.length) return;
+  await app.db.transaction((tx) =>
+    tx.insert(recordingOffers).values(expressionIds.map((expressionId) => ({ userId: speakerId, expressionId, offeredAt: Date.now() }))).onConflictDoNothing(),
+  );
 }

@@ -11,13 +11,14 @@ function countFiles(dir: string): number {
 }
 
 /** Row counts and stored files: equal before and after a refused import means nothing was left. */
-export function dataSnapshot(app: App) {
+export async function dataSnapshot(app: App) {
+  const n = async (t: typeof videos | typeof frames | typeof objects | typeof masks | typeof expressions) => ((await app.db.select({ n: count() }).from(t)) as [{ n: number }])[0].n;
   return {
     files: countFiles(app.store.root),
-    videos: app.db.select({ n: count() }).from(videos).get()!.n,
-    frames: app.db.select({ n: count() }).from(frames).get()!.n,
-    objects: app.db.select({ n: count() }).from(objects).get()!.n,
-    masks: app.db.select({ n: count() }).from(masks).get()!.n,
-    expressions: app.db.select({ n: count() }).from(expressions).get()!.n,
+    videos: await n(videos),
+    frames: await n(frames),
+    objects: await n(objects),
+    masks: await n(masks),
+    expressions: await n(expressions),
   };
 }

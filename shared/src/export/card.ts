@@ -9,6 +9,8 @@ export interface CardParams {
   /** ISO date (UTC day) of the newest change in the release. */
   releaseDate: string;
   proportions: Record<string, number>;
+  /** The synthetic demo videos were included (said in the card; absent or false says nothing, so older releases rebuild byte for byte). */
+  includeDemo?: boolean;
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -57,7 +59,7 @@ export function renderCard(p: CardParams, stats: ReleaseStats): string {
     '',
     `- version: ${p.version}`,
     `- split seed: ${p.seed}; proportions: ${Object.entries(p.proportions).map(([k, v]) => `${k} ${(v * 100).toFixed(2)} %`).join(', ')} (a video keeps the split it first got)`,
-    `- expressions: all accepted${p.requireAudio ? ' with a verified audio clip' : ''}`,
+    `- expressions: all accepted${p.requireAudio ? ' with a verified audio clip' : ''}${p.includeDemo ? '; the synthetic demo videos included' : ''}`,
     '',
   ];
   return lines.filter((l, i) => !(l === '' && lines[i - 1] === '')).join('\n');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VIDEO_STATUSES } from '../domain.ts';
+import { VIDEO_SOURCES, VIDEO_STATUSES } from '../domain.ts';
 
 export const CURATION_SORTS = ['name', 'objects', 'moving', 'lookalikes', 'duration', 'frames', 'expressions'] as const;
 
@@ -18,6 +18,8 @@ export type CurationQuery = z.infer<typeof CurationQuery>;
 export const CurationRow = z.object({
   id: z.number().int(),
   name: z.string(),
+  /** Where it came from; 'demo' marks the synthetic demo videos (left out of releases by default). */
+  source: z.enum(VIDEO_SOURCES),
   status: z.enum(VIDEO_STATUSES),
   width: z.number().int(),
   height: z.number().int(),

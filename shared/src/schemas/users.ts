@@ -19,12 +19,18 @@ export const PasswordSchema = z.string().min(1, 'password is required').max(256)
 
 export const LoginInput = z.object({ username: z.string().trim().min(1).max(100), password: PasswordSchema });
 
+/**
+ * Requests that set a password carry it (generated in the admin's browser, shown before sending)
+ * and a request id: a retry after a lost answer sends both again and gets the first outcome.
+ */
 export const CreateUserInput = z.object({
+  requestId: z.uuid(),
   username: UsernameSchema,
   roles: RolesSchema,
-  /** Omitted → the server generates one and returns it once. */
-  password: PasswordSchema.optional(),
+  password: PasswordSchema,
 });
+
+export const ResetPasswordInput = z.object({ requestId: z.uuid(), userId: z.number().int().positive(), password: PasswordSchema });
 
 export const UserIdInput = z.object({ userId: z.number().int().positive() });
 

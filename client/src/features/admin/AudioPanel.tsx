@@ -108,6 +108,7 @@ export function AudioPanel() {
           {s.jobs.map((j) => (
             <li key={j.id}>
               {new Date(j.startedAt).toLocaleString()}: {j.done}/{j.total} {j.state}
+              {j.skipped > 0 && <span className="muted"> · {j.skipped} skipped (already synthesized or in another job)</span>}
               {j.failed > 0 && <span className="error"> · {j.failed} failed ({j.errors[0]})</span>}
             </li>
           ))}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc.ts';
 import { useAuditFilter } from './audit-filter-store.ts';
@@ -10,9 +10,11 @@ export function AuditLog() {
   const [entity, setEntity] = useState('');
   const actor = useAuditFilter((st) => st.actor);
   const setActor = useAuditFilter((st) => st.setActor);
-  const [pages, setPages] = useState<(number | undefined)[]>([undefined]);
-  // A new user filter (typed, or picked from the dashboard) starts from the newest entries again.
-  useEffect(() => setPages([undefined]), [actor]);
+  // A new user filter (typed, or picked from the dashboard) starts from the newest entries again:
+  // the pages belong to the filter they were turned under.
+  const [paging, setPaging] = useState<{ actor: string; pages: (number | undefined)[] }>({ actor, pages: [undefined] });
+  const pages = paging.actor === actor ? paging.pages : [undefined];
+  const setPages = (next: (number | undefined)[]) => setPaging({ actor, pages: next });
   const before = pages.at(-1);
   const log = useQuery(trpc.admin.audit.list.queryOptions({ action: action || undefined, entity: entity || undefined, actor: actor || undefined, before, limit: 30 }));
   const reset = () => setPages([undefined]);

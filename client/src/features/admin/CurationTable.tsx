@@ -80,7 +80,10 @@ export function CurationTable() {
         className="link"
         onClick={() => {
           if (sort === c.sort) setDir(dir === 'asc' ? 'desc' : 'asc');
-          else (setSort(c.sort), setDir(c.sort === 'name' ? 'asc' : 'desc'));
+          else {
+            setSort(c.sort);
+            setDir(c.sort === 'name' ? 'asc' : 'desc');
+          }
           setPage(0);
         }}
       >
@@ -138,6 +141,12 @@ export function CurationTable() {
               </td>
               <td>
                 <Link href={`/videos/${r.id}`}>{r.name}</Link>
+                {r.source === 'demo' && (
+                  <span className="muted small" data-testid="demo-video" title="synthetic demo video: left out of releases unless included">
+                    {' '}
+                    demo
+                  </span>
+                )}
               </td>
               <td>{r.objectCount ?? '…'}</td>
               <td>{r.movingCount ?? '…'}</td>

@@ -8,6 +8,8 @@ export function ReleasesPanel() {
   const queryClient = useQueryClient();
   const [notes, setNotes] = useState('');
   const [requireAudio, setRequireAudio] = useState(false);
+  // Off by default: the demo videos start out accepted, and practice sentences on them are not data.
+  const [includeDemo, setIncludeDemo] = useState(false);
   const list = useQuery({
     ...trpc.admin.releases.list.queryOptions(),
     refetchInterval: (q) => (q.state.data?.some((r) => r.job?.state === 'running') ? 500 : false),
@@ -21,7 +23,7 @@ export function ReleasesPanel() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate({ notes: notes || undefined, requireAudio });
+          create.mutate({ notes: notes || undefined, requireAudio, includeDemo });
         }}
       >
         <label>
@@ -29,6 +31,9 @@ export function ReleasesPanel() {
         </label>
         <label>
           <input type="checkbox" checked={requireAudio} onChange={(e) => setRequireAudio(e.target.checked)} /> only expressions with verified audio
+        </label>
+        <label>
+          <input type="checkbox" checked={includeDemo} onChange={(e) => setIncludeDemo(e.target.checked)} data-testid="release-include-demo" /> include demo content
         </label>
         <button className="primary" disabled={create.isPending} data-testid="release-create">
           Export a new release
@@ -53,7 +58,10 @@ export function ReleasesPanel() {
           <tbody>
             {releases.map((r) => (
               <tr key={r.version} data-version={r.version}>
-                <td>{r.version}</td>
+                <td>
+                  {r.version}
+                  {r.includeDemo && <span className="muted small"> (with demo videos)</span>}
+                </td>
                 <td>{r.videos}</td>
                 <td>{r.expressions}</td>
                 <td>{r.clips}</td>
@@ -71,7 +79,7 @@ export function ReleasesPanel() {
                   ) : r.job?.state === 'failed' ? (
                     <span className="error">failed: {r.job.error}</span>
                   ) : (
-                    <button onClick={() => create.mutate({ rebuild: r.version, requireAudio: false })}>write again</button>
+                    <button onClick={() => create.mutate({ rebuild: r.version, requireAudio: false, includeDemo: false })}>write again</button>
                   )}
                 </td>
               </tr>

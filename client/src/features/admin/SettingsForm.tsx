@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Settings } from '#shared/schemas/settings.ts';
 import { useTRPC } from '../../trpc.ts';
+import { useDraft } from '../../ui/use-draft.ts';
 
 type NumberKey = { [K in keyof Settings]: Settings[K] extends number ? K : never }[keyof Settings];
 
@@ -51,10 +51,7 @@ export function SettingsForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const current = useQuery(trpc.admin.settings.get.queryOptions());
-  const [draft, setDraft] = useState<Settings | null>(null);
-  useEffect(() => {
-    if (current.data) setDraft(current.data);
-  }, [current.data]);
+  const [draft, setDraft] = useDraft(current.data);
   const save = useMutation(trpc.admin.settings.update.mutationOptions({ onSuccess: (s) => queryClient.setQueryData(trpc.admin.settings.get.queryKey(), s) }));
   if (!draft) return null;
   return (

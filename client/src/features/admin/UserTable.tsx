@@ -1,9 +1,20 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ROLES, type Role } from '#shared/roles.ts';
-import { useTRPC } from '../../trpc.ts';
+import { generatePassword } from '#shared/passwords.ts';
+import { trpcCode, useTRPC } from '../../trpc.ts';
 
-/** Users: create (password generated and shown once), reset passwords, disable and enable. */
+/**
+ * A lost answer is retried with the same variables (request id and password), which the server
+ * recognises; a refusal (a tRPC error code) is final.
+ */
+const retryLostAnswers = { retry: (failures: number, err: unknown) => failures < 4 && trpcCode(err) === undefined, retryDelay: (n: number) => 500 * 2 ** n };
+
+/**
+ * Users: create, reset passwords, disable and enable. New passwords are generated here, in the
+ * browser, and shown before they are sent: a lost answer never loses a password (the request is
+ * retried with the same id and password, and the server returns its first outcome).
+ */
 export function UserTable() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -11,18 +22,24 @@ export function UserTable() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.admin.users.list.queryKey() });
   const [username, setUsername] = useState('');
   const [roles, setRoles] = useState<Role[]>(['annotator']);
-  const [shown, setShown] = useState<{ username: string; password: string } | null>(null);
+  const [shown, setShown] = useState<{ username: string; password: string; saved: boolean } | null>(null);
   const create = useMutation(
     trpc.admin.users.create.mutationOptions({
-      onSuccess: (u) => {
-        setShown(u.generatedPassword ? { username: u.username, password: u.generatedPassword } : null);
+      ...retryLostAnswers,
+      onSuccess: (u, vars) => {
+        setShown({ username: u.username, password: vars.password, saved: true });
         setUsername('');
         void refresh();
       },
     }),
   );
   const disable = useMutation(trpc.admin.users.setDisabled.mutationOptions({ onSuccess: () => void refresh() }));
-  const reset = useMutation(trpc.admin.users.resetPassword.mutationOptions());
+  const reset = useMutation(
+    trpc.admin.users.resetPassword.mutationOptions({
+      ...retryLostAnswers,
+      onSuccess: () => setShown((s) => s && { ...s, saved: true }),
+    }),
+  );
   if (users.isPending) return <p className="muted">Loading users…</p>;
   if (users.isError) return <p className="error">{users.error.message}</p>;
   return (
@@ -31,7 +48,9 @@ export function UserTable() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate({ username, roles });
+          const password = generatePassword();
+          setShown({ username, password, saved: false });
+          create.mutate({ requestId: crypto.randomUUID(), username, roles, password });
         }}
       >
         <input placeholder="new username" value={username} onChange={(e) => setUsername(e.target.value)} aria-label="new username" required />
@@ -46,8 +65,8 @@ export function UserTable() {
         {create.isError && <span className="error">{create.error.message}</span>}
       </form>
       {shown && (
-        <p className="ok" data-testid="new-password">
-          Password for {shown.username} (shown once): <code>{shown.password}</code>
+        <p className={shown.saved ? 'ok' : 'muted'} data-testid="new-password" data-saved={shown.saved}>
+          Password for {shown.username} (shown once): <code>{shown.password}</code> {shown.saved ? '— saved' : '— saving…'}
         </p>
       )}
       {reset.isError && <p className="error">{reset.error.message}</p>}
@@ -73,9 +92,12 @@ export function UserTable() {
                 </button>
                 <button
                   onClick={() => {
-                    const password = window.prompt(`New password for ${u.username} (at least 10 characters):`);
-                    if (password) reset.mutate({ userId: u.id, password });
+                    if (!window.confirm(`Give ${u.username} a new password? Their sessions end.`)) return;
+                    const password = generatePassword();
+                    setShown({ username: u.username, password, saved: false });
+                    reset.mutate({ requestId: crypto.randomUUID(), userId: u.id, password });
                   }}
+                  data-testid="user-reset"
                 >
                   Reset password
                 </button>

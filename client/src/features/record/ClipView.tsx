@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import WaveSurfer from 'wavesurfer.js';
 import RegionsPlugin from 'wavesurfer.js/plugins/regions';
+import { useLatest } from '../../ui/use-latest.ts';
 
 /**
  * A recorded clip: its waveform with the speech span (after trimming silence) marked, and
@@ -11,8 +12,10 @@ export function ClipView({ source, trim, onEnded, testId }: { source: Blob | str
   const ws = useRef<WaveSurfer | null>(null);
   const [playing, setPlaying] = useState(false);
   const [ready, setReady] = useState(false);
-  const ended = useRef(onEnded);
-  ended.current = onEnded;
+  const ended = useLatest(onEnded);
+  // The trim numbers, not the object's identity, decide whether to rebuild.
+  const trimStart = trim?.start;
+  const trimEnd = trim?.end;
 
   useEffect(() => {
     const regions = RegionsPlugin.create();
@@ -22,7 +25,7 @@ export function ClipView({ source, trim, onEnded, testId }: { source: Blob | str
     void w.load(url).catch(() => undefined);
     w.on('ready', () => {
       setReady(true);
-      if (trim) regions.addRegion({ start: trim.start, end: trim.end, color: 'rgba(0, 158, 115, 0.15)', drag: false, resize: false, content: 'speech' });
+      if (trimStart !== undefined && trimEnd !== undefined) regions.addRegion({ start: trimStart, end: trimEnd, color: 'rgba(0, 158, 115, 0.15)', drag: false, resize: false, content: 'speech' });
     });
     w.on('play', () => setPlaying(true));
     w.on('pause', () => setPlaying(false));
@@ -34,8 +37,7 @@ export function ClipView({ source, trim, onEnded, testId }: { source: Blob | str
       w.destroy();
       if (typeof source !== 'string') URL.revokeObjectURL(url);
     };
-    // The trim numbers, not the object identity, decide whether to rebuild.
-  }, [source, trim?.start, trim?.end]);
+  }, [source, trimStart, trimEnd, ended]);
 
   return (
     <div className="clip-view" data-testid={testId}>

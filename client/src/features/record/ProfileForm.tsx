@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { AGE_GROUPS, GENDERS, MICROPHONES, NATIVENESS } from '#shared/domain.ts';
 import type { SpeakerProfile } from '#shared/schemas/record.ts';
 import { useTRPC } from '../../trpc.ts';
+import { useDraft } from '../../ui/use-draft.ts';
 
 const LABELS: Record<string, string> = { native: 'native English speaker', non_native: 'non-native English speaker', non_binary: 'non-binary' };
 const label = (v: string) => LABELS[v] ?? v.replace('_', ' ');
@@ -12,10 +12,7 @@ export function ProfileForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const current = useQuery(trpc.record.profile.get.queryOptions());
-  const [draft, setDraft] = useState<SpeakerProfile | null>(null);
-  useEffect(() => {
-    if (current.data) setDraft(current.data);
-  }, [current.data]);
+  const [draft, setDraft] = useDraft(current.data);
   const save = useMutation(trpc.record.profile.set.mutationOptions({ onSuccess: (p) => queryClient.setQueryData(trpc.record.profile.get.queryKey(), p) }));
   if (!draft) return null;
   const field = <K extends keyof SpeakerProfile>(key: K, title: string, options: readonly string[]) => (

@@ -3,8 +3,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { unacknowledgedClipWarnings } from '#shared/audio/index.ts';
 import type { ToRecord } from '#shared/schemas/record.ts';
-import { trpcCode, useTRPC } from '../../trpc.ts';
+import { asUploadForm, trpcCode, useTRPC } from '../../trpc.ts';
 import { VideoPlayer } from '../../canvas/VideoPlayer.tsx';
+import { useLatest } from '../../ui/use-latest.ts';
 import { analyzeTake, type TakeReport } from './analyze-take.ts';
 import type { Take } from './capture.ts';
 import { ClipView } from './ClipView.tsx';
@@ -18,8 +19,7 @@ export function RecordPage({ userId }: { userId: number }) {
   const queryClient = useQueryClient();
   const status = useQuery(trpc.record.status.queryOptions());
   // Read when a take is analysed (also from effects), so a ref rather than a dependency.
-  const limitsRef = useRef<{ minWpm?: number; maxWpm?: number }>({});
-  limitsRef.current = status.data ? { minWpm: status.data.minWpm, maxWpm: status.data.maxWpm } : {};
+  const limitsRef = useLatest<{ minWpm?: number; maxWpm?: number }>(status.data ? { minWpm: status.data.minWpm, maxWpm: status.data.maxWpm } : {});
   const [item, setItem] = useState<ToRecord | null | undefined>(undefined);
   const [take, setTake] = useState<PendingTake | null>(null);
   const [report, setReport] = useState<TakeReport | null>(null);
@@ -55,7 +55,7 @@ export function RecordPage({ userId }: { userId: number }) {
         setNotice('Your unsent recording from before is back: listen to it and submit, or record again.');
       } else next.mutate();
     });
-  }, [userId, next]);
+  }, [userId, next, limitsRef]);
 
   const onTake = async (t: Take) => {
     if (!item) return;
@@ -79,7 +79,7 @@ export function RecordPage({ userId }: { userId: number }) {
     form.set('expressionId', String(take.expressionId));
     form.set('acknowledged', JSON.stringify(take.acknowledged));
     form.set('file', take.blob, take.mime === 'audio/wav' ? 'take.wav' : 'take.webm');
-    upload.mutate(form);
+    upload.mutate(asUploadForm(form));
   };
   const discard = async () => {
     await dropTake(userId);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 
 /** Time left on the lease; after it, the sample may be handed to someone else. */
 export function Countdown({ until }: { until: number }) {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);

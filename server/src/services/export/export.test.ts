@@ -22,47 +22,48 @@ describe('release export', () => {
   const videoIds: number[] = [];
 
   beforeAll(async () => {
-    app = testApp();
+    app = await testApp();
     out = (name) => path.join(app.config.dataDir, 'out', name);
     const author = await makeUser(app, 'ann', ['annotator']);
     for (const name of ['bear', 'cows', 'dogs']) videoIds.push(await importVideo(app, name, 'accepted', 3));
-    addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'accepted', targets: [2], text: 'the bear walking away' });
-    addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'accepted', targets: [3, 1], text: 'the two bears moving left' });
-    addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'accepted', targets: [], text: 'the bird flying over the bears' });
-    addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'rejected', targets: [1], text: 'a rejected one' });
-    addExpression(app, { videoId: videoIds[1]!, authorId: author.id, status: 'accepted', targets: [1], text: 'the cow turning around' });
-    addExpression(app, { videoId: videoIds[2]!, authorId: author.id, status: 'pending', targets: [1], text: 'not decided yet' });
+    await addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'accepted', targets: [2], text: 'the bear walking away' });
+    await addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'accepted', targets: [3, 1], text: 'the two bears moving left' });
+    await addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'accepted', targets: [], text: 'the bird flying over the bears' });
+    await addExpression(app, { videoId: videoIds[0]!, authorId: author.id, status: 'rejected', targets: [1], text: 'a rejected one' });
+    await addExpression(app, { videoId: videoIds[1]!, authorId: author.id, status: 'accepted', targets: [1], text: 'the cow turning around' });
+    await addExpression(app, { videoId: videoIds[2]!, authorId: author.id, status: 'pending', targets: [1], text: 'not decided yet' });
   });
-  afterAll(() => app.close());
+  afterAll(async () => app.cleanup());
 
-  it('writes a release the MeViS loaders read, with masks equal to the stored ones', () => {
-    const release = createRelease(app.db, { proportions: ALL_TRAIN, notes: 'first' }, null);
+  it('writes a release the MeViS loaders read, with masks equal to the stored ones', async () => {
+    const release = await createRelease(app.db, { proportions: ALL_TRAIN, notes: 'first' }, null);
     expect(release.version).toBe('v1');
-    const res = writeRelease(app.db, app.store, release, out('v1'));
+    const res = await writeRelease(app.db, app.store, release, out('v1'));
     const report = checkReleaseLikeLoader(res.dir);
     expect(report.problems).toEqual([]);
     expect(report.splits.train).toMatchObject({ videos: 2, expressions: 4, noTarget: 1 });
 
-    const meta = JSON.parse(readFileSync(path.join(res.dir, 'train/meta_expressions.json'), 'utf8'));
+    type Meta = { videos: Record<string, { frames: string[]; expressions: Record<string, { exp: string; obj_id: number[]; anno_id: string[]; kind: string }> }> };
+    const meta = JSON.parse(readFileSync(path.join(res.dir, 'train/meta_expressions.json'), 'utf8')) as Meta;
     expect(readFileSync(path.join(res.dir, 'train/meta_expressions_v2.json'), 'utf8')).toBe(JSON.stringify(meta));
     // Only accepted expressions, on videos that have one; exp ids 0.. per video; obj_id sorted.
     expect(Object.keys(meta.videos)).toEqual(['bear', 'cows']);
-    const bear = meta.videos.bear;
+    const bear = meta.videos.bear!;
     expect(bear.frames).toEqual(['00000', '00001', '00002', '00003']);
-    expect(Object.values(bear.expressions).map((e: any) => [e.exp, e.obj_id, e.kind])).toEqual([
+    expect(Object.values(bear.expressions).map((e) => [e.exp, e.obj_id, e.kind])).toEqual([
       ['the bear walking away', [2], 'single'],
       ['the two bears moving left', [1, 3], 'multi'],
       ['the bird flying over the bears', [], 'none'],
     ]);
-    expect(bear.expressions['2'].anno_id).toEqual([]);
+    expect(bear.expressions['2']!.anno_id).toEqual([]);
 
     // Pixel for pixel: the exported mask of expression 1 on frame 2 is the union of its targets' stored masks.
     const got = loadMaskLikeLoader(res.dir, 'train', 'bear', '1', 2)!;
-    const objs = app.db.select().from(objects).where(eq(objects.videoId, videoIds[0]!)).all();
-    const v = app.db.select().from(videos).where(eq(videos.id, videoIds[0]!)).get()!;
+    const objs = await app.db.select().from(objects).where(eq(objects.videoId, videoIds[0]!));
+    const v = (await app.db.select().from(videos).where(eq(videos.id, videoIds[0]!)))[0]!;
     const want = new Uint8Array(v.width * v.height);
     for (const o of objs.filter((o) => o.localId === 1 || o.localId === 3)) {
-      const m = app.db.select().from(masks).where(eq(masks.objectId, o.id)).all().find((r) => r.frameIdx === 2);
+      const m = (await app.db.select().from(masks).where(eq(masks.objectId, o.id))).find((r) => r.frameIdx === 2);
       if (m) decodeRle({ size: [v.height, v.width], counts: m.counts }).forEach((px, i) => (want[i] ||= px));
     }
     expect(want.some((px) => px)).toBe(true);
@@ -91,17 +92,17 @@ describe('release export', () => {
   it('rebuilds an existing version byte for byte after the database has grown', async () => {
     const first = JSON.parse(readFileSync(path.join(out('v1'), 'manifest.json'), 'utf8'));
     const author = await makeUser(app, 'ann2', ['annotator']);
-    addExpression(app, { videoId: videoIds[2]!, authorId: author.id, status: 'accepted', targets: [1, 2], text: 'two dogs running together' });
-    const again = writeRelease(app.db, app.store, getRelease(app.db, 'v1')!, out('v1-again'));
+    await addExpression(app, { videoId: videoIds[2]!, authorId: author.id, status: 'accepted', targets: [1, 2], text: 'two dogs running together' });
+    const again = await writeRelease(app.db, app.store, (await getRelease(app.db, 'v1'))!, out('v1-again'));
     expect(JSON.parse(readFileSync(path.join(again.dir, 'manifest.json'), 'utf8'))).toEqual(first);
 
-    const v2 = createRelease(app.db, { seed: 99, proportions: { train: 0, valid_u: 0, valid: 0, test: 1 } }, null);
+    const v2 = await createRelease(app.db, { seed: 99, proportions: { train: 0, valid_u: 0, valid: 0, test: 1 } }, null);
     expect(v2.version).toBe('v2');
-    const res2 = writeRelease(app.db, app.store, v2, out('v2'));
+    const res2 = await writeRelease(app.db, app.store, v2, out('v2'));
     expect(res2.manifestSha256).not.toBe(again.manifestSha256);
     // Videos keep the split they first got; only the new one follows the new proportions.
     const splits = Object.fromEntries(
-      app.db.select({ name: videos.name, split: releaseVideos.split }).from(releaseVideos).innerJoin(videos, eq(videos.id, releaseVideos.videoId)).where(eq(releaseVideos.releaseId, v2.id)).all().map((r) => [r.name, r.split]),
+      (await app.db.select({ name: videos.name, split: releaseVideos.split }).from(releaseVideos).innerJoin(videos, eq(videos.id, releaseVideos.videoId)).where(eq(releaseVideos.releaseId, v2.id))).map((r) => [r.name, r.split]),
     );
     expect(splits).toEqual({ bear: 'train', cows: 'train', dogs: 'test' });
     // A withheld split publishes sentences only; its ground truth sits apart.
@@ -113,63 +114,58 @@ describe('release export', () => {
     expect(checkReleaseLikeLoader(res2.dir).problems).toEqual([]);
   });
 
-  it('clears what an interrupted export of the same folder left behind', () => {
+  it('clears what an interrupted export of the same folder left behind', async () => {
     const leftover = path.join(path.dirname(out('v1-third')), 'v1-third.partial-dead');
     mkdirSync(path.join(leftover, 'train'), { recursive: true });
-    writeRelease(app.db, app.store, getRelease(app.db, 'v1')!, out('v1-third'));
+    await writeRelease(app.db, app.store, (await getRelease(app.db, 'v1'))!, out('v1-third'));
     expect(existsSync(leftover)).toBe(false);
   });
 
-  it('refuses a taken version, a non-empty folder and releases with nothing in them', () => {
-    expect(() => createRelease(app.db, { version: 'v1' }, null)).toThrow(/exists already/);
-    expect(() => createRelease(app.db, { version: '../x' }, null)).toThrow(/release version/);
-    expect(() => createRelease(app.db, { requireAudio: true }, null)).toThrow(/verified clip/);
-    expect(() => writeRelease(app.db, app.store, getRelease(app.db, 'v1')!, out('v1'))).toThrow(/not empty/);
+  it('refuses a taken version, a non-empty folder and releases with nothing in them', async () => {
+    await expect(createRelease(app.db, { version: 'v1' }, null)).rejects.toThrow(/exists already/);
+    await expect(createRelease(app.db, { version: '../x' }, null)).rejects.toThrow(/release version/);
+    await expect(createRelease(app.db, { requireAudio: true }, null)).rejects.toThrow(/verified clip/);
+    await expect(writeRelease(app.db, app.store, (await getRelease(app.db, 'v1'))!, out('v1'))).rejects.toThrow(/not empty/);
   });
 
   it('round trip: importing the exported train split reproduces videos, objects, masks and expressions', async () => {
-    const copy = testApp();
+    const copy = await testApp();
     try {
       await runImport(copy, { format: 'mevis', dir: path.join(out('v1'), 'train') });
-      const names = (a: TestApp) => a.db.select({ name: videos.name, frames: videos.frameCount, w: videos.width, h: videos.height }).from(videos).orderBy(videos.name).all();
-      expect(names(copy)).toEqual(names(app).filter((v) => v.name !== 'dogs'));
+      const names = (a: TestApp) => a.db.select({ name: videos.name, frames: videos.frameCount, w: videos.width, h: videos.height }).from(videos).orderBy(videos.name);
+      expect(await names(copy)).toEqual((await names(app)).filter((v) => v.name !== 'dogs'));
       for (const name of ['bear', 'cows']) {
-        const tracks = (a: TestApp) => {
-          const vid = a.db.select().from(videos).where(eq(videos.name, name)).get()!.id;
+        const tracks = async (a: TestApp) => {
+          const [vid] = await a.db.select().from(videos).where(eq(videos.name, name));
           return a.db
             .select({ local: objects.localId, frame: masks.frameIdx, counts: masks.counts })
             .from(masks)
             .innerJoin(objects, eq(objects.id, masks.objectId))
-            .where(eq(objects.videoId, vid))
-            .orderBy(objects.localId, masks.frameIdx)
-            .all();
+            .where(eq(objects.videoId, vid!.id))
+            .orderBy(objects.localId, masks.frameIdx);
         };
-        expect(tracks(copy)).toEqual(tracks(app));
+        expect(await tracks(copy)).toEqual(await tracks(app));
       }
-      const accepted = (a: TestApp, only?: string[]) =>
-        a.db
+      const accepted = async (a: TestApp, only?: string[]) => {
+        const rows = await a.db
           .select({ text: expressions.text, video: videos.name, id: expressions.id })
           .from(expressions)
           .innerJoin(videos, eq(videos.id, expressions.videoId))
-          .where(eq(expressions.status, 'accepted'))
-          .all()
-          .filter((e) => !only || only.includes(e.video))
-          .map((e) => ({
-            text: e.text,
-            video: e.video,
-            targets: a.db
-              .select({ local: objects.localId })
-              .from(expressionTargets)
-              .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
-              .where(eq(expressionTargets.expressionId, e.id))
-              .all()
-              .map((t) => t.local)
-              .sort(),
-          }))
-          .sort((x, y) => x.text.localeCompare(y.text));
-      expect(accepted(copy)).toEqual(accepted(app, ['bear', 'cows']));
+          .where(eq(expressions.status, 'accepted'));
+        const out = [];
+        for (const e of rows.filter((e) => !only || only.includes(e.video))) {
+          const targets = await a.db
+            .select({ local: objects.localId })
+            .from(expressionTargets)
+            .innerJoin(objects, eq(objects.id, expressionTargets.objectId))
+            .where(eq(expressionTargets.expressionId, e.id));
+          out.push({ text: e.text, video: e.video, targets: targets.map((t) => t.local).sort() });
+        }
+        return out.sort((x, y) => x.text.localeCompare(y.text));
+      };
+      expect(await accepted(copy)).toEqual(await accepted(app, ['bear', 'cows']));
     } finally {
-      copy.close();
+      await copy.cleanup();
     }
   });
 });

@@ -123,7 +123,7 @@ export class StreamingFile {
 
   close(): void {
     this.flush();
-    // No fsync per file: the whole release is flushed once (syncfs) before it is renamed into place.
+    // No fsync per file: the whole release is flushed once (flush.ts) before it is renamed into place.
     for (const fd of this.fds) closeSync(fd);
     this.done(this.hash.digest('hex'), this.bytes);
   }

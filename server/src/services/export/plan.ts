@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { checkProportions, splitOf, type SplitProportions } from '#shared/export/splits.ts';
-import type { Db } from '../../db/client.ts';
+import { RELEASE_VERSION } from '#shared/schemas/admin.ts';
+import { chunked } from '../../db/chunks.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { expressions, recordings, releaseExpressions, releases, releaseVideos, videos, videoSplits } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { badRequest, ServiceError } from '../errors.ts';
@@ -14,6 +16,11 @@ export interface ReleaseOptions {
   /** Keep only expressions with a verified clip. */
   requireAudio?: boolean;
   proportions?: SplitProportions;
+  /**
+   * Also the synthetic demo videos (source 'demo', made at first start) and their expressions.
+   * Off by default: demo videos start out accepted, and practice sentences on them are not data.
+   */
+  includeDemo?: boolean;
 }
 
 /** Everything about a release that is not a row in release_videos / release_expressions. */
@@ -27,6 +34,8 @@ export interface ReleaseParams {
   releaseDate: number;
   /** Videos left out because MeViS loaders skip videos with fewer than 2 frames. */
   skippedShortVideos: string[];
+  /** Whether demo videos were eligible (absent in releases made before the choice existed: false). */
+  includeDemo?: boolean;
 }
 
 export interface ReleaseRow {
@@ -35,45 +44,59 @@ export interface ReleaseRow {
   params: ReleaseParams;
 }
 
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 
-export function nextVersion(db: Db): string {
-  const taken = db.select({ v: releases.version }).from(releases).all().map((r) => /^v(\d+)$/.exec(r.v)?.[1]).filter(Boolean).map(Number);
+/** Refuses a version name that could not be a folder or lock name. */
+export function checkVersionName(version: string): void {
+  if (!RELEASE_VERSION.test(version)) throw badRequest(`a release version is 1–40 letters, digits, ".", "_" or "-" (got ${JSON.stringify(version)})`);
+}
+
+/**
+ * Videos whose expressions may go into a release. Listed states rather than "not excluded", so a
+ * state added later (e.g. videos still being imported) stays out until someone decides otherwise.
+ */
+export const RELEASABLE_VIDEO_STATUSES = ['candidate', 'accepted'] as const;
+
+export async function nextVersion(db: DbOrTx): Promise<string> {
+  const taken = (await db.select({ v: releases.version }).from(releases)).map((r) => /^v(\d+)$/.exec(r.v)?.[1]).filter(Boolean).map(Number);
   return `v${Math.max(0, ...taken) + 1}`;
 }
 
-export function getRelease(db: Db, version: string): ReleaseRow | null {
-  const row = db.select().from(releases).where(eq(releases.version, version)).get();
+export async function getRelease(db: DbOrTx, version: string): Promise<ReleaseRow | null> {
+  const [row] = await db.select().from(releases).where(eq(releases.version, version));
   return row ? { id: row.id, version: row.version, params: JSON.parse(row.params) as ReleaseParams } : null;
 }
 
-export function listReleases(db: Db) {
-  return db
+export async function listReleases(db: Db) {
+  const rows = await db
     .select({ id: releases.id, version: releases.version, notes: releases.notes, seed: releases.seed, params: releases.params, createdAt: releases.createdAt })
     .from(releases)
-    .orderBy(asc(releases.id))
-    .all()
-    .map((r) => {
-      const p = JSON.parse(r.params) as ReleaseParams;
-      const counts = db
-        .select({ videos: sql<number>`count(distinct ${releaseExpressions.videoId})`, expressions: sql<number>`count(*)`, clips: sql<number>`count(${releaseExpressions.recordingId})` })
-        .from(releaseExpressions)
-        .where(eq(releaseExpressions.releaseId, r.id))
-        .get()!;
-      return { version: r.version, notes: r.notes, seed: r.seed, requireAudio: p.requireAudio, releaseDate: p.releaseDate, createdAt: r.createdAt, ...counts };
-    });
+    .orderBy(asc(releases.id));
+  const out = [];
+  for (const r of rows) {
+    const p = JSON.parse(r.params) as ReleaseParams;
+    const [counts] = await db
+      .select({
+        videos: sql<number>`count(distinct ${releaseExpressions.videoId})`.mapWith(Number),
+        expressions: sql<number>`count(*)`.mapWith(Number),
+        clips: sql<number>`count(${releaseExpressions.recordingId})`.mapWith(Number),
+      })
+      .from(releaseExpressions)
+      .where(eq(releaseExpressions.releaseId, r.id));
+    out.push({ version: r.version, notes: r.notes, seed: r.seed, requireAudio: p.requireAudio, includeDemo: p.includeDemo ?? false, releaseDate: p.releaseDate, createdAt: r.createdAt, ...counts! });
+  }
+  return out;
 }
 
 /**
  * Freezes what a new release holds: every accepted expression (imported ones included) on a
- * video that is not excluded and has at least two frames, with its verified clip (a human one
+ * video that is a candidate or accepted (not excluded, not demo unless asked) with at least two frames, with its verified clip (a human one
  * before TTS, then the oldest), each video in its pinned split. One transaction: a release either
  * exists completely or not at all.
  */
-export function createRelease(db: Db, opts: ReleaseOptions, actorId: number | null): ReleaseRow {
-  const version = opts.version ?? nextVersion(db);
-  if (!VERSION.test(version)) throw badRequest(`a release version is 1–40 letters, digits, ".", "_" or "-" (got ${JSON.stringify(version)})`);
-  const settings = getSettings(db);
+export async function createRelease(db: Db, opts: ReleaseOptions, actorId: number | null): Promise<ReleaseRow> {
+  const version = opts.version ?? (await nextVersion(db));
+  checkVersionName(version);
+  const settings = await getSettings(db);
   const seed = opts.seed ?? settings.releaseSeed;
   if (!Number.isSafeInteger(seed) || seed < 0) throw badRequest('the seed must be a non-negative integer');
   const proportions = opts.proportions ?? { ...settings.splitProportions };
@@ -83,54 +106,72 @@ export function createRelease(db: Db, opts: ReleaseOptions, actorId: number | nu
     throw badRequest((e as Error).message);
   }
   const now = Date.now();
-  return db.transaction((tx) => {
-    if (tx.select({ id: releases.id }).from(releases).where(eq(releases.version, version)).get()) {
+  return db.transaction(async (tx) => {
+    if ((await tx.select({ id: releases.id }).from(releases).where(eq(releases.version, version))).length) {
       throw new ServiceError('CONFLICT', `release ${version} exists already; export it again with --version ${version}, or choose a new name`);
     }
-    const rows = tx
-      .select({ id: expressions.id, videoId: expressions.videoId, at: sql<number>`coalesce(${expressions.decidedAt}, ${expressions.createdAt})`, videoName: videos.name, frameCount: videos.frameCount, videoAt: videos.createdAt })
+    const rows = await tx
+      .select({ id: expressions.id, videoId: expressions.videoId, at: sql<number>`coalesce(${expressions.decidedAt}, ${expressions.createdAt})`.mapWith(Number), videoName: videos.name, frameCount: videos.frameCount, videoAt: videos.createdAt })
       .from(expressions)
       .innerJoin(videos, eq(videos.id, expressions.videoId))
-      .where(and(eq(expressions.status, 'accepted'), ne(videos.status, 'excluded')))
-      .orderBy(asc(videos.name), asc(expressions.id))
-      .all();
+      .where(
+        and(
+          eq(expressions.status, 'accepted'),
+          inArray(videos.status, [...RELEASABLE_VIDEO_STATUSES]),
+          opts.includeDemo ? undefined : ne(videos.source, 'demo'),
+        ),
+      )
+      .orderBy(asc(videos.name), asc(expressions.id));
     const clips = new Map<number, { id: number; at: number }>();
-    for (const c of tx
-      .select({ id: recordings.id, expressionId: recordings.expressionId, at: sql<number>`coalesce(${recordings.decidedAt}, ${recordings.createdAt})` })
+    for (const c of await tx
+      .select({ id: recordings.id, expressionId: recordings.expressionId, at: sql<number>`coalesce(${recordings.decidedAt}, ${recordings.createdAt})`.mapWith(Number) })
       .from(recordings)
       .where(eq(recordings.status, 'verified'))
-      .orderBy(sql`case when ${recordings.kind} = 'human' then 0 else 1 end`, asc(recordings.id))
-      .all()) {
+      .orderBy(sql`case when ${recordings.kind} = 'human' then 0 else 1 end`, asc(recordings.id))) {
       if (!clips.has(c.expressionId)) clips.set(c.expressionId, { id: c.id, at: c.at });
     }
     const skippedShortVideos = [...new Set(rows.filter((r) => r.frameCount < 2).map((r) => r.videoName))];
     const kept = rows.filter((r) => r.frameCount >= 2 && (!opts.requireAudio || clips.has(r.id)));
-    if (kept.length === 0) throw new ServiceError('PRECONDITION_FAILED', opts.requireAudio ? 'no accepted expression has a verified clip yet' : 'there are no accepted expressions to release');
+    if (kept.length === 0) {
+      const why = opts.requireAudio ? 'no accepted expression has a verified clip yet' : 'there are no accepted expressions to release';
+      const demoLeftOut =
+        !opts.includeDemo &&
+        (await tx.select({ id: expressions.id }).from(expressions).innerJoin(videos, eq(videos.id, expressions.videoId)).where(and(eq(expressions.status, 'accepted'), eq(videos.source, 'demo'))).limit(1)).length > 0;
+      throw new ServiceError('PRECONDITION_FAILED', demoLeftOut ? `${why} (demo videos are left out unless included: --include-demo, or the "include demo content" box)` : why);
+    }
 
-    const release = tx.insert(releases).values({ version, notes: opts.notes ?? '', seed, params: '{}', createdAt: now }).returning({ id: releases.id }).get();
+    const [release] = (await tx.insert(releases).values({ version, notes: opts.notes ?? '', seed, params: '{}', createdAt: now }).returning({ id: releases.id })) as [{ id: number }];
     const videoIds = [...new Set(kept.map((r) => r.videoId))];
-    const pinned = new Map(tx.select().from(videoSplits).where(inArray(videoSplits.videoId, videoIds)).all().map((v) => [v.videoId, v.split]));
+    const pinned = new Map<number, (typeof videoSplits.$inferSelect)['split']>();
+    for (const part of chunked(videoIds)) for (const v of await tx.select().from(videoSplits).where(inArray(videoSplits.videoId, part))) pinned.set(v.videoId, v.split);
     const names = new Map(kept.map((r) => [r.videoId, r.videoName]));
+    const newSplits: (typeof videoSplits.$inferInsert)[] = [];
+    const releaseVideoRows: (typeof releaseVideos.$inferInsert)[] = [];
     for (const videoId of videoIds) {
       let split = pinned.get(videoId);
       if (!split) {
         split = splitOf(names.get(videoId)!, seed, proportions);
-        tx.insert(videoSplits).values({ videoId, split, releaseId: release.id }).run();
+        newSplits.push({ videoId, split, releaseId: release.id });
       }
-      tx.insert(releaseVideos).values({ releaseId: release.id, videoId, split }).run();
+      releaseVideoRows.push({ releaseId: release.id, videoId, split });
     }
+    // Multi-row inserts: one statement per few hundred rows, not one per row (a round trip each on PostgreSQL).
+    for (const part of chunked(newSplits)) await tx.insert(videoSplits).values(part);
+    for (const part of chunked(releaseVideoRows)) await tx.insert(releaseVideos).values(part);
     let releaseDate = 0;
     const perVideo = new Map<number, number>();
+    const expressionRows: (typeof releaseExpressions.$inferInsert)[] = [];
     for (const r of kept) {
       const n = perVideo.get(r.videoId) ?? 0;
       perVideo.set(r.videoId, n + 1);
       const clip = clips.get(r.id);
       releaseDate = Math.max(releaseDate, r.at, r.videoAt, clip?.at ?? 0);
-      tx.insert(releaseExpressions).values({ releaseId: release.id, expressionId: r.id, videoId: r.videoId, expId: String(n), recordingId: clip?.id ?? null }).run();
+      expressionRows.push({ releaseId: release.id, expressionId: r.id, videoId: r.videoId, expId: String(n), recordingId: clip?.id ?? null });
     }
-    const params: ReleaseParams = { version, seed, notes: opts.notes ?? '', requireAudio: Boolean(opts.requireAudio), proportions, releaseDate, skippedShortVideos };
-    tx.update(releases).set({ params: JSON.stringify(params) }).where(eq(releases.id, release.id)).run();
-    audit(tx, { actorId, action: 'release.create', entity: 'release', entityId: release.id, data: { version, videos: videoIds.length, expressions: kept.length } }, now);
+    for (const part of chunked(expressionRows)) await tx.insert(releaseExpressions).values(part);
+    const params: ReleaseParams = { version, seed, notes: opts.notes ?? '', requireAudio: Boolean(opts.requireAudio), proportions, releaseDate, skippedShortVideos, includeDemo: Boolean(opts.includeDemo) };
+    await tx.update(releases).set({ params: JSON.stringify(params) }).where(eq(releases.id, release.id));
+    await audit(tx, { actorId, action: 'release.create', entity: 'release', entityId: release.id, data: { version, videos: videoIds.length, expressions: kept.length, includeDemo: Boolean(opts.includeDemo) } }, now);
     return { id: release.id, version, params };
   });
 }

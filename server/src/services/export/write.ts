@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +8,8 @@ import { motLines, type TrackBox } from '#shared/export/tracking.ts';
 import type { ExpressionKind } from '#shared/domain.ts';
 import type { Db } from '../../db/client.ts';
 import type { FileStore } from '../../store/file-store.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import { flushTree, fsyncDir } from './flush.ts';
 import { ReleaseOutput, type StreamingFile } from './output.ts';
 import type { ReleaseRow } from './plan.ts';
 
@@ -39,8 +40,19 @@ interface ExpressionRow {
   expId: string;
   text: string;
   kind: ExpressionKind;
-  motionReasoning: number;
+  /** 0/1 on SQLite, a boolean on PostgreSQL: read through Boolean(). */
+  motionReasoning: number | boolean;
   recordingId: number | null;
+}
+
+interface MaskRow {
+  objectId: number;
+  frameIdx: number;
+  counts: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
 }
 
 interface ClipRow {
@@ -57,33 +69,62 @@ interface ClipRow {
 const frameName = (idx: number) => String(idx).padStart(5, '0');
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Statements prepared once per export: a full-scale release runs the per-object one 8,000 times. */
-function statements(db: Db) {
-  const c = db.$client;
+/**
+ * The writer's reads, in SQL both engines run, outside any transaction (the release's rows are
+ * frozen; files are written between reads). Column aliases are quoted: PostgreSQL folds unquoted
+ * names to lower case. A few statements per video rather than one per object or expression: at
+ * full scale that is 10k round trips instead of 80k, which on PostgreSQL is most of the time.
+ */
+function reads(db: Db) {
+  const rows = async <T>(q: SQL) => (await db.execute(q)).rows as T[];
   return {
-    videos: c.prepare<[number], VideoRow>(
-      `select v.id, v.name, rv.split, v.width, v.height from release_videos rv join videos v on v.id = rv.video_id where rv.release_id = ? order by v.name`,
-    ),
-    frames: c.prepare<[number], { idx: number; sha256: string; bytes: number }>(`select idx, sha256, bytes from frames where video_id = ? order by idx`),
-    objects: c.prepare<[number], { id: number; localId: number }>(`select id, local_id as localId from objects where video_id = ? order by local_id`),
-    masks: c.prepare<[number], { frameIdx: number; counts: string; x: number; y: number; w: number; h: number }>(
-      `select frame_idx as frameIdx, counts, bbox_x as x, bbox_y as y, bbox_w as w, bbox_h as h from masks where object_id = ? order by frame_idx`,
-    ),
-    expressions: c.prepare<[number, number], ExpressionRow>(
-      `select re.expression_id as expressionId, re.exp_id as expId, e.text, e.kind, e.motion_reasoning as motionReasoning, re.recording_id as recordingId
-       from release_expressions re join expressions e on e.id = re.expression_id
-       where re.release_id = ? and re.video_id = ? order by cast(re.exp_id as integer)`,
-    ),
-    targets: c.prepare<[number], { objectId: number }>(`select object_id as objectId from expression_targets where expression_id = ?`),
-    clip: c.prepare<[number], ClipRow>(
-      `select id, sha256, kind, sample_rate as sampleRate, duration_ms as durationMs, words_per_minute as wordsPerMinute, provenance, speaker_id as speakerId from recordings where id = ?`,
-    ),
-    speakers: c.prepare<[number], { speakerId: number; nativeness: string | null; gender: string | null; ageGroup: string | null; microphone: string | null }>(
-      `select distinct r.speaker_id as speakerId, p.nativeness, p.gender, p.age_group as ageGroup, p.microphone
+    videos: (releaseId: number) =>
+      rows<VideoRow>(sql`select v.id, v.name, rv.split, v.width, v.height from release_videos rv join videos v on v.id = rv.video_id where rv.release_id = ${releaseId} order by v.name`),
+    frames: (videoId: number) => rows<{ idx: number; sha256: string; bytes: number }>(sql`select idx, sha256, bytes from frames where video_id = ${videoId} order by idx`),
+    objects: (videoId: number) => rows<{ id: number; localId: number }>(sql`select id, local_id as "localId" from objects where video_id = ${videoId} order by local_id`),
+    // Every mask of the video's objects, by object, each object's in frame order.
+    masks: (videoId: number) =>
+      rows<MaskRow>(
+        sql`select m.object_id as "objectId", m.frame_idx as "frameIdx", m.counts, m.bbox_x as x, m.bbox_y as y, m.bbox_w as w, m.bbox_h as h
+         from objects o join masks m on m.object_id = o.id where o.video_id = ${videoId} order by m.object_id, m.frame_idx`,
+      ),
+    expressions: (releaseId: number, videoId: number) =>
+      rows<ExpressionRow>(
+        sql`select re.expression_id as "expressionId", re.exp_id as "expId", e.text, e.kind, e.motion_reasoning as "motionReasoning", re.recording_id as "recordingId"
+         from release_expressions re join expressions e on e.id = re.expression_id
+         where re.release_id = ${releaseId} and re.video_id = ${videoId} order by cast(re.exp_id as integer)`,
+      ),
+    // The targets and the clips of the video's expressions in the release.
+    targets: (releaseId: number, videoId: number) =>
+      rows<{ expressionId: number; objectId: number }>(
+        sql`select t.expression_id as "expressionId", t.object_id as "objectId"
+         from release_expressions re join expression_targets t on t.expression_id = re.expression_id
+         where re.release_id = ${releaseId} and re.video_id = ${videoId}`,
+      ),
+    clips: (releaseId: number, videoId: number) =>
+      rows<ClipRow>(
+        sql`select r.id, r.sha256, r.kind, r.sample_rate as "sampleRate", r.duration_ms as "durationMs", r.words_per_minute as "wordsPerMinute", r.provenance, r.speaker_id as "speakerId"
+         from release_expressions re join recordings r on r.id = re.recording_id
+         where re.release_id = ${releaseId} and re.video_id = ${videoId}`,
+      ),
+    speakers: (releaseId: number) =>
+      rows<{ speakerId: number; nativeness: string | null; gender: string | null; ageGroup: string | null; microphone: string | null }>(
+        sql`select distinct r.speaker_id as "speakerId", p.nativeness, p.gender, p.age_group as "ageGroup", p.microphone
        from release_expressions re join recordings r on r.id = re.recording_id left join speaker_profiles p on p.user_id = r.speaker_id
-       where re.release_id = ? and r.speaker_id is not null order by r.speaker_id`,
-    ),
+       where re.release_id = ${releaseId} and r.speaker_id is not null order by r.speaker_id`,
+      ),
   };
+}
+
+/** Rows by a key, each group in the rows' order. */
+function groupBy<T, K>(rows: T[], key: (r: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const r of rows) {
+    const group = out.get(key(r));
+    if (group) group.push(r);
+    else out.set(key(r), [r]);
+  }
+  return out;
 }
 
 /** JSON text of one key-value pair inside an object being streamed. */
@@ -100,37 +141,28 @@ export function assertEmptyTarget(outDir: string): string {
  * Writes a release from what the database recorded for it, into a fresh folder next to `outDir`
  * that is renamed to `outDir` only when complete: a crash never leaves half a release. Everything
  * written is a function of the recorded rows (no clock, no map iteration order), so exporting the
- * same version twice gives the same bytes.
+ * same version twice gives the same bytes. It yields to the event loop after every video, and the
+ * flush and the folder sync run off the event loop (a child process or libuv's pool), so a server
+ * exporting keeps answering.
  */
-export function writeRelease(db: Db, store: FileStore, release: ReleaseRow, outDir: string, onProgress: (p: ExportProgress) => void = () => {}): ExportResult {
-  const job = writeSteps(db, store, release, outDir, onProgress);
-  for (let step = job.next(); ; step = job.next()) if (step.done) return step.value;
-}
-
-/** The same, yielding to the event loop after every video, for the server (requests keep flowing). */
-export async function writeReleaseAsync(db: Db, store: FileStore, release: ReleaseRow, outDir: string, onProgress: (p: ExportProgress) => void = () => {}): Promise<ExportResult> {
-  const job = writeSteps(db, store, release, outDir, onProgress);
-  for (let step = job.next(); ; step = job.next()) {
-    if (step.done) return step.value;
-    await new Promise((r) => setImmediate(r));
-  }
-}
-
-function* writeSteps(db: Db, store: FileStore, release: ReleaseRow, outDir: string, onProgress: (p: ExportProgress) => void): Generator<void, ExportResult> {
+export async function writeRelease(db: Db, store: FileStore, release: ReleaseRow, outDir: string, onProgress: (p: ExportProgress) => void = () => {}): Promise<ExportResult> {
   const target = assertEmptyTarget(outDir);
-  mkdirSync(path.dirname(target), { recursive: true });
+  const parent = path.dirname(target);
+  mkdirSync(parent, { recursive: true });
   // Leftovers of an export of the same target that a crash interrupted: never read, only in the way.
+  // (The CLI and the admin page hold the export locks, so no live export of this target owns one.)
   const stale = `${path.basename(target)}.partial-`;
-  for (const name of readdirSync(path.dirname(target))) if (name.startsWith(stale)) rmSync(path.join(path.dirname(target), name), { recursive: true, force: true });
+  for (const name of readdirSync(parent)) if (name.startsWith(stale)) rmSync(path.join(parent, name), { recursive: true, force: true });
   const tmp = `${target}.partial-${randomBytes(4).toString('hex')}`;
   mkdirSync(tmp);
   try {
-    const result = yield* writeInto(db, store, release, new ReleaseOutput(tmp), onProgress);
-    // One syncfs for the whole release (coreutils `sync -f`) instead of an fsync per file: the
-    // rename below must not reach the disk before the files do.
-    execFileSync('sync', ['-f', tmp]);
+    const result = await writeInto(db, store, release, new ReleaseOutput(tmp), onProgress);
+    // Everything must be on disk before the rename is: no per-file fsync on the way, one flush here.
+    await flushTree(tmp);
     if (existsSync(target)) rmdirSync(target);
     renameSync(tmp, target);
+    // The rename itself: a release reported done is still there after a power cut.
+    await fsyncDir(parent);
     onProgress({ phase: 'done', done: 1, total: 1 });
     return { ...result, dir: target };
   } catch (e) {
@@ -139,12 +171,12 @@ function* writeSteps(db: Db, store: FileStore, release: ReleaseRow, outDir: stri
   }
 }
 
-function* writeInto(db: Db, store: FileStore, release: ReleaseRow, out: ReleaseOutput, onProgress: (p: ExportProgress) => void): Generator<void, Omit<ExportResult, 'dir'>> {
-  const q = statements(db);
+async function writeInto(db: Db, store: FileStore, release: ReleaseRow, out: ReleaseOutput, onProgress: (p: ExportProgress) => void): Promise<Omit<ExportResult, 'dir'>> {
+  const q = reads(db);
   const stats = new StatsAccumulator();
-  const allVideos = q.videos.all(release.id);
+  const allVideos = await q.videos(release.id);
   // Anonymous speaker ids: numbered in the order of their user ids, within this release only.
-  const speakerRows = q.speakers.all(release.id);
+  const speakerRows = await q.speakers(release.id);
   const anonymous = new Map(speakerRows.map((s, i) => [s.speakerId, `speaker_${String(i + 1).padStart(3, '0')}`]));
   const audioMeta = out.open('audio/audio_meta.json');
   audioMeta.write('{');
@@ -165,18 +197,19 @@ function* writeInto(db: Db, store: FileStore, release: ReleaseRow, out: ReleaseO
     let firstTrack = true;
 
     for (const v of videosHere) {
-      const frameRows = q.frames.all(v.id);
+      const frameRows = await q.frames(v.id);
       const frames = frameRows.map((f) => frameName(f.idx));
       for (const f of frameRows) out.copy(`${split}/JPEGImages/${v.name}/${frameName(f.idx)}.jpg`, store.pathOf(f.sha256), f.sha256, f.bytes);
 
       // Tracks: one per object, anno_id = its database id (unique across the release, stable).
       const boxesByObject = new Map<number, TrackBox[]>();
       let maskCount = 0;
-      const objs = q.objects.all(v.id);
+      const objs = await q.objects(v.id);
+      const masksOf = groupBy(await q.masks(v.id), (m) => m.objectId);
       for (const o of objs) {
         const track: (string | null)[] = new Array<string | null>(frames.length).fill(null);
         const boxes: TrackBox[] = [];
-        for (const m of q.masks.all(o.id)) {
+        for (const m of masksOf.get(o.id) ?? []) {
           track[m.frameIdx] = `{"size":[${v.height},${v.width}],"counts":${JSON.stringify(m.counts)}}`;
           boxes.push({ frameIdx: m.frameIdx, objId: o.localId, x: m.x, y: m.y, w: m.w, h: m.h });
           maskCount++;
@@ -190,9 +223,10 @@ function* writeInto(db: Db, store: FileStore, release: ReleaseRow, out: ReleaseO
 
       const pub: string[] = [];
       const full: string[] = [];
-      for (const e of q.expressions.all(release.id, v.id)) {
-        const targets = q.targets
-          .all(e.expressionId)
+      const targetsOf = groupBy(await q.targets(release.id, v.id), (t) => t.expressionId);
+      const clips = new Map((await q.clips(release.id, v.id)).map((c) => [c.id, c]));
+      for (const e of await q.expressions(release.id, v.id)) {
+        const targets = (targetsOf.get(e.expressionId) ?? [])
           .map((t) => ({ objectId: t.objectId, localId: localOf.get(t.objectId)! }))
           .sort((a, b) => a.localId - b.localId);
         const objIds = targets.map((t) => t.localId);
@@ -200,7 +234,7 @@ function* writeInto(db: Db, store: FileStore, release: ReleaseRow, out: ReleaseO
         stats.expression(split, { kind: e.kind, targets: targets.length, motionReasoning: Boolean(e.motionReasoning) });
         let audio: string | null = null;
         if (e.recordingId !== null) {
-          const clip = q.clip.get(e.recordingId)!;
+          const clip = clips.get(e.recordingId)!;
           audio = `audio/${split}/${v.name}/${e.expId}.wav`;
           out.copy(audio, store.pathOf(clip.sha256), clip.sha256, store.size(clip.sha256));
           stats.clip(split, { kind: clip.kind, durationMs: clip.durationMs });
@@ -235,7 +269,7 @@ function* writeInto(db: Db, store: FileStore, release: ReleaseRow, out: ReleaseO
       gtMeta?.write(member(firstVideo, v.name, `{"frames":${framesJson},"objects":${objectsJson},"expressions":{${full.join('')}}}`));
       firstVideo = false;
       onProgress({ phase: 'videos', done: ++done, total: allVideos.length });
-      yield;
+      await new Promise((r) => setImmediate(r));
     }
     for (const f of [meta, gtMeta]) if (f) closeJson(f, '}}');
     closeJson(maskDict, '}');
@@ -246,7 +280,7 @@ function* writeInto(db: Db, store: FileStore, release: ReleaseRow, out: ReleaseO
   const result = stats.result(summariseSpeakers(speakerRows));
   const p = release.params;
   out.text('stats.json', JSON.stringify({ version: p.version, release_date: isoDay(p.releaseDate), ...result }, null, 2) + '\n');
-  out.text('README.md', renderCard({ version: p.version, seed: p.seed, notes: p.notes, requireAudio: p.requireAudio, releaseDate: isoDay(p.releaseDate), proportions: p.proportions }, result));
+  out.text('README.md', renderCard({ version: p.version, seed: p.seed, notes: p.notes, requireAudio: p.requireAudio, releaseDate: isoDay(p.releaseDate), proportions: p.proportions, includeDemo: p.includeDemo }, result));
   const entries = [...out.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   out.text('manifest.json', JSON.stringify({ version: p.version, files: entries }, null, 1) + '\n');
   const manifest = out.entries.at(-1)!;

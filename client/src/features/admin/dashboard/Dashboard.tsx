@@ -264,6 +264,7 @@ function ShareTarget({ name, p, unit, testId }: { name: string; p: DashboardShar
 function Histogram({ caption, h, name, xLabel, testId }: { caption: string; h: DashboardHistogram; name: string; xLabel: string; testId: string }) {
   // Options depend on the bins only, so a refetch with new counts keeps the chart and just sets data.
   const key = h.labels.join('\u0000');
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for h.labels, a new array on every refetch.
   const options = useMemo(() => barOptions(h.labels, name, xLabel), [key, name, xLabel]);
   const data = useMemo(() => barsData(h), [h]);
   return (

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { useLatest } from '../../../ui/use-latest.ts';
 
 export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
 
@@ -13,8 +14,7 @@ export function UPlotChart({ options, data, height = 220, testId }: { options: C
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   // The latest data, for a chart (re)created after it arrived.
-  const latest = useRef(data);
-  latest.current = data;
+  const latest = useLatest(data);
 
   useEffect(() => {
     const el = box.current;
@@ -31,7 +31,7 @@ export function UPlotChart({ options, data, height = 220, testId }: { options: C
       u.destroy();
       plot.current = null;
     };
-  }, [options, height]);
+  }, [options, height, latest]);
 
   useEffect(() => {
     const u = plot.current;

@@ -1,4 +1,4 @@
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { AGE_GROUPS, ASR_STATUSES, CLIP_FAILURE_CAUSES, CLIP_VOTES, GENDERS, MICROPHONES, NATIVENESS, RECORDING_KINDS, RECORDING_STATUSES } from '#shared/domain.ts';
 import { expressions } from './expressions.ts';
 import { users } from './users.ts';
@@ -94,6 +94,24 @@ export const speakerProfiles = sqliteTable('speaker_profiles', {
   microphone: text({ enum: MICROPHONES }),
   updatedAt: integer().notNull(),
 });
+
+/**
+ * Expressions the server offered a speaker ("next"): an upload or skip is accepted only for an
+ * expression offered to that speaker, so nobody records (or floods) sentences by stepping ids.
+ */
+export const recordingOffers = sqliteTable(
+  'recording_offers',
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expressionId: integer()
+      .notNull()
+      .references(() => expressions.id, { onDelete: 'cascade' }),
+    offeredAt: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.expressionId] })],
+);
 
 /** "Skip" on the recording page: steers the next expression away for a while. */
 export const recordingSkips = sqliteTable(

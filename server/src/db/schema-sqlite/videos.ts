@@ -1,5 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { VIDEO_SOURCES, VIDEO_STATUSES } from '#shared/domain.ts';
+import { VIDEO_ROW_STATUSES, VIDEO_SOURCES } from '#shared/domain.ts';
 import { users } from './users.ts';
 
 export const imports = sqliteTable('imports', {
@@ -20,7 +20,8 @@ export const videos = sqliteTable(
     /** The source's video name, kept so exports reuse it. */
     name: text().notNull().unique(),
     source: text({ enum: VIDEO_SOURCES }).notNull(),
-    status: text({ enum: VIDEO_STATUSES }).notNull().default('candidate'),
+    // 'importing' marks rows an import is still writing; readers show only the other statuses.
+    status: text({ enum: VIDEO_ROW_STATUSES }).notNull().default('candidate'),
     width: integer().notNull(),
     height: integer().notNull(),
     frameCount: integer().notNull(),

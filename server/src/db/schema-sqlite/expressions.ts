@@ -4,6 +4,7 @@ import {
   EXPRESSION_KINDS,
   EXPRESSION_ORIGINS,
   EXPRESSION_STATUSES,
+  LEASE_END_REASONS,
   REJECT_REASONS,
   VALIDATION_ANSWERS,
 } from '#shared/domain.ts';
@@ -142,4 +143,29 @@ export const leases = sqliteTable(
     uniqueIndex('leases_sample_uq').on(t.expressionId).where(sql`${t.round} > 0`),
     index('leases_expires_idx').on(t.expiresAt),
   ],
+);
+
+/**
+ * Every lease ever granted, with when and why it ended: the server's own record of who held which
+ * sample when. `id` is the lease's id (leases use AUTOINCREMENT, so ids are never reused). The
+ * benchmarks and the crash and abuse suites check "never held by two at once" against this table
+ * instead of client clocks.
+ */
+export const leaseHistory = sqliteTable(
+  'lease_history',
+  {
+    id: integer().primaryKey(),
+    expressionId: integer()
+      .notNull()
+      .references(() => expressions.id, { onDelete: 'cascade' }),
+    validatorId: integer()
+      .notNull()
+      .references(() => users.id),
+    round: integer().notNull(),
+    issuedAt: integer().notNull(),
+    expiresAt: integer().notNull(),
+    endedAt: integer(),
+    endReason: text({ enum: LEASE_END_REASONS }),
+  },
+  (t) => [index('lease_history_expression_idx').on(t.expressionId, t.round, t.issuedAt)],
 );

@@ -1,0 +1,100 @@
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { noteCommit } from './commits.ts';
+import * as schema from './schema-pg/index.ts';
+import type { Db, Tx } from './types.ts';
+
+const migrationsFolder = fileURLToPath(new URL('../../../migrations-pg', import.meta.url));
+
+/** Any two instances migrating at once take turns on this advisory lock (an arbitrary constant). */
+const MIGRATION_LOCK = 7_305_117_001;
+
+/**
+ * PostgreSQL's answers in the shapes SQLite gives: 64-bit integers (epoch milliseconds, byte sizes,
+ * `count(*)`) and numerics as JavaScript numbers rather than strings. Every such value here is far
+ * below 2^53. Set on the driver's global parsers because drizzle passes its own per-query parser
+ * table, which falls back to the global one.
+ */
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => Number(v));
+
+export interface PostgresDatabase {
+  dialect: 'postgres';
+  db: Db;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface PostgresOptions {
+  /** Connections per app instance (default 10). */
+  poolSize?: number;
+}
+
+/**
+ * Opens the PostgreSQL database at `url` and brings its schema up to date (migrations-pg; several
+ * instances starting together migrate one after another).
+ *
+ * Every transaction is SERIALIZABLE: the services were written against SQLite, where transactions
+ * run one at a time, and serializable isolation gives exactly that guarantee across connections
+ * and app instances; a transaction that loses a conflict fails with 40001 and is retried like a
+ * busy SQLite (db/busy.ts, trpc/init.ts). Statements outside a transaction are read-only, as on
+ * SQLite (db/sqlite.ts): a write outside a transaction fails loudly instead of escaping the retry
+ * logic. A commit is durable when it returns (synchronous_commit = on, PostgreSQL's default).
+ */
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresDatabase> {
+  await migratePostgres(url);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    options: '-c default_transaction_isolation=serializable -c default_transaction_read_only=on',
+  });
+  // An idle connection that dies (server restart) emits here; without a listener it would crash.
+  pool.on('error', () => {});
+  const db = drizzle({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
+  const native = db.transaction.bind(db);
+  const transaction = async <T>(fn: (tx: Tx) => Promise<T>, lazy = false): Promise<T> => {
+    const out = await native(
+      async (tx) => {
+        // Loss on a crash is harmless for these (leases, session touches): skip the WAL flush wait.
+        if (lazy) await tx.execute(sql`set local synchronous_commit = off`);
+        return fn(tx);
+      },
+      { accessMode: 'read write' },
+    );
+    noteCommit();
+    return out;
+  };
+  Object.assign(db, { transaction: (fn: (tx: Tx) => Promise<unknown>) => transaction(fn) });
+  hooks.set(db, { lazyTransaction: (fn) => transaction(fn, true) });
+  return {
+    dialect: 'postgres',
+    db,
+    pool,
+    close: () => pool.end(),
+  };
+}
+
+/** Applies migrations-pg under an advisory lock (a separate connection holds it meanwhile). */
+export async function migratePostgres(url: string): Promise<void> {
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    // Quiet: "schema already exists, skipping" notices on every start are not news.
+    await pool.query('set client_min_messages = warning');
+    await migrate(drizzle({ client: pool, casing: 'snake_case' }), { migrationsFolder });
+  } finally {
+    await pool.end();
+    await lock.end();
+  }
+}
+
+interface Hooks {
+  lazyTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}
+const hooks = new WeakMap<object, Hooks>();
+export const postgresHooksOf = (db: object): Hooks | undefined => hooks.get(db);

@@ -1,0 +1,6 @@
+export * from './users.ts';
+export * from './videos.ts';
+export * from './expressions.ts';
+export * from './records.ts';
+export * from './releases.ts';
+export * from './curation.ts';

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migratePostgres } from '../db/postgres.ts';
+
+/** The server tests make their databases on (trust auth on the development and CI machines). */
+const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * A test run (vitest's global setup) names itself in STUDIO_PG_RUN and migrates one template for
+ * all its workers; a program that runs without it (abuse, benchmarks) gets a template of its own.
+ */
+const RUN = process.env.STUDIO_PG_RUN ?? `p${process.pid}`;
+export const templateName = (run: string) => `studio_tpl_${run}`;
+const TEMPLATE = templateName(RUN);
+
+let template: Promise<void> | undefined = process.env.STUDIO_PG_RUN ? Promise.resolve() : undefined;
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  try {
+    await c.connect();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${ADMIN_URL} (${(err as Error).message}). The server tests need it (set PG_ADMIN_URL for another server); start the local one with: pg_ctlcluster --skip-systemctl-redirect 15 main start`,
+    );
+  }
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+const urlOf = (name: string) => {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+/**
+ * A fresh PostgreSQL database for one test, dropped (connections and all) by `drop()`. Named
+ * `studio_t_<run>_[<prefix>_]<random>`, where the run is vitest's STUDIO_PG_RUN or `p<pid>`, so
+ * `dropRun` also sweeps up what a failed test left behind. Migrated by default, copied from a
+ * template migrated once per run (a CREATE DATABASE, tens of ms, not a migration run); with
+ * `empty` it is bare, for tests that migrate it themselves (`migratePg`) or copy into it.
+ */
+export async function createThrowawayPg(opts: string | { prefix?: string; empty?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+  const { prefix, empty } = typeof opts === 'string' ? { prefix: opts, empty: false } : opts;
+  if (!empty) {
+    template ??= createTemplate(RUN);
+    await template;
+  }
+  const label = prefix ? `${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 20)}_` : '';
+  const name = `studio_t_${RUN}_${label}${randomBytes(5).toString('hex')}`;
+  await admin((c) => c.query(empty ? `create database ${name}` : `create database ${name} template ${TEMPLATE}`));
+  return {
+    url: urlOf(name),
+    drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {}),
+  };
+}
+
+/**
+ * Brings the database at `url` up to date with migrations-pg: the app's own path (db/postgres.ts: a
+ * pg Pool, drizzle's node-postgres migrator, the folder found from that module's URL, not the
+ * working directory, the pool closed afterwards).
+ */
+export function migratePg(url: string): Promise<void> {
+  return migratePostgres(url);
+}
+
+/** Creates and migrates the template of a run. */
+export async function createTemplate(run: string): Promise<void> {
+  await admin(async (c) => {
+    await c.query(`drop database if exists ${templateName(run)}`);
+    await c.query(`create database ${templateName(run)}`);
+  });
+  await migratePg(urlOf(templateName(run)));
+}
+
+/** Drops a run's template and every database made from it that is still there. */
+export async function dropRun(run: string): Promise<void> {
+  await admin(async (c) => {
+    const { rows } = await c.query<{ datname: string }>(`select datname from pg_database where datname like $1 or datname = $2`, [`studio\\_t\\_${run}\\_%`, templateName(run)]);
+    for (const r of rows) await c.query(`drop database if exists ${r.datname} with (force)`);
+  });
+}

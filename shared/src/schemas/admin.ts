@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { EXPRESSION_KINDS, EXPRESSION_ORIGINS, EXPRESSION_STATUSES, REJECT_REASONS } from '../domain.ts';
+import { RoleSchema } from './users.ts';
+
+/** The admin pages' inputs and outputs that are more than an id or two (server/src/routers/admin.ts). */
+
+export const UserView = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  roles: z.array(RoleSchema),
+  disabled: z.boolean(),
+  createdAt: z.number(),
+});
+
+export const ExpressionListQuery = z.object({
+  status: z.enum(EXPRESSION_STATUSES).optional(),
+  gold: z.boolean().optional(),
+  limit: z.number().int().min(1).max(500).default(50),
+  offset: z.number().int().min(0).default(0),
+});
+export type ExpressionListQuery = z.infer<typeof ExpressionListQuery>;
+
+export const AdminExpressionRow = z.object({
+  id: z.number().int(),
+  videoId: z.number().int(),
+  videoName: z.string(),
+  text: z.string(),
+  kind: z.enum(EXPRESSION_KINDS),
+  status: z.enum(EXPRESSION_STATUSES),
+  rejectReason: z.enum(REJECT_REASONS).nullable(),
+  origin: z.enum(EXPRESSION_ORIGINS),
+  gold: z.boolean(),
+  author: z.string().nullable(),
+  createdAt: z.number(),
+  /** Only for decided samples. */
+  targets: z.array(z.number().int()).nullable(),
+});
+
+export const ExpressionPage = z.object({ total: z.number().int(), expressions: z.array(AdminExpressionRow) });
+
+export const AuditQuery = z.object({
+  /** Prefix of the action, e.g. "video." or "user.disable". */
+  action: z.string().trim().max(60).optional(),
+  entity: z.string().trim().max(40).optional(),
+  entityId: z.string().trim().max(60).optional(),
+  actor: z.string().trim().max(60).optional(),
+  /** Keyset paging: entries older than this id. */
+  before: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+/** A release version: also a folder and a lock name. */
+export const RELEASE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+
+/** A new release from the current data; or, with `rebuild`, an existing one written again. */
+export const CreateReleaseInput = z.object({
+  version: z.string().regex(RELEASE_VERSION, 'a version is 1–40 letters, digits, ".", "_" or "-"').optional(),
+  seed: z.number().int().min(0).max(2 ** 31).optional(),
+  notes: z.string().max(2000).optional(),
+  requireAudio: z.boolean().default(false),
+  /** Also the synthetic demo videos; stored in the release's parameters. */
+  includeDemo: z.boolean().default(false),
+  rebuild: z.string().max(40).optional(),
+});
