@@ -186,6 +186,7 @@ async function openTimed(dataDir: string): Promise<OpenResult> {
   const t4 = performance.now();
   await app.audio.tools();
   const t5 = performance.now();
+  await app.jobs.start();
   const resumed = await app.audio.resumePending();
   const t6 = performance.now();
   await import('../server/src/http/server.ts');

@@ -5,6 +5,7 @@ import { FileStore } from './store/file-store.ts';
 import { AudioPipeline } from './services/audio-pipeline.ts';
 import { TtsJobs } from './services/tts.ts';
 import { ExportJobs } from './services/export/jobs.ts';
+import { createJobQueue, type JobQueue } from './jobs/index.ts';
 
 /**
  * Long-lived parts shared by the HTTP server, the CLI and tests. It is the composition root, not a
@@ -23,6 +24,11 @@ export interface App {
   tts: TtsJobs;
   /** Releases exported from the admin page. */
   exports: ExportJobs;
+  /**
+   * Background jobs (exports, TTS, speech checks): pg-boss on PostgreSQL, in process on SQLite.
+   * Recorded by anyone; run only by processes that call `jobs.start()` (the server, tests).
+   */
+  jobs: JobQueue;
   close(): Promise<void>;
 }
 
@@ -31,7 +37,8 @@ export async function openApp(config: Config, opts: { log?: Logger; dbFile?: str
   const { db } = database;
   const log = opts.log ?? pino({ level: config.logLevel });
   const store = new FileStore(config.storeDir);
-  const audio = new AudioPipeline(db, store, log);
+  const jobs = createJobQueue(database, { log, instance: config.instanceId, databaseUrl: opts.databaseUrl ?? config.databaseUrl });
+  const audio = new AudioPipeline(db, store, jobs);
   return {
     config,
     database,
@@ -39,8 +46,12 @@ export async function openApp(config: Config, opts: { log?: Logger; dbFile?: str
     store,
     log,
     audio,
-    tts: new TtsJobs({ db, store, audio, log }),
-    exports: new ExportJobs({ db, store, log, dataDir: config.dataDir }),
-    close: () => database.close(),
+    tts: new TtsJobs({ db, store, audio, log, jobs }),
+    exports: new ExportJobs({ db, store, log, jobs, dataDir: config.dataDir }),
+    jobs,
+    close: async () => {
+      await jobs.stop(0);
+      await database.close();
+    },
   };
 }

@@ -53,6 +53,8 @@ async function main() {
   for (const note of describeMissing(tools)) log.warn(note);
   const resumed = await app.audio.resumePending();
   if (resumed) log.info({ clips: resumed }, 'resuming speech recognition of waiting clips');
+  // Background jobs (exports, TTS, speech checks): this instance takes its share from here on.
+  await app.jobs.start();
 
   // SQLite only (a PostgreSQL commit is durable when it returns, and it checkpoints by itself):
   // start-up writes above were synced one by one; from here on requests share their syncs.
@@ -90,14 +92,17 @@ async function main() {
   console.log(lines.join('\n'));
 
   // Graceful: /readyz says 503 at once (a load balancer stops sending), requests in flight finish,
-  // idle connections close, then the database is closed. Leases need no hand-back: they live in the
-  // database and expire to the next validator on any instance.
+  // idle connections close, running jobs stop at their next safe point and go back to the queue
+  // (another instance takes them at once), then the database is closed. Leases need no hand-back:
+  // they live in the database and expire to the next validator on any instance.
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
     draining = true;
+    const jobsStopped = app.jobs.stop(SHUTDOWN_GRACE_MS);
     server.close(() => {
       void (checkpoints?.stop() ?? Promise.resolve())
         .then(async () => {
+          await jobsStopped;
           group?.stop();
           await app.close();
         })

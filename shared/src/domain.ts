@@ -70,3 +70,7 @@ export const NATIVENESS = ['native', 'non_native'] as const;
 export const GENDERS = ['female', 'male', 'non_binary', 'other'] as const;
 export const AGE_GROUPS = ['18-29', '30-44', '45-59', '60+'] as const;
 export const MICROPHONES = ['headset', 'laptop', 'usb', 'phone', 'studio', 'other'] as const;
+
+/** A background job's life (server/src/jobs/): queued → running → finished or failed (a running job whose instance died runs again). */
+export const JOB_STATES = ['queued', 'running', 'finished', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];

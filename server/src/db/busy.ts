@@ -26,6 +26,23 @@ export function isBusy(err: unknown): boolean {
   return false;
 }
 
+/**
+ * A READ COMMITTED transaction (rowLockTransaction) found, after taking its row locks, that another
+ * one got there first: it rolls back and runs again, like a serialization failure (same code).
+ */
+export class RaceLost extends Error {
+  override name = 'RaceLost';
+  readonly code = '40001';
+}
+
+/** PostgreSQL's unique violation (23505), also when wrapped. */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
 export class DatabaseBusyError extends Error {
   override name = 'DatabaseBusyError';
 }

@@ -37,3 +37,18 @@ export function lazyTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Prom
   if (hooks) return hooks.lazyTransaction(fn);
   return db.transaction(fn);
 }
+
+/**
+ * A lazy transaction whose correctness rests on row locks, not on serializable isolation: on
+ * PostgreSQL it runs at READ COMMITTED, where `FOR UPDATE SKIP LOCKED` is the queue idiom (under
+ * SERIALIZABLE, every hand-out reads the whole queue's predicate and conflicts with every other
+ * one: with 200 validators on two instances, retries piled up to seconds, bench:validate). The
+ * caller must re-check what it read with a statement run after taking its locks (each statement
+ * sees what committed before it began) and throw `RaceLost` when another transaction got there
+ * first; unique indexes are the last line. On SQLite (one writer, so serial) it is lazyTransaction.
+ */
+export function rowLockTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const pg = postgresHooksOf(db);
+  if (pg) return pg.rowLockTransaction(fn);
+  return lazyTransaction(db, fn);
+}

@@ -55,20 +55,20 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   pool.on('error', () => {});
   const db = drizzle({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
   const native = db.transaction.bind(db);
-  const transaction = async <T>(fn: (tx: Tx) => Promise<T>, lazy = false): Promise<T> => {
+  const transaction = async <T>(fn: (tx: Tx) => Promise<T>, lazy = false, readCommitted = false): Promise<T> => {
     const out = await native(
       async (tx) => {
         // Loss on a crash is harmless for these (leases, session touches): skip the WAL flush wait.
         if (lazy) await tx.execute(sql`set local synchronous_commit = off`);
         return fn(tx);
       },
-      { accessMode: 'read write' },
+      { accessMode: 'read write', ...(readCommitted ? { isolationLevel: 'read committed' as const } : {}) },
     );
     noteCommit();
     return out;
   };
   Object.assign(db, { transaction: (fn: (tx: Tx) => Promise<unknown>) => transaction(fn) });
-  hooks.set(db, { lazyTransaction: (fn) => transaction(fn, true) });
+  hooks.set(db, { lazyTransaction: (fn) => transaction(fn, true), rowLockTransaction: (fn) => transaction(fn, true, true) });
   return {
     dialect: 'postgres',
     db,
@@ -95,6 +95,7 @@ export async function migratePostgres(url: string): Promise<void> {
 
 interface Hooks {
   lazyTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  rowLockTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 }
 const hooks = new WeakMap<object, Hooks>();
 export const postgresHooksOf = (db: object): Hooks | undefined => hooks.get(db);

@@ -27,8 +27,17 @@ const pgDialect = new PgDialect({ casing: 'snake_case' });
 /** The SQL name of a column under `casing: 'snake_case'`. */
 const sqlName = (c: Pick<Column, 'name' | 'keyAsName'>) => (c.keyAsName ? toSnakeCase(c.name) : c.name);
 
-/** A where/check expression as text, without quoting or table qualifiers. */
-const exprText = (s: string) => s.replace(/"[^"]*"\./g, '').replace(/["`()\s]/g, '').toLowerCase();
+/**
+ * A where/check expression as text, without quoting, table qualifiers or PostgreSQL's rewrites
+ * (it stores `x in ('a', 'b')` as `x = ANY (ARRAY['a'::text, 'b'::text])`).
+ */
+const exprText = (s: string) =>
+  s
+    .replace(/::\w+/g, '')
+    .replace(/=\s*ANY\s*\(\s*ARRAY\[([^\]]*)\]\s*\)/gi, ' in ($1)')
+    .replace(/"[^"]*"\./g, '')
+    .replace(/["`()\s]/g, '')
+    .toLowerCase();
 
 interface StaticTable {
   name: string;

@@ -44,7 +44,7 @@ export const adminRouter = router({
         tools: { ffmpeg: Boolean(tools.ffmpeg), sox: Boolean(tools.sox), espeakNg: Boolean(tools.espeakNg), pocketsphinx: Boolean(tools.pocketsphinx) },
         missing: describeMissing(tools),
         stats: await audioStats(ctx.app.db),
-        jobs: ctx.app.tts.list(),
+        jobs: await ctx.app.tts.list(),
       };
     }),
     synthesize: admin
@@ -58,8 +58,8 @@ export const adminRouter = router({
         if (ids.length === 0) throw badRequest('no accepted expression needs audio');
         return ctx.app.tts.start(ids, ctx.user.id);
       }),
-    job: admin.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => {
-      const job = ctx.app.tts.get(input.id);
+    job: admin.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
+      const job = await ctx.app.tts.get(input.id);
       if (!job) throw notFound(`job ${input.id}`);
       return job;
     }),

@@ -1,5 +1,4 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
-import type { Logger } from 'pino';
 import { clipVerdict } from '#shared/protocol/index.ts';
 import { wordErrorRate } from '#shared/audio/index.ts';
 import type { Db, Tx } from '../db/client.ts';
@@ -13,27 +12,43 @@ import { audit } from './audit.ts';
 import { retryOnBusy } from '../db/busy.ts';
 import { whenToolsFree } from '../audio/run-tool.ts';
 import { getSettings } from './settings.ts';
+import type { JobQueue } from '../jobs/index.ts';
+import { getJob } from '../jobs/records.ts';
+
+const ASR_KIND = 'asr';
 
 /** How many texts from other videos join the closed set, so a clip cannot pass by elimination. */
 const DISTRACTORS = 6;
 
 /**
- * The server's audio machinery: the detected tools, the TTS engine, the recognizer and a serial
- * queue of recognition jobs (pocketsphinx spends about a second per call, so it runs in the
- * background, one clip at a time, and resumes pending clips after a restart).
+ * The server's audio machinery: the detected tools, the TTS engine, the recognizer, and the speech
+ * checks as background jobs (kind `asr`, one per clip, keyed by its id so that a clip is never
+ * checked by two runs at once): pocketsphinx spends about a second per call. Clips still waiting
+ * are queued again at start (resumePending), for a restart or a recognizer installed since.
  */
 export class AudioPipeline {
   private readonly toolsPromise: Promise<AudioTools>;
-  private queue: number[] = [];
-  private running: Promise<void> | null = null;
+  /** Speech checks this process queued and has not seen finish (drain() waits for them). */
+  private readonly queued = new Set<string>();
 
   constructor(
     private readonly db: Db,
     private readonly store: FileStore,
-    private readonly log: Logger,
+    private readonly jobs: JobQueue,
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.toolsPromise = detectAudioTools(env);
+    jobs.define<{ recordingId: number }, null, never>({
+      kind: ASR_KIND,
+      // One clip takes seconds; ten minutes means its instance is gone.
+      expireSeconds: 600,
+      retryLimit: 3,
+      run: async ({ recordingId }) => {
+        // Uploads may fill the tools' queue (run-tool.ts); background work waits its turn.
+        await whenToolsFree(() => this.recognize(recordingId));
+        return null;
+      },
+    });
   }
 
   tools(): Promise<AudioTools> {
@@ -50,9 +65,10 @@ export class AudioPipeline {
     return e.available() ? e : null;
   }
 
-  enqueueAsr(recordingId: number): void {
-    if (!this.queue.includes(recordingId)) this.queue.push(recordingId);
-    this.running ??= this.work().finally(() => (this.running = null));
+  /** Queues the speech check of a clip (durably: it runs even if this process dies now). */
+  async enqueueAsr(recordingId: number): Promise<void> {
+    const { job } = await this.jobs.enqueue(ASR_KIND, { recordingId }, { key: String(recordingId) });
+    this.queued.add(job.id);
   }
 
   /** Clips that still wait for the recognizer (after a restart, or once it got installed). */
@@ -61,24 +77,18 @@ export class AudioPipeline {
       .select({ id: recordings.id })
       .from(recordings)
       .where(and(inArray(recordings.asrStatus, ['pending', 'unavailable']), ne(recordings.status, 'failed')));
-    for (const p of pending) this.enqueueAsr(p.id);
+    for (const p of pending) await this.enqueueAsr(p.id);
     return pending.length;
   }
 
-  /** Resolves when the queue is empty (tests, shutdown). */
+  /** Resolves when the speech checks this process queued are over, on whichever instance (tests, shutdown). */
   async drain(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  private async work(): Promise<void> {
-    for (let id = this.queue.shift(); id !== undefined; id = this.queue.shift()) {
-      try {
-        // Uploads may fill the tools' queue (run-tool.ts); background work waits its turn.
-        await whenToolsFree(() => this.recognize(id));
-      } catch (err) {
-        // A broken clip or tool must not stop the queue; the clip stays pending for a later retry.
-        this.log.error({ err, recordingId: id }, 'speech recognition failed');
+    while (this.queued.size) {
+      for (const id of [...this.queued]) {
+        const job = await getJob(this.db, id);
+        if (!job || job.state === 'finished' || job.state === 'failed') this.queued.delete(id);
       }
+      if (this.queued.size) await new Promise((r) => setTimeout(r, 20));
     }
   }
 

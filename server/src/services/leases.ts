@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { LeaseEndReason } from '#shared/domain.ts';
+import { RaceLost } from '../db/busy.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { leaseHistory, leases } from '../db/schema/index.ts';
 
@@ -18,9 +19,14 @@ export async function grantLease(tx: Tx, l: { expressionId: number; validatorId:
   return row!;
 }
 
-/** A lease whose time ran out while nobody took the sample over is still its holder's: renewed. */
+/**
+ * A lease whose time ran out while nobody took the sample over is still its holder's: renewed.
+ * Renewed only if it still exists (another validator's hand-over may have ended it meanwhile; on
+ * PostgreSQL at READ COMMITTED the two meet on the lease row's lock): otherwise the race is lost.
+ */
 export async function renewLease(tx: Tx, lease: Lease, expiresAt: number): Promise<Lease> {
-  await tx.update(leases).set({ expiresAt }).where(eq(leases.id, lease.id));
+  const renewed = await tx.update(leases).set({ expiresAt }).where(eq(leases.id, lease.id)).returning({ id: leases.id });
+  if (!renewed.length) throw new RaceLost(`lease ${lease.id} was handed over while being renewed`);
   await tx.update(leaseHistory).set({ expiresAt }).where(eq(leaseHistory.id, lease.id));
   return { ...lease, expiresAt };
 }
@@ -40,16 +46,28 @@ export async function releaseLeasesOf(tx: Tx, validatorId: number, now: number):
   return held.length;
 }
 
-/** Expired protocol leases on a sample, ended because it is being handed to someone else. */
+/**
+ * Expired protocol leases on a sample, ended because it is being handed to someone else. The
+ * caller chose the sample as having no live lease, from a snapshot that may be older than this
+ * statement (READ COMMITTED on PostgreSQL): a live lease found here, or one renewed between this
+ * read and its removal, means another transaction got there first (RaceLost: run again).
+ */
 export async function takeOverExpired(tx: Tx, expressionId: number, now: number): Promise<void> {
   const stale = await tx
     .select({ id: leases.id, expiresAt: leases.expiresAt })
     .from(leases)
     .where(and(eq(leases.expressionId, expressionId), sql`${leases.round} > 0`));
   for (const l of stale) {
-    // The caller picked this sample because it has no live lease; a live one here is a bug.
-    if (l.expiresAt > now) throw new Error(`sample ${expressionId} still has a live lease ${l.id}`);
-    await endLease(tx, l.id, 'expired', now);
+    if (l.expiresAt > now) throw new RaceLost(`sample ${expressionId} was leased meanwhile`);
+    const gone = await tx
+      .delete(leases)
+      .where(and(eq(leases.id, l.id), sql`${leases.expiresAt} <= ${now}`))
+      .returning({ id: leases.id });
+    if (!gone.length) throw new RaceLost(`lease ${l.id} was renewed meanwhile`);
+    await tx
+      .update(leaseHistory)
+      .set({ endedAt: now, endReason: 'expired' })
+      .where(and(eq(leaseHistory.id, l.id), isNull(leaseHistory.endedAt)));
   }
 }
 

@@ -272,7 +272,7 @@ async function convertAndStore(app: UploadDeps, speakerId: number, u: Upload, no
   });
   if (typeof done !== 'number') return done;
   const id = done;
-  app.audio.enqueueAsr(id);
+  await app.audio.enqueueAsr(id);
   return { recordingId: id, status: 'submitted' as const, alreadySubmitted: false, wordsPerMinute: wpm, durationMs: Math.round(analysis.durationSec * 1000) };
 }
 

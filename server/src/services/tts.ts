@@ -10,9 +10,10 @@ import { audit } from './audit.ts';
 import { retryOnBusy } from '../db/busy.ts';
 import { badRequest, ServiceError } from './errors.ts';
 import { needsAudioSql } from './recording.ts';
+import { jobsOfGroup, recentGroups } from '../jobs/records.ts';
 
-/** What synthesis uses: the database, the store for the clips, the audio tools and recognizer queue, a log. */
-export type TtsDeps = Pick<App, 'db' | 'store' | 'audio' | 'log'>;
+/** What synthesis uses: the database, the store for the clips, the audio tools and speech checks, the job queue, a log. */
+export type TtsDeps = Pick<App, 'db' | 'store' | 'audio' | 'log' | 'jobs'>;
 
 export interface TtsJob {
   id: string;
@@ -26,30 +27,59 @@ export interface TtsJob {
   startedAt: number;
 }
 
+const KIND = 'tts';
+interface TtsPayload {
+  expressionId: number;
+  actorId: number;
+  /** How many expressions the admin's request named (its jobs plus those it left out). */
+  requested: number;
+}
+
 /**
  * Synthesized clips (paper §3.1: part of the audio comes from TTS). Each clip records its
  * provenance (engine, voice, rate) and then goes through the same two gates as a human take.
- * Jobs run in the background; their progress is kept in memory (a restart ends a job, and the
- * expressions it did not reach still need audio). multi-instance: a job's progress is seen on the
- * instance that runs it.
+ * An admin's request is a group of background jobs (server/src/jobs/), one per expression and
+ * keyed by it, so that a second request for an expression already queued or being synthesized —
+ * from this instance or another — is left out instead of making a twin (the voice follows the
+ * count of earlier clips, so a twin would repeat the voice). A job cut short by a restart runs
+ * again; one that already stored its clip finds it and stops.
  */
 export class TtsJobs {
-  private readonly jobs = new Map<string, TtsJob>();
-  /**
-   * Expressions queued or being synthesized by some job. A second request for one of them would
-   * pick the same voice (the voice follows the count of earlier clips) and make a twin, so it is
-   * left out instead.
-   */
-  private readonly pending = new Set<number>();
-
-  constructor(private readonly app: TtsDeps) {}
-
-  get(id: string): TtsJob | null {
-    return this.jobs.get(id) ?? null;
+  constructor(private readonly app: TtsDeps) {
+    app.jobs.define<TtsPayload, { recordingId: number | null }, never>({
+      kind: KIND,
+      expireSeconds: 600,
+      retryLimit: 2,
+      run: (payload) => this.synthesize(payload),
+    });
   }
 
-  list(): TtsJob[] {
-    return [...this.jobs.values()].sort((a, b) => b.startedAt - a.startedAt).slice(0, 10);
+  /** A request's progress, read from its jobs (whichever instances run them). */
+  async get(id: string): Promise<TtsJob | null> {
+    const rows = await jobsOfGroup(this.app.db, id);
+    if (!rows.length) return null;
+    const failed = rows.filter((r) => r.state === 'failed');
+    return {
+      id,
+      total: rows.length,
+      done: rows.filter((r) => r.state === 'finished' || r.state === 'failed').length,
+      failed: failed.length,
+      state: rows.some((r) => r.state === 'queued' || r.state === 'running') ? 'running' : 'finished',
+      skipped: (rows[0]!.payload as TtsPayload).requested - rows.length,
+      errors: failed.slice(0, 20).map((r) => `expression ${(r.payload as TtsPayload).expressionId}: ${r.error}`),
+      startedAt: Math.min(...rows.map((r) => r.createdAt)),
+    };
+  }
+
+  /** The ten newest requests. */
+  async list(): Promise<TtsJob[]> {
+    const groups = await recentGroups(this.app.db, KIND, 10);
+    const out: TtsJob[] = [];
+    for (const g of groups) {
+      const job = await this.get(g);
+      if (job) out.push(job);
+    }
+    return out;
   }
 
   /** Expressions still needing audio; `percent` of them, chosen evenly by a seeded order. */
@@ -74,8 +104,28 @@ export class TtsJobs {
       .from(expressions)
       .where(and(inArray(expressions.id, ids), eq(expressions.status, 'accepted')));
     if (found.length !== ids.length) throw badRequest('only accepted expressions get audio');
-    // A synthesized clip still waiting for its checks, or verified, needs no twin.
-    const synthesized = new Set(
+    const synthesized = await this.synthesizedOf(ids);
+    const groupId = randomUUID();
+    const fresh = ids.filter((id) => !synthesized.has(id));
+    // Jobs keyed by expression: one already queued or running (any request, any instance) wins.
+    const created = await this.app.jobs.enqueueMany<TtsPayload>(
+      KIND,
+      fresh.map((expressionId) => ({ key: String(expressionId), payload: { expressionId, actorId, requested: ids.length } })),
+      { groupId, actorId },
+    );
+    const skipped = ids.length - created.length;
+    // Retried while busy: a CLI writer may hold SQLite's lock for a moment, or a PostgreSQL
+    // transaction lose a conflict.
+    await retryOnBusy(() =>
+      this.app.db.transaction((tx) => audit(tx, { actorId, action: 'tts.start', entity: 'tts_job', entityId: groupId, data: { expressions: created.length, skipped, engine: engine.name } })),
+    );
+    if (!created.length) return { id: groupId, total: 0, done: 0, failed: 0, state: 'finished', skipped, errors: [], startedAt: Date.now() };
+    return { ...(await this.get(groupId))!, skipped };
+  }
+
+  /** Expressions holding a synthesized clip that waits for its checks or is verified: no twin. */
+  private async synthesizedOf(ids: number[]): Promise<Set<number>> {
+    return new Set(
       (
         await this.app.db
           .select({ id: recordings.expressionId })
@@ -83,24 +133,6 @@ export class TtsJobs {
           .where(and(inArray(recordings.expressionId, ids), eq(recordings.kind, 'tts'), inArray(recordings.status, ['submitted', 'verified'])))
       ).map((r) => r.id),
     );
-    // Checked and claimed with no await in between, so concurrent starts split the ids.
-    // multi-instance: the claim is per process; a database-backed job queue takes it over.
-    const todo = ids.filter((id) => !this.pending.has(id) && !synthesized.has(id));
-    for (const id of todo) this.pending.add(id);
-    const job: TtsJob = { id: randomUUID(), total: todo.length, done: 0, failed: 0, state: todo.length ? 'running' : 'finished', skipped: ids.length - todo.length, errors: [], startedAt: Date.now() };
-    try {
-      // Retried while busy: a CLI writer may hold SQLite's lock for a moment, or a PostgreSQL
-      // transaction lose a conflict.
-      await retryOnBusy(() =>
-        this.app.db.transaction((tx) => audit(tx, { actorId, action: 'tts.start', entity: 'tts_job', entityId: job.id, data: { expressions: todo.length, skipped: job.skipped, engine: engine.name } })),
-      );
-    } catch (err) {
-      for (const id of todo) this.pending.delete(id);
-      throw err;
-    }
-    this.jobs.set(job.id, job);
-    void this.run(job, todo, actorId);
-    return job;
   }
 
   /**
@@ -122,68 +154,63 @@ export class TtsJobs {
     }
   }
 
-  /** Waits for a job (tests, CLI). */
+  /** Waits for a request's jobs (tests, CLI). */
   async wait(id: string): Promise<TtsJob> {
     for (;;) {
-      const job = this.jobs.get(id);
+      const job = await this.get(id);
       if (!job || job.state === 'finished') return job!;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
-  private async run(job: TtsJob, ids: number[], actorId: number): Promise<void> {
-    const engine = (await this.app.audio.tts())!;
-    for (const expressionId of ids) {
-      try {
-        const [e] = (await this.app.db.select({ text: expressions.text }).from(expressions).where(eq(expressions.id, expressionId))) as [{ text: string }];
-        // Earlier synthetic takes of this expression (failed ones included) move the pick on to the
-        // next voice, so a voice the recognizer or a listener did not accept is not simply repeated.
-        const [{ n: earlier }] = (await this.app.db
-          .select({ n: count() })
-          .from(recordings)
-          .where(and(eq(recordings.expressionId, expressionId), eq(recordings.kind, 'tts')))) as [{ n: number }];
-        const { voice, wordsPerMinute } = pickVoiceAndRate(engine, expressionId + earlier);
-        const { wav, analysis, wpm, setting } = await whenToolsFree(() => this.synthesizeAtRate(e.text, voice, wordsPerMinute));
-        const { findings } = checkClip(analysis, e.text);
-        const errors = findings.filter((f) => f.severity === 'error');
-        if (errors.length) throw new Error(errors.map((f) => f.message).join(' '));
-        // The clip is stored before its row is written (no file work inside the transaction).
-        const sha256 = this.app.store.put(wav).sha256;
-        const now = Date.now();
-        const id = await retryOnBusy(() => this.app.db.transaction(async (tx) => {
-          const [row] = await tx
-            .insert(recordings)
-            .values({
-              uid: randomUUID(),
-              expressionId,
-              speakerId: null,
-              kind: 'tts',
-              status: 'submitted',
-              sha256,
-              sampleRate: DATASET_RATE,
-              durationMs: Math.round(analysis.durationSec * 1000),
-              wordsPerMinute: wpm,
-              provenance: JSON.stringify({ engine: engine.name, voice, wordsPerMinute, engineRate: setting }),
-              lossless: true,
-              trimStartMs: Math.round(analysis.trimStart * 1000),
-              trimEndMs: Math.round(analysis.trimEnd * 1000),
-              voicedMs: Math.round(analysis.voicedSec * 1000),
-              asrStatus: 'pending',
-              createdAt: now,
-            })
-            .returning({ id: recordings.id });
-          await audit(tx, { actorId, action: 'recording.tts', entity: 'recording', entityId: row!.id, data: { expressionId, engine: engine.name, voice, wordsPerMinute } }, now);
-          return row!.id;
-        }));
-        this.app.audio.enqueueAsr(id);
-      } catch (err) {
-        job.failed++;
-        if (job.errors.length < 20) job.errors.push(`expression ${expressionId}: ${(err as Error).message}`);
-      }
-      this.pending.delete(expressionId);
-      job.done++;
-    }
-    job.state = 'finished';
+  private async synthesize({ expressionId, actorId }: TtsPayload): Promise<{ recordingId: number | null }> {
+    // A run cut short after storing its clip (or another request's clip) leaves nothing to do.
+    if ((await this.synthesizedOf([expressionId])).size) return { recordingId: null };
+    const engine = await this.app.audio.tts();
+    if (!engine) throw new Error('speech synthesis is switched off on this instance (espeak-ng is missing)');
+    const [e] = (await this.app.db.select({ text: expressions.text }).from(expressions).where(eq(expressions.id, expressionId))) as [{ text: string }];
+    // Earlier synthetic takes of this expression (failed ones included) move the pick on to the
+    // next voice, so a voice the recognizer or a listener did not accept is not simply repeated.
+    const [{ n: earlier }] = (await this.app.db
+      .select({ n: count() })
+      .from(recordings)
+      .where(and(eq(recordings.expressionId, expressionId), eq(recordings.kind, 'tts')))) as [{ n: number }];
+    const { voice, wordsPerMinute } = pickVoiceAndRate(engine, expressionId + earlier);
+    const { wav, analysis, wpm, setting } = await whenToolsFree(() => this.synthesizeAtRate(e.text, voice, wordsPerMinute));
+    const { findings } = checkClip(analysis, e.text);
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length) throw new Error(errors.map((f) => f.message).join(' '));
+    // The clip is stored before its row is written (no file work inside the transaction).
+    const sha256 = this.app.store.put(wav).sha256;
+    const now = Date.now();
+    const id = await retryOnBusy(() =>
+      this.app.db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(recordings)
+          .values({
+            uid: randomUUID(),
+            expressionId,
+            speakerId: null,
+            kind: 'tts',
+            status: 'submitted',
+            sha256,
+            sampleRate: DATASET_RATE,
+            durationMs: Math.round(analysis.durationSec * 1000),
+            wordsPerMinute: wpm,
+            provenance: JSON.stringify({ engine: engine.name, voice, wordsPerMinute, engineRate: setting }),
+            lossless: true,
+            trimStartMs: Math.round(analysis.trimStart * 1000),
+            trimEndMs: Math.round(analysis.trimEnd * 1000),
+            voicedMs: Math.round(analysis.voicedSec * 1000),
+            asrStatus: 'pending',
+            createdAt: now,
+          })
+          .returning({ id: recordings.id });
+        await audit(tx, { actorId, action: 'recording.tts', entity: 'recording', entityId: row!.id, data: { expressionId, engine: engine.name, voice, wordsPerMinute } }, now);
+        return row!.id;
+      }),
+    );
+    await this.app.audio.enqueueAsr(id);
+    return { recordingId: id };
   }
 }
-

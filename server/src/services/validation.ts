@@ -1,7 +1,8 @@
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { accuracyWeightedPoints, agrees, answerTargets, isFinal, ProtocolError, replay, roundOf, step, type Answer, type AnswerEvent, type SampleFacts } from '#shared/protocol/index.ts';
 import type { AnswerFeedback, AnswerInput, SampleView } from '#shared/schemas/validate.ts';
-import { lazyTransaction, type Db, type DbOrTx } from '../db/client.ts';
+import { isUniqueViolation, RaceLost } from '../db/busy.ts';
+import { rowLockTransaction, type Db, type DbOrTx } from '../db/client.ts';
 import { DIALECT } from '../db/dialect.ts';
 import { preparedPerDb } from '../db/prepared.ts';
 import { expressions, expressionTargets, leases, objects, users, validations } from '../db/schema/index.ts';
@@ -148,7 +149,11 @@ export async function nextSample(db: Db, validatorId: number, opts: { now?: numb
   const now = opts.now ?? Date.now();
   const random = opts.random ?? Math.random;
   // A lease is not an acknowledged submission: losing one to a power cut only requeues a sample.
-  return lazyTransaction(db, async (tx) => {
+  // Row locks, not serializable isolation, keep two validators off one sample (rowLockTransaction):
+  // the oldest-sample query locks its row and skips rows others hold, takeOverExpired re-reads the
+  // sample's leases after that lock, and the unique indexes on leases (one per sample and round >
+  // 0, one per validator) refuse whatever slipped through; each of those is a lost race, retried.
+  return rowLockTransaction(db, async (tx) => {
     const q = nextStatements(tx);
     const s = await getSettings(tx);
     const expiresAt = now + s.leaseMinutes * 60_000;
@@ -166,8 +171,14 @@ export async function nextSample(db: Db, validatorId: number, opts: { now?: numb
     const gold = random() < s.goldShare ? (await v.gold.execute({ me: validatorId }))[0] : undefined;
     const chosen = gold ?? work;
     const round = gold ? 0 : chosen.status === 'second_round' ? 2 : 1;
-    if (round > 0) await takeOverExpired(tx, chosen.id, now);
-    const lease = await grantLease(tx, { expressionId: chosen.id, validatorId, round, issuedAt: now, expiresAt });
+    // The clock is read again once the sample's row lock is held: this transaction may have waited
+    // for an answer to commit, and a grant stamped with the time before that wait would seem to
+    // overlap the lease the answer ended (lease_history is read as the truth of who held what when).
+    const at = opts.now ?? Math.max(now, Date.now());
+    if (round > 0) await takeOverExpired(tx, chosen.id, at);
+    const lease = await grantLease(tx, { expressionId: chosen.id, validatorId, round, issuedAt: at, expiresAt: at + s.leaseMinutes * 60_000 }).catch((err: unknown) => {
+      throw isUniqueViolation(err) ? new RaceLost(`sample ${chosen.id} or validator ${validatorId} was leased meanwhile`, { cause: err }) : err;
+    });
     return viewOf(lease, chosen);
   });
 }

@@ -32,6 +32,8 @@ export async function testApp(env: Record<string, string> = {}): Promise<TestApp
   const pg = DIALECT === 'postgres' ? await createThrowawayPg() : null;
   const config = loadConfig({ DATA_DIR: dir, STUDIO_DEMO: '0', ...env, ...(pg ? { DATABASE_URL: pg.url } : {}) });
   const app = await openApp(config, { log: pino({ level: 'silent' }) });
+  // Like the server: background jobs (exports, TTS, speech checks) run in this process.
+  await app.jobs.start();
   return {
     ...app,
     dir,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import PgBoss from 'pg-boss';
 import { migratePostgres } from '../db/postgres.ts';
 
 /** The server tests make their databases on (trust auth on the development and CI machines). */
@@ -74,6 +75,10 @@ export async function createTemplate(run: string): Promise<void> {
     await c.query(`create database ${templateName(run)}`);
   });
   await migratePg(urlOf(templateName(run)));
+  // pg-boss's own schema too (the app's job queue on PostgreSQL), so each copy starts it at once.
+  const boss = new PgBoss({ connectionString: urlOf(templateName(run)), schema: 'pgboss', supervise: false, schedule: false });
+  await boss.start();
+  await boss.stop({ graceful: false, wait: true, close: true });
 }
 
 /** Drops a run's template and every database made from it that is still there. */

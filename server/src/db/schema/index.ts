@@ -42,4 +42,5 @@ export const {
   releaseVideos,
   releaseExpressions,
   videoCuration,
+  jobs,
 } = chosen;

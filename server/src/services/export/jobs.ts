@@ -7,9 +7,11 @@ import { ServiceError } from '../errors.ts';
 import { lockExport } from './lock.ts';
 import { checkVersionName, createRelease, getRelease, nextVersion, type ReleaseOptions } from './plan.ts';
 import { writeRelease, type ExportProgress } from './write.ts';
+import type { JobContext, JobQueue } from '../../jobs/index.ts';
+import { latestJob, liveJobs } from '../../jobs/records.ts';
 
-/** What exports use: the database, the store for frames and clips, a log, and where releases go (DATA_DIR). */
-export type ExportDeps = Pick<App, 'db' | 'store' | 'log'> & { dataDir: string };
+/** What exports use: the database, the store for frames and clips, a log, the job queue, and where releases go (DATA_DIR). */
+export type ExportDeps = Pick<App, 'db' | 'store' | 'log'> & { dataDir: string; jobs: JobQueue };
 
 export interface ExportJob {
   version: string;
@@ -22,19 +24,36 @@ export interface ExportJob {
   startedAt: number;
 }
 
+const KIND = 'export';
+interface ExportPayload {
+  version: string;
+  actorId: number;
+}
+interface ExportResult {
+  files: number;
+  bytes: number;
+  manifestSha256: string;
+}
+
 /**
- * Releases made from the admin page, written to DATA_DIR/releases/<version>. One export at a time
- * (they are I/O bound, and two would only slow each other down); progress is kept in memory, and a
- * release whose folder is missing (a restart during its export) can simply be exported again.
+ * Releases made from the admin page, written to DATA_DIR/releases/<version> by a background job
+ * (server/src/jobs/): one export at a time in the whole deployment (they are I/O bound, and two
+ * would only slow each other down), its progress in the `jobs` table for every instance to show.
+ * A release is written into a temporary folder and renamed when complete, so a job that runs again
+ * after its instance died starts over cleanly. Several instances share DATA_DIR/releases (README,
+ * "Deploying beyond one machine").
  */
 export class ExportJobs {
-  // multi-instance: per process. Another instance sees neither these jobs nor that one is running,
-  // and releases are folders in this instance's DATA_DIR (the export locks too, which only
-  // processes on the same data dir, such as the CLI, share).
-  private readonly jobs = new Map<string, ExportJob>();
-  private running: string | null = null;
-
-  constructor(private readonly deps: ExportDeps) {}
+  constructor(private readonly deps: ExportDeps) {
+    deps.jobs.define<ExportPayload, ExportResult, ExportProgress>({
+      kind: KIND,
+      singleton: true,
+      // The MeViSv2-sized export takes minutes (bench:export); an hour means the instance is gone.
+      expireSeconds: 3600,
+      retryLimit: 2,
+      run: (payload, ctx) => this.write(payload, ctx),
+    });
+  }
 
   dirOf(version: string): string {
     return path.join(this.deps.dataDir, 'releases', version);
@@ -49,66 +68,79 @@ export class ExportJobs {
     return this.isWritten(version) ? (JSON.parse(readFileSync(path.join(this.dirOf(version), 'manifest.json'), 'utf8')) as { files: { path: string; bytes: number }[] }) : null;
   }
 
-  get(version: string): ExportJob | null {
-    return this.jobs.get(version) ?? null;
+  /** The newest export job of a version, as the admin page shows it. */
+  async get(version: string): Promise<ExportJob | null> {
+    const job = await latestJob(this.deps.db, KIND, version);
+    if (!job) return null;
+    const result = job.result as ExportResult | null;
+    return {
+      version,
+      // Queued (another export runs first) reads as running: the admin asked and it will run.
+      state: job.state === 'queued' ? 'running' : job.state,
+      progress: (job.progress as ExportProgress | null) ?? { phase: 'videos', done: 0, total: 0 },
+      error: job.error,
+      files: result?.files ?? null,
+      bytes: result?.bytes ?? null,
+      manifestSha256: result?.manifestSha256 ?? null,
+      startedAt: job.createdAt,
+    };
   }
 
   /**
    * A new release from the current data, or (with an existing version) that release written again.
-   * Holds the version's export lock until the writing ends, so a CLI export of the same version
-   * (or into the same folder) is refused meanwhile, and this one is refused while such a one runs.
+   * Refused while another export is queued or running anywhere, or while another process (the
+   * CLI) holds the version's export lock; the job takes that lock while it writes.
    */
   async start(opts: ReleaseOptions & { rebuild?: string }, actorId: number): Promise<ExportJob> {
-    if (this.running) throw new ServiceError('CONFLICT', `release ${this.running} is being exported; wait for it to finish`);
+    const busy = async () => {
+      const [live] = await liveJobs(this.deps.db, KIND);
+      if (live) throw new ServiceError('CONFLICT', `release ${live.key} is being exported; wait for it to finish`);
+    };
+    await busy();
     const version = opts.rebuild ?? opts.version ?? (await nextVersion(this.deps.db));
     checkVersionName(version);
-    // Checked again after the awaits above: a second start may have got in meanwhile.
-    if (this.running) throw new ServiceError('CONFLICT', `release ${this.running} is being exported; wait for it to finish`);
-    const dir = this.dirOf(version);
-    const lock = lockExport(this.deps.dataDir, version, dir);
-    this.running = version;
-    let release;
-    try {
-      if (opts.rebuild) {
-        release = await getRelease(this.deps.db, opts.rebuild);
-        if (!release) throw new ServiceError('NOT_FOUND', `no release ${opts.rebuild}`);
-        if (this.isWritten(release.version)) throw new ServiceError('CONFLICT', `release ${release.version} is already on disk`);
-      } else {
-        release = await createRelease(this.deps.db, { ...opts, version }, actorId);
-      }
-    } catch (e) {
-      lock.release();
-      this.running = null;
-      throw e;
+    // Refused at once, not when the job runs: the CLI may be writing this version right now.
+    lockExport(this.deps.dataDir, version, this.dirOf(version)).release();
+    if (opts.rebuild) {
+      const release = await getRelease(this.deps.db, opts.rebuild);
+      if (!release) throw new ServiceError('NOT_FOUND', `no release ${opts.rebuild}`);
+      if (this.isWritten(release.version)) throw new ServiceError('CONFLICT', `release ${release.version} is already on disk`);
+    } else {
+      // Checked again after the awaits above: a second start may have got in meanwhile.
+      await busy();
+      await createRelease(this.deps.db, { ...opts, version }, actorId);
     }
-    const job: ExportJob = { version: release.version, state: 'running', progress: { phase: 'videos', done: 0, total: 0 }, error: null, files: null, bytes: null, manifestSha256: null, startedAt: Date.now() };
-    this.jobs.set(release.version, job);
-    writeRelease(this.deps.db, this.deps.store, release, dir, (p) => (job.progress = p))
-      // Free before the job reads as over: whoever waited for it may export this version next.
-      .finally(() => {
-        lock.release();
-        this.running = null;
-      })
-      .then(async (res) => {
-        // The server never waits for SQLite's lock; a CLI writer may hold it for a moment.
-        await retryOnBusy(() =>
-          this.deps.db.transaction((tx) =>
-            audit(tx, { actorId, action: 'release.export', entity: 'release', entityId: release.version, data: { files: res.files, bytes: res.bytes, manifest: res.manifestSha256 } }),
-          ),
-        ).catch((err: unknown) => this.deps.log.warn({ err, version: release.version }, 'could not audit a finished export'));
-        Object.assign(job, { state: 'finished', files: res.files, bytes: res.bytes, manifestSha256: res.manifestSha256 });
-      })
-      .catch((err: unknown) => {
-        job.state = 'failed';
-        job.error = err instanceof Error ? err.message : String(err);
-        this.deps.log.error({ err, version: release.version }, 'export failed');
+    const { created } = await this.deps.jobs.enqueue<ExportPayload>(KIND, { version, actorId }, { key: version, actorId });
+    if (!created) throw new ServiceError('CONFLICT', `release ${version} is being exported; wait for it to finish`);
+    return (await this.get(version))!;
+  }
+
+  private async write({ version, actorId }: ExportPayload, ctx: JobContext<ExportProgress>): Promise<ExportResult> {
+    const release = await getRelease(this.deps.db, version);
+    if (!release) throw new Error(`release ${version} does not exist any more`);
+    const lock = lockExport(this.deps.dataDir, version, this.dirOf(version));
+    try {
+      // An interrupted earlier run left no release folder (the rename is the last step).
+      const res = await writeRelease(this.deps.db, this.deps.store, release, this.dirOf(version), (p) => {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        ctx.progress(p);
       });
-    return job;
+      // The server never waits for SQLite's lock; a CLI writer may hold it for a moment.
+      await retryOnBusy(() =>
+        this.deps.db.transaction((tx) => audit(tx, { actorId, action: 'release.export', entity: 'release', entityId: version, data: { files: res.files, bytes: res.bytes, manifest: res.manifestSha256 } })),
+      ).catch((err: unknown) => this.deps.log.warn({ err, version }, 'could not audit a finished export'));
+      return { files: res.files, bytes: res.bytes, manifestSha256: res.manifestSha256 };
+    } finally {
+      lock.release();
+    }
   }
 
   /** Resolves when the export of `version` is over (tests, CLI). */
   async wait(version: string): Promise<ExportJob | null> {
-    while (this.jobs.get(version)?.state === 'running') await new Promise((r) => setTimeout(r, 20));
-    return this.get(version);
+    for (;;) {
+      const job = await this.get(version);
+      if (job?.state !== 'running') return job;
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 }
