@@ -15,7 +15,7 @@ import { checkVersionName, createRelease, getRelease, nextVersion } from '../ser
 import { assertEmptyTarget, writeRelease } from '../services/export/write.ts';
 import { createUser, findUserByName, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
 import { phaseBars } from './progress.ts';
-import { copySqliteToPostgres } from '../db/copy.ts';
+import { copyPostgresToSqlite, copySqliteToPostgres } from '../db/copy.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { FileLock } from '../locks.ts';
 
@@ -223,6 +223,24 @@ db.command('copy')
     } finally {
       bars.stop();
       lock?.release();
+    }
+  });
+
+db.command('snapshot')
+  .description('copy a PostgreSQL database into a new SQLite file, every row, checked by counts and a content hash per table (one consistent snapshot; the instances may keep running)')
+  .argument('<file>', 'the new SQLite file')
+  .option('--from <url>', 'the PostgreSQL database (default: DATABASE_URL)')
+  .action(async (file: string, opts: { from?: string }) => {
+    const url = opts.from ?? process.env.DATABASE_URL;
+    if (!url || dialectOf(url) !== 'postgres') throw new Error('--from (or DATABASE_URL) must be a postgres:// URL');
+    const bars = phaseBars();
+    try {
+      const reports = await copyPostgresToSqlite(url, path.resolve(file), (p) => bars.update({ phase: p.table, done: p.copied, total: p.total }));
+      bars.stop();
+      const rows = reports.reduce((n, r) => n + r.rows, 0);
+      console.log(`copied ${rows} rows in ${reports.length} tables into ${path.resolve(file)}; counts and content hashes match`);
+    } finally {
+      bars.stop();
     }
   });
 

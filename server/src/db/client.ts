@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { DIALECT } from './dialect.ts';
 import { openPostgres, postgresHooksOf, type PostgresDatabase, type PostgresOptions } from './postgres.ts';
 import { openSqlite, sqliteHooksOf, type SqliteDatabase } from './sqlite.ts';
@@ -39,16 +40,24 @@ export function lazyTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Prom
 }
 
 /**
- * A lazy transaction whose correctness rests on row locks, not on serializable isolation: on
- * PostgreSQL it runs at READ COMMITTED, where `FOR UPDATE SKIP LOCKED` is the queue idiom (under
- * SERIALIZABLE, every hand-out reads the whole queue's predicate and conflicts with every other
- * one: with 200 validators on two instances, retries piled up to seconds, bench:validate). The
- * caller must re-check what it read with a statement run after taking its locks (each statement
- * sees what committed before it began) and throw `RaceLost` when another transaction got there
- * first; unique indexes are the last line. On SQLite (one writer, so serial) it is lazyTransaction.
+ * A transaction whose correctness rests on row locks, not on serializable isolation: on
+ * PostgreSQL it runs at READ COMMITTED, where `FOR UPDATE` (and `SKIP LOCKED`, the queue idiom) is
+ * how concurrent requests stay apart. Under SERIALIZABLE every hand-out reads the whole queue's
+ * predicate and every answer a sample's log, and they all conflicted with one another: with 200
+ * validators on two instances, retries piled up to seconds (bench:validate). The caller locks the
+ * row it is about first, re-checks what it read with statements run after taking its locks (each
+ * statement sees what committed before it began), and throws `RaceLost` when another transaction
+ * got there first; unique indexes are the last line. `lazy`: as lazyTransaction (default), else a
+ * durable commit. On SQLite (one writer, so serial) it is an ordinary transaction.
  */
-export function rowLockTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export function rowLockTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>, opts: { lazy?: boolean } = {}): Promise<T> {
+  const lazy = opts.lazy ?? true;
   const pg = postgresHooksOf(db);
-  if (pg) return pg.rowLockTransaction(fn);
-  return lazyTransaction(db, fn);
+  if (pg) return pg.rowLockTransaction(fn, lazy);
+  return lazy ? lazyTransaction(db, fn) : db.transaction(fn);
+}
+
+/** On PostgreSQL, locks a row for the rest of the transaction (rowLockTransaction); SQLite runs transactions one at a time. */
+export async function lockRow(tx: Tx, table: string, id: number): Promise<void> {
+  if (DIALECT === 'postgres') await tx.execute(sql`select 1 from ${sql.identifier(table)} where id = ${id} for update`);
 }

@@ -3,11 +3,12 @@ import Database from 'better-sqlite3';
 import { eq, getTableName } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import path from 'node:path';
 import pg from 'pg';
 import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
 import { addExpression, importVideo } from '../testing/factories.ts';
 import { createThrowawayPg } from '../testing/pg.ts';
-import { compareCopy, copySqliteToPostgres, tablesInOrder } from './copy.ts';
+import { compareCopy, copyPostgresToSqlite, copySqliteToPostgres, tablesInOrder } from './copy.ts';
 import { DIALECT } from './dialect.ts';
 import { openPostgres } from './postgres.ts';
 import * as pgSchema from './schema-pg/index.ts';
@@ -79,6 +80,26 @@ describe.skipIf(DIALECT === 'postgres')('db copy: a SQLite project into PostgreS
     } finally {
       source.close();
       await pool.end();
+    }
+  });
+
+  it('and back: a PostgreSQL project into a new SQLite file, row for row, which the app opens', async () => {
+    const ann = await makeUser(app, 'ann', ['annotator']);
+    const videoId = await importVideo(app, 'clip', 'accepted', 2);
+    await addExpression(app, { videoId, authorId: ann.id, targets: [2] });
+    await app.close();
+    const there = await copySqliteToPostgres(app.config.dbFile, target.url);
+    const back = path.join(app.dir, 'back.db');
+    const reports = await copyPostgresToSqlite(target.url, back);
+    // Same rows and the same content hashes as the original file, table by table.
+    expect(reports).toEqual(there);
+    await expect(copyPostgresToSqlite(target.url, back)).rejects.toThrow(/exists; copy into a new file/);
+    const file = new Database(back, { readonly: true });
+    try {
+      expect(file.prepare('select username from users').all()).toEqual([{ username: 'ann' }]);
+      expect(file.prepare('pragma foreign_key_check').all()).toEqual([]);
+    } finally {
+      file.close();
     }
   });
 });

@@ -6,7 +6,9 @@ import { getTableConfig as liteConfig, type SQLiteTable } from 'drizzle-orm/sqli
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { existsSync } from 'node:fs';
 import { migratePostgres } from './postgres.ts';
+import { openSqlite } from './sqlite.ts';
 import * as pgSchema from './schema-pg/index.ts';
 import * as liteSchema from './schema-sqlite/index.ts';
 
@@ -80,6 +82,46 @@ export async function copySqliteToPostgres(sqliteFile: string, url: string, onPr
     }
   } finally {
     source.close();
+    await pool.end();
+  }
+}
+
+/**
+ * The other way: every row of a PostgreSQL project into a new SQLite file (migrated here), in one
+ * read-only REPEATABLE READ transaction on the source (one snapshot), checked by the same counts
+ * and hashes. For a local snapshot of a deployment, and for checks written against the SQLite file
+ * (test:crash reads what several PostgreSQL instances left through it).
+ */
+export async function copyPostgresToSqlite(url: string, sqliteFile: string, onProgress: (p: CopyProgress) => void = () => {}): Promise<TableReport[]> {
+  if (existsSync(sqliteFile)) throw new Error(`${sqliteFile} exists; copy into a new file`);
+  await openSqlite(sqliteFile).close();
+  const file = new Database(sqliteFile);
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const client = await pool.connect();
+  try {
+    const lite = drizzleSqlite({ client: file, schema: liteSchema, casing: 'snake_case' });
+    // On one pooled client, so that every read is in the snapshot below (same query API as a pool's).
+    const source = drizzlePg({ client, schema: pgSchema, casing: 'snake_case' }) as unknown as ReturnType<typeof drizzlePg>;
+    await client.query('begin isolation level repeatable read read only');
+    try {
+      file.exec('begin');
+      for (const { lite: lt, pg: pt } of tablesInOrder()) {
+        const name = getTableName(lt);
+        let copied = 0;
+        for await (const page of pgPages(source, pt)) {
+          for (let i = 0; i < page.length; i += 200) lite.insert(lt).values(page.slice(i, i + 200)).run();
+          copied += page.length;
+          onProgress({ table: name, copied, total: copied });
+        }
+      }
+      file.exec('commit');
+      return await compareCopy(lite, source);
+    } finally {
+      await client.query('rollback');
+    }
+  } finally {
+    client.release();
+    file.close();
     await pool.end();
   }
 }

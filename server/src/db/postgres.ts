@@ -68,7 +68,10 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     return out;
   };
   Object.assign(db, { transaction: (fn: (tx: Tx) => Promise<unknown>) => transaction(fn) });
-  hooks.set(db, { lazyTransaction: (fn) => transaction(fn, true), rowLockTransaction: (fn) => transaction(fn, true, true) });
+  hooks.set(db, {
+    lazyTransaction: (fn) => transaction(fn, true),
+    rowLockTransaction: (fn, lazy) => transaction(fn, lazy, true),
+  });
   return {
     dialect: 'postgres',
     db,
@@ -95,7 +98,7 @@ export async function migratePostgres(url: string): Promise<void> {
 
 interface Hooks {
   lazyTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  rowLockTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  rowLockTransaction<T>(fn: (tx: Tx) => Promise<T>, lazy: boolean): Promise<T>;
 }
 const hooks = new WeakMap<object, Hooks>();
 export const postgresHooksOf = (db: object): Hooks | undefined => hooks.get(db);

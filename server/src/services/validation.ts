@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { accuracyWeightedPoints, agrees, answerTargets, isFinal, ProtocolError, replay, roundOf, step, type Answer, type AnswerEvent, type SampleFacts } from '#shared/protocol/index.ts';
 import type { AnswerFeedback, AnswerInput, SampleView } from '#shared/schemas/validate.ts';
 import { isUniqueViolation, RaceLost } from '../db/busy.ts';
-import { rowLockTransaction, type Db, type DbOrTx } from '../db/client.ts';
+import { lockRow, rowLockTransaction, type Db, type DbOrTx } from '../db/client.ts';
 import { DIALECT } from '../db/dialect.ts';
 import { preparedPerDb } from '../db/prepared.ts';
 import { expressions, expressionTargets, leases, objects, users, validations } from '../db/schema/index.ts';
@@ -195,7 +195,11 @@ const NOT_YOURS = 'this sample is not assigned to you (or your time ran out and 
  */
 export async function submitAnswer(db: Db, validatorId: number, expressionId: number, input: AnswerInput, now = Date.now()): Promise<AnswerFeedback> {
   const ids = { expressionId, validatorId };
-  const outcome = await db.transaction(async (tx): Promise<{ feedback: AnswerFeedback } | { refuse: string }> => {
+  // The sample's row lock orders everything about this sample: other answers to it, and a hand-out
+  // that would take its lease over (nextSample locks the same row). Read committed after that lock,
+  // each read below sees what committed before it; answers to other samples do not wait.
+  const outcome = await rowLockTransaction(db, async (tx): Promise<{ feedback: AnswerFeedback } | { refuse: string }> => {
+    await lockRow(tx, 'expressions', expressionId);
     const q = answerStatements(tx);
     const factsOf = async (e: { authorId: number | null }): Promise<SampleFacts> => ({
       authorId: e.authorId,
@@ -273,7 +277,7 @@ export async function submitAnswer(db: Db, validatorId: number, expressionId: nu
     await endLease(tx, lease.id, 'answered', now);
     await audit(tx, { actorId: validatorId, action: gold ? 'validation.gold' : 'validation.answer', entity: 'expression', entityId: expressionId, data: { round, kind: input.kind } }, now);
     return { feedback: feedback(e.status, agreed, input.kind === 'reject', gold, facts, false) };
-  });
+  }, { lazy: false });
   if ('refuse' in outcome) throw conflict(outcome.refuse);
   return outcome.feedback;
 }
