@@ -15,6 +15,11 @@
  * Last line:  test:crash kills=<n> operations=<n> lost=<n> duplicated=<n>
  * Exits non-zero when anything was lost or duplicated or an invariant failed.
  *
+ * Several instances: `--db postgres --instances <n>` runs n servers on one throw-away PostgreSQL
+ * database and one data dir (the shared store), spreads the clients' calls over them in turn (a
+ * call re-sent after a kill mostly reaches another instance), kills one instance at a time and
+ * every third time all of them, and checks a snapshot of the database copied into a SQLite file.
+ *
  * Knobs: CRASH_KILLS (5), CRASH_SEED, CRASH_ANNOTATORS (4), CRASH_VALIDATORS (6), CRASH_SPEAKERS (2),
  * CRASH_KEEP=1 keeps the data dir (it is always kept when the run fails), CRASH_SELFTEST=1 also
  * damages a copy of the data dir on purpose and requires the checks to notice.
@@ -31,6 +36,9 @@ import { hashPassword } from '../server/src/auth/password.ts';
 import { createSession, SESSION_COOKIE } from '../server/src/auth/sessions.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { frames as frameRows, videos as videoRows } from '../server/src/db/schema/index.ts';
+import { copyPostgresToSqlite } from '../server/src/db/copy.ts';
+import { createThrowawayPg } from '../server/src/testing/pg.ts';
+import pg from 'pg';
 import { createUser, findUserByName } from '../server/src/services/users.ts';
 import { updateSettings } from '../server/src/services/settings.ts';
 import { ensureDemo } from '../server/src/startup/demo.ts';
@@ -66,17 +74,39 @@ function tool(cmd: string, arg: string): boolean {
   return spawnSync(cmd, [arg], { stdio: 'ignore' }).status === 0;
 }
 
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
 async function main() {
+  const instances = Number(option('instances') ?? 1);
+  const engine = option('db') ?? 'sqlite';
+  if (!Number.isInteger(instances) || instances < 1 || instances > 8) throw new Error('--instances takes 1…8');
+  if (engine !== 'sqlite' && engine !== 'postgres') throw new Error('--db takes sqlite or postgres');
+  if (engine === 'sqlite' && instances > 1) throw new Error('several instances share one database only on PostgreSQL: add --db postgres');
+  if (engine === 'postgres' && !process.env.DATABASE_URL) {
+    // The engine is fixed when the server modules load (db/dialect.ts): run again with it set.
+    const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+      stdio: 'inherit',
+      env: { ...process.env, DATABASE_URL: process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    });
+    process.exit(again.status ?? 1);
+  }
   const random = mulberry32(SEED);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'test-crash-'));
   const dataDir = path.join(dir, 'data');
   mkdirSync(dataDir);
   const logFile = path.join(dir, 'server.log');
   console.log(`test:crash seed ${SEED}, data dir ${dataDir}, server log ${logFile}`);
+  // PostgreSQL: a throw-away database (the app migrates it), dropped at the end unless kept.
+  const pgDb = engine === 'postgres' ? await createThrowawayPg({ prefix: 'crash', empty: true }) : null;
+  const dbEnv: Record<string, string> = pgDb ? { DATABASE_URL: pgDb.url } : {};
+  if (pgDb) console.log(`database ${pgDb.url}, ${instances} instance(s) on one data dir and store`);
 
   // ── set-up, before the server exists: the demo videos and accounts (what STUDIO_DEMO=1 makes at
   // first start), more people, short leases, and a session per person.
-  const config = loadConfig({ DATA_DIR: dataDir, STUDIO_DEMO: '1' });
+  const config = loadConfig({ DATA_DIR: dataDir, STUDIO_DEMO: '1', ...dbEnv });
   const app = await openApp(config, { log: pino({ level: 'silent' }) });
   const demo = await ensureDemo(app);
   if (!demo) throw new Error('demo data was not created');
@@ -119,13 +149,18 @@ async function main() {
   }
   const speakersOn = wavs.size > 0;
 
-  // ── the server
-  const port = await freePort();
-  const server = new CrashServer({ dataDir, port, demo: true, logFile });
-  await server.start();
-  log(`server up on ${server.base} in ${server.startMs.at(-1)} ms`);
+  // ── the servers (several: one database, one data dir and store, clients spread over them)
+  const servers: CrashServer[] = [];
+  for (let i = 0; i < instances; i++) {
+    servers.push(new CrashServer({ dataDir, port: await freePort(), demo: true, logFile, env: { ...dbEnv, INSTANCE_ID: `crash-${i + 1}` } }));
+  }
+  for (const s of servers) {
+    await s.start();
+    log(`server up on ${s.base} in ${s.startMs.at(-1)} ms`);
+  }
+  const kills = () => servers.reduce((n, s) => n + s.kills, 0);
 
-  const http = new CrashHttp(server.base);
+  const http = new CrashHttp(servers.map((s) => s.base));
   const world: World = {
     http,
     random,
@@ -161,19 +196,25 @@ async function main() {
     }
     const uploading = world.ledger.uploads.filter((o) => o.state === 'sending').length;
     const inFlight = world.ledger.submits.filter((o) => o.state === 'sending').length + world.ledger.answers.filter((o) => o.state === 'sending').length + world.ledger.uploads.filter((o) => o.state === 'sending').length;
-    await server.kill();
+    // Several instances: one at a time, in turn, the others serving meanwhile; every third kill
+    // takes them all at once (the whole deployment loses power).
+    const victims = instances > 1 && k % 3 === 2 ? servers : [servers[k % instances]!];
+    for (const v of victims) await v.kill();
     world.killEpoch++;
-    log(`kill -9 #${server.kills}${aimed ? ' (aimed at an upload)' : ''}: ${acked()} acknowledged so far, ${inFlight} submissions in flight (${uploading} uploads)`);
+    const which = instances > 1 ? ` (${victims.length === instances ? 'every instance' : `instance ${servers.indexOf(victims[0]!) + 1}`})` : '';
+    log(`kill -9 #${kills()}${which}${aimed ? ' (aimed at an upload)' : ''}: ${acked()} acknowledged so far, ${inFlight} submissions in flight (${uploading} uploads)`);
     await sleep(DOWN_MS[0] + random() * (DOWN_MS[1] - DOWN_MS[0]));
     if (STARTUP_KILL && k === Math.floor(KILLS / 2)) {
       // Once, the restart itself is killed part-way (migrations, demo check, queue resume, listen).
       const after = 300 + random() * 2200;
-      const serving = await server.killDuringStartup(after);
+      const serving = await victims[0]!.killDuringStartup(after);
       world.killEpoch++;
-      log(`kill -9 #${server.kills} during start-up, ${after.toFixed(0)} ms after spawn (${serving ? 'it was already serving' : 'not serving yet'})`);
+      log(`kill -9 #${kills()} during start-up, ${after.toFixed(0)} ms after spawn (${serving ? 'it was already serving' : 'not serving yet'})`);
     }
-    await server.start();
-    log(`restarted in ${server.startMs.at(-1)} ms`);
+    for (const v of victims) {
+      await v.start();
+      log(`restarted ${v.base} in ${v.startMs.at(-1)} ms`);
+    }
   }
   await sleep(TAIL_MS);
   log(`stopping the load (${acked()} acknowledged); everyone finishes the operation in hand`);
@@ -186,25 +227,36 @@ async function main() {
   const failures: string[] = [];
   const leaseLines: string[] = [];
   const dbFile = path.join(dataDir, 'studio.db');
-  const waiting = (exceptHeldBy: number[]) => {
-    const ro = new Database(dbFile, { readonly: true, fileMustExist: true });
-    try {
-      const now = Date.now();
-      const rows = ro
-        .prepare(
-          `select e.id, (select l.validator_id from leases l where l.expression_id = e.id and l.round > 0) as holder,
-                  (select l.expires_at from leases l where l.expression_id = e.id and l.round > 0) as expires
-           from expressions e where e.status in ('pending', 'second_round')`,
-        )
-        .all() as { id: number; holder: number | null; expires: number | null }[];
-      const free = rows.filter((r) => r.holder === null || (r.expires! <= now && !exceptHeldBy.includes(r.holder)));
-      const heldLive = rows.filter((r) => r.holder !== null && r.expires! > now);
-      const maxExpiry = Math.max(0, ...heldLive.filter((r) => !exceptHeldBy.includes(r.holder!)).map((r) => r.expires!));
-      const heldUntil = new Map(heldLive.map((r) => [r.id, r.expires!]));
-      return { open: rows.length, free: free.map((r) => r.id), heldLive: heldLive.length, heldUntil, maxExpiry };
-    } finally {
-      ro.close();
+  const readRows = async <T,>(q: string): Promise<T[]> => {
+    if (!pgDb) {
+      const ro = new Database(dbFile, { readonly: true, fileMustExist: true });
+      try {
+        return ro.prepare(q).all() as T[];
+      } finally {
+        ro.close();
+      }
     }
+    const c = new pg.Client({ connectionString: pgDb.url });
+    await c.connect();
+    try {
+      // 64-bit integers (the millisecond times) arrive as strings: numbers, as from SQLite.
+      return (await c.query(q)).rows.map((r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v]))) as T[];
+    } finally {
+      await c.end();
+    }
+  };
+  const waiting = async (exceptHeldBy: number[]) => {
+    const now = Date.now();
+    const rows = await readRows<{ id: number; holder: number | null; expires: number | null }>(
+      `select e.id, (select l.validator_id from leases l where l.expression_id = e.id and l.round > 0) as holder,
+              (select l.expires_at from leases l where l.expression_id = e.id and l.round > 0) as expires
+       from expressions e where e.status in ('pending', 'second_round')`,
+    );
+    const free = rows.filter((r) => r.holder === null || (r.expires! <= now && !exceptHeldBy.includes(r.holder)));
+    const heldLive = rows.filter((r) => r.holder !== null && r.expires! > now);
+    const maxExpiry = Math.max(0, ...heldLive.filter((r) => !exceptHeldBy.includes(r.holder!)).map((r) => r.expires!));
+    const heldUntil = new Map(heldLive.map((r) => [r.id, r.expires!]));
+    return { open: rows.length, free: free.map((r) => r.id), heldLive: heldLive.length, heldUntil, maxExpiry };
   };
   const next = async (s: Session) => {
     const r = await nextSample(world, s);
@@ -212,7 +264,7 @@ async function main() {
     return r.sample;
   };
   {
-    const before = waiting([]);
+    const before = await waiting([]);
     const abandonedAtStop = world.ledger.grants.filter((g) => g.abandoned && g.expiresAt > Date.now());
     const a = await next(checkers[0]!);
     const tA = Date.now();
@@ -223,7 +275,7 @@ async function main() {
     if (a && (before.heldUntil.get(a.expressionId) ?? 0) > tA) failures.push(`leases: a new validator got sample ${a.expressionId}, which another validator held until ${new Date(before.heldUntil.get(a.expressionId)!).toISOString()}`);
     // Every other lease runs out; then the two new validators work the queue dry. Each sample needs
     // at most two answers, so afterwards nothing may be left waiting: no lease keeps a sample forever.
-    const wait = Math.max(0, waiting([checkers[0]!.userId]).maxExpiry - Date.now()) + 300;
+    const wait = Math.max(0, (await waiting([checkers[0]!.userId])).maxExpiry - Date.now()) + 300;
     await sleep(wait);
     const inHand = new Map<number, SampleView | null>([[checkers[0]!.userId, a]]);
     const got = new Set<number>(a ? [a.expressionId] : []);
@@ -241,7 +293,7 @@ async function main() {
       }
       if (!worked) break;
     }
-    const after = waiting([]);
+    const after = await waiting([]);
     const recovered = abandonedAtStop.filter((g) => got.has(g.expressionId)).length;
     leaseLines.push(
       `after the other leases ran out (${(wait / 1000).toFixed(1)} s) two new validators worked the queue dry with ${answers} answers; ${recovered} of the ${abandonedAtStop.length} samples walked away from came back to them; ${after.open} samples still waiting`,
@@ -255,19 +307,31 @@ async function main() {
   }
 
   // ── final stop and the verdict
-  const stopped = await server.stop();
-  log(`server stopped with SIGTERM (${stopped.graceful ? `exit code ${stopped.code}` : 'did not exit in time, killed'})`);
-  if (!stopped.graceful) failures.push('the server did not shut down on SIGTERM within 15 s');
+  for (const server of servers) {
+    const stopped = await server.stop();
+    log(`server ${server.base} stopped with SIGTERM (${stopped.graceful ? `exit code ${stopped.code}` : 'did not exit in time, killed'})`);
+    if (!stopped.graceful) failures.push(`the server ${server.base} did not shut down on SIGTERM within 15 s`);
+  }
+  // The checks read a SQLite file: on PostgreSQL, a snapshot of the database copied into one (every
+  // row, proved equal by counts and content hashes; db/copy.ts).
+  let checkedFile = dbFile;
+  if (pgDb) {
+    checkedFile = path.join(dir, 'postgres-snapshot.db');
+    const tables = await copyPostgresToSqlite(pgDb.url, checkedFile);
+    log(`PostgreSQL copied into ${checkedFile} for the checks: ${tables.reduce((n, t) => n + t.rows, 0)} rows in ${tables.length} tables, hashes equal`);
+  }
 
   const ours = {
     annotators: new Set(people.annotators.map((s) => s.userId)),
     validators: new Set([...people.validators, ...checkers].map((s) => s.userId)),
     speakers: new Set(people.speakers.map((s) => s.userId)),
   };
-  const report = checkDatabase(dbFile, config.storeDir, world.ledger, ours);
+  const report = checkDatabase(checkedFile, config.storeDir, world.ledger, ours);
   failures.push(...report.failures);
   const selfTestLines: string[] = [];
-  if (process.env.CRASH_SELFTEST === '1') {
+  if (process.env.CRASH_SELFTEST === '1' && pgDb) {
+    selfTestLines.push('self-test skipped: it damages a copy of the SQLite data dir');
+  } else if (process.env.CRASH_SELFTEST === '1') {
     const st = selfTest(dataDir, dir, world.ledger, ours);
     selfTestLines.push(...st.lines);
     for (const m of st.missed) failures.push(`self-test: the checks missed ${m}`);
@@ -280,7 +344,9 @@ async function main() {
   const resent = [...world.ledger.submits, ...world.ledger.answers, ...world.ledger.uploads].filter((o) => o.unanswered > 0).length;
 
   console.log('\nchecks:');
-  console.log(`  kills: ${server.kills} × SIGKILL (${STARTUP_KILL && KILLS > 0 ? 'one during start-up, ' : ''}${KILLS} under load), healthy again after ${server.startMs.slice(1).join(', ')} ms`);
+  console.log(
+    `  kills: ${kills()} × SIGKILL (${STARTUP_KILL && KILLS > 0 ? 'one during start-up, ' : ''}${KILLS} rounds under load${instances > 1 ? `, ${instances} instances` : ''}), healthy again after ${servers.flatMap((s) => s.startMs.slice(1)).join(', ')} ms`,
+  );
   console.log(`  latency p50/p95 ms: ${http.latencySummary()}`);
   console.log(`  clients: ${http.stats.calls} HTTP calls, ${http.stats.network} got no answer; ${ops} submissions sent, ${operations} acknowledged, ${resent} re-sent after a lost answer`);
   for (const l of report.lines) console.log(`  ${l}`);
@@ -299,9 +365,12 @@ async function main() {
     if (failures.length > 40) console.log(`  … ${failures.length - 40} more`);
   }
   const keep = failures.length > 0 || report.lost > 0 || report.duplicated > 0 || process.env.CRASH_KEEP === '1';
-  if (keep) console.log(`\ndata dir kept: ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
-  console.log(`\ntest:crash kills=${server.kills} operations=${operations} lost=${report.lost} duplicated=${report.duplicated}`);
+  if (keep) console.log(`\ndata dir kept: ${dir}${pgDb ? `; database kept: ${pgDb.url}` : ''}`);
+  else {
+    rmSync(dir, { recursive: true, force: true });
+    await pgDb?.drop();
+  }
+  console.log(`\ntest:crash kills=${kills()} operations=${operations} lost=${report.lost} duplicated=${report.duplicated}${pgDb ? ` db=postgres instances=${instances}` : ''}`);
   if (failures.length || report.lost || report.duplicated) process.exitCode = 1;
 }
 

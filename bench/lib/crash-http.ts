@@ -40,7 +40,13 @@ function reasonOf(err: unknown): string {
 export class CrashHttp {
   readonly stats: HttpStats = { calls: 0, network: 0, serverErrors: [], byPath: new Map(), latency: new Map() };
 
-  constructor(private readonly base: string) {}
+  private turn = 0;
+
+  /**
+   * Several bases: each call goes to the next one in turn, as a load balancer without sticky
+   * sessions sends it, so a call re-sent after a lost answer usually reaches another instance.
+   */
+  constructor(private readonly bases: string[]) {}
 
   private async send<T>(path: string, init: RequestInit): Promise<Outcome<T>> {
     this.stats.calls++;
@@ -50,7 +56,8 @@ export class CrashHttp {
     let text: string;
     const t0 = performance.now();
     try {
-      const res = await fetch(`${this.base}/trpc/${path}`, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      const base = this.bases[this.turn++ % this.bases.length]!;
+      const res = await fetch(`${base}/trpc/${path}`, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
       status = res.status;
       text = await res.text();
       const ms = performance.now() - t0;

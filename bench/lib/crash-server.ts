@@ -31,6 +31,8 @@ export interface ServerOptions {
   port: number;
   demo: boolean;
   logFile: string;
+  /** More environment (DATABASE_URL, INSTANCE_ID for several instances on PostgreSQL). */
+  env?: Record<string, string>;
 }
 
 export class CrashServer {
@@ -86,6 +88,7 @@ export class CrashServer {
         HOST: '127.0.0.1',
         STUDIO_DEMO: this.opts.demo ? '1' : '0',
         LOG_LEVEL: 'warn',
+        ...this.opts.env,
       },
       stdio: ['ignore', fd, fd],
       detached: true,
