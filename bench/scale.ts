@@ -18,7 +18,8 @@
  * Targets (reported, not asserted): start < 5 s, next-sample p99 < 20 ms, dashboard p99 < 200 ms.
  * Last line:
  *   bench:scale start_s=<s> next_sample_p99_ms=<ms> dashboard_p99_ms=<ms> db_mb=<mb>
- * Flags: --keep (leave the temp dir), --videos N (scale everything from 2,006 videos),
+ * Flags: --db postgres (generate on SQLite, move it with `db copy` into a throw-away PostgreSQL
+ * database, then start, load and probe on that; no per-statement timing there), --keep (leave the temp dir), --videos N (scale everything from 2,006 videos),
  * --try-indexes (index experiments in the probe, about a minute more), --with-indexes (create the
  * candidate indexes of bench/lib/scale-indexes.ts right after generation, so every number is
  * measured with them). Env: BENCH_VALIDATORS, BENCH_ANNOTATORS, BENCH_CALLS (calls per phase,
@@ -63,7 +64,13 @@ function argValue(args: string[], flag: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-const serverEnv = (dataDir: string) => ({ DATA_DIR: dataDir, STUDIO_DEMO: '0', LOG_LEVEL: 'warn' as const });
+const serverEnv = (dataDir: string) => ({
+  DATA_DIR: dataDir,
+  STUDIO_DEMO: '0',
+  LOG_LEVEL: 'warn' as const,
+  // --db postgres: the parent set it once the project was copied there.
+  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+});
 
 async function openBenchApp(dataDir: string) {
   const [{ openApp }, { loadConfig }, { default: pino }] = await Promise.all([import('../server/src/app.ts'), import('../server/src/config.ts'), import('pino')]);
@@ -235,7 +242,10 @@ interface ProbeResult {
 
 async function probe(dataDir: string, runDir: string, args: string[]): Promise<ProbeResult> {
   const app = await openBenchApp(dataDir);
-  const prof = new StatementProfiler(sqliteOf(app), readerOf(app));
+  // Statements are timed on SQLite (better-sqlite3's prepare is wrapped); on PostgreSQL the
+  // services are timed as a whole and the plans are PostgreSQL's business (EXPLAIN by hand).
+  const onSqlite = app.database.dialect === 'sqlite';
+  const prof = onSqlite ? new StatementProfiler(sqliteOf(app), readerOf(app)) : null;
   const people = JSON.parse(readFileSync(path.join(runDir, 'people.json'), 'utf8')) as People;
   const db = app.db;
   const report: string[] = [];
@@ -333,9 +343,9 @@ async function probe(dataDir: string, runDir: string, args: string[]): Promise<P
     ['next sample', ['nextWork', 'nextGold', 'validatorOverview']],
     ['next video', ['nextVideo']],
   ];
-  out(`in-process, fresh process, every SQL statement timed (first call apart: it prepares the statements)`);
+  out(`in-process, fresh process, ${onSqlite ? 'every SQL statement timed' : 'on PostgreSQL'} (first call apart: it prepares the statements)`);
   for (const [title, keys] of sections) {
-    prof.reset();
+    prof?.reset();
     out(`  ${title}:`);
     for (const key of keys) {
       const m = key === 'nextWork' ? await nextAndAnswer('nextWork', 'nextSample (real work)', n(200), false, answers) : await workloads[key]!(n(sizes[key] ?? 30));
@@ -343,6 +353,7 @@ async function probe(dataDir: string, runDir: string, args: string[]): Promise<P
       out(`    ${m.label.padEnd(38)} first ${m.firstMs.toFixed(1).padStart(6)} ms, then ${fmtSummary(m.summary)}`);
     }
     if (title === 'next sample') out(`    ${'submitAnswer (fsync on commit)'.padEnd(38)}                  ${fmtSummary(summarize(answers))}`);
+    if (!prof) continue;
     const top = prof.top(6);
     out(`    most expensive statements (total over the section):`);
     for (const s of top) out(`      ${s.totalMs.toFixed(0).padStart(6)} ms / ${String(s.calls).padStart(4)} calls, avg ${(s.totalMs / s.calls).toFixed(2)} ms, max ${s.maxMs.toFixed(2)} ms: ${oneLine(s.sql)}`);
@@ -356,7 +367,7 @@ async function probe(dataDir: string, runDir: string, args: string[]): Promise<P
 
   // Index experiments: each candidate alone (created, measured, undone), then all of them together.
   const indexTrials: IndexTrial[] = [];
-  if (args.includes('--try-indexes')) {
+  if (args.includes('--try-indexes') && prof) {
     const exec = (sql: string) => sqliteOf(app).exec(sql);
     const original = (name: string) => (sqliteOf(app).prepare(`select sql from sqlite_master where type = 'index' and name = ?`).get(name) as { sql: string } | undefined)?.sql;
     const trial = async (name: string, sql: string, why: string, keys: string[], apply: () => string) => {
@@ -384,11 +395,19 @@ async function probe(dataDir: string, runDir: string, args: string[]): Promise<P
     );
   }
 
+  const { expressions } = await import('../server/src/db/schema/index.ts');
+  const { sql: q } = await import('drizzle-orm');
   const statusCounts = Object.fromEntries(
-    (sqliteOf(app).prepare(`select status, count(*) as n from expressions group by status`).all() as { status: string; n: number }[]).map((r) => [r.status, r.n]),
+    (await db.select({ status: expressions.status, n: q<number>`count(*)` }).from(expressions).groupBy(expressions.status)).map((r) => [r.status, Number(r.n)]),
   );
-  sqliteOf(app).pragma('wal_checkpoint(TRUNCATE)');
-  const dbMb = fileMb(path.join(dataDir, 'studio.db'));
+  let dbMb: number;
+  if (onSqlite) {
+    sqliteOf(app).pragma('wal_checkpoint(TRUNCATE)');
+    dbMb = fileMb(path.join(dataDir, 'studio.db'));
+  } else {
+    const { rows } = await db.execute<{ bytes: number }>(q`select pg_database_size(current_database()) as bytes`);
+    dbMb = Number(rows[0]!.bytes) / 2 ** 20;
+  }
   await app.close();
   return { dashboardSource: dashboardFn ? 'dashboard' : 'fallback', measured, report, dashboardP99, dbMb, statusCounts, indexTrials };
 }
@@ -596,7 +615,10 @@ async function main() {
   }
 
   const keep = args.includes('--keep');
-  const childArgs = args.filter((a) => a !== '--keep' && a !== '--try-indexes');
+  const engine = argValue(args, '--db') ?? 'sqlite';
+  if (engine !== 'sqlite' && engine !== 'postgres') throw new Error('--db takes sqlite or postgres');
+  let pgDb: { url: string; drop(): Promise<void> } | null = null;
+  const childArgs = args.filter((a, i) => a !== '--keep' && a !== '--try-indexes' && a !== '--db' && args[i - 1] !== '--db');
   const calls = Number(process.env.BENCH_CALLS ?? 1000);
   const think = (process.env.BENCH_THINK_MS ?? '300,1200').split(',').map(Number) as [number, number];
   const annotatorThink = (process.env.BENCH_ANNOTATOR_THINK_MS ?? '1000,3000').split(',').map(Number) as [number, number];
@@ -624,6 +646,17 @@ async function main() {
     );
     console.log(`           studio.db ${gen.dbMb.toFixed(1)} MB after checkpoint (wal ${gen.walMb.toFixed(1)} MB)`);
     const people = JSON.parse(readFileSync(path.join(dir, 'people.json'), 'utf8')) as People;
+    if (engine === 'postgres') {
+      // Generated on SQLite (bulk inserts on the file), then moved the way a team moves: db copy.
+      const { createThrowawayPg } = await import('../server/src/testing/pg.ts');
+      const { copySqliteToPostgres } = await import('../server/src/db/copy.ts');
+      pgDb = await createThrowawayPg({ prefix: 'scale', empty: true });
+      const t = performance.now();
+      const tables = await copySqliteToPostgres(path.join(dataDir, 'studio.db'), pgDb.url);
+      console.log(`           copied into PostgreSQL (db copy): ${tables.reduce((n, r) => n + r.rows, 0)} rows in ${secs(performance.now() - t)} s, hashes equal`);
+      // The children and the server from here on run on it.
+      process.env.DATABASE_URL = pgDb.url;
+    }
 
     // 2. In-process start-up, fresh process.
     log('timing openApp in a fresh process …');
@@ -709,7 +742,9 @@ async function main() {
     console.log(`dashboard p99: ${pr.dashboardP99.toFixed(1)} ms, ${dashLabel} (target < ${TARGET_DASHBOARD_P99_MS} ms: ${verdict(pr.dashboardP99, TARGET_DASHBOARD_P99_MS)})`);
     console.log(`db size: ${pr.dbMb.toFixed(1)} MB after checkpoint (${gen.dbMb.toFixed(1)} MB before the run)`);
     console.log(`total bench time ${secs(performance.now() - tAll)} s; load average ${loadAvg()} at the end`);
-    console.log(`bench:scale start_s=${startS.toFixed(2)} next_sample_p99_ms=${sNext.p99.toFixed(1)} dashboard_p99_ms=${pr.dashboardP99.toFixed(1)} db_mb=${pr.dbMb.toFixed(0)}`);
+    console.log(
+      `bench:scale start_s=${startS.toFixed(2)} next_sample_p99_ms=${sNext.p99.toFixed(1)} dashboard_p99_ms=${pr.dashboardP99.toFixed(1)} db_mb=${pr.dbMb.toFixed(0)}${engine === 'postgres' ? ' db=postgres' : ''}`,
+    );
   } catch (err) {
     if (server) {
       const how = server.child.exitCode !== null ? `exited with code ${server.child.exitCode}` : server.child.signalCode ? `killed by ${server.child.signalCode}` : 'still running';
@@ -718,8 +753,11 @@ async function main() {
     throw err;
   } finally {
     if (server) await stopServer(server).catch(() => {});
-    if (keep) log(`kept ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
+    if (keep) log(`kept ${dir}${pgDb ? ` and ${pgDb.url}` : ''}`);
+    else {
+      rmSync(dir, { recursive: true, force: true });
+      await pgDb?.drop();
+    }
   }
 }
 
