@@ -306,6 +306,30 @@ async function main() {
     for (const l of lostLeases) failures.push(`lease lost across a kill: ${l}`);
   }
 
+  // ── background jobs come back: every speech check queued before or between the kills (each
+  // upload queues one) runs to its end on a live server; a job a killed server was running runs
+  // again (attempts > 1), and every uploaded clip gets its verdict.
+  {
+    const jobCounts = async () => {
+      const rows = await readRows<{ state: string; n: number; rerun: number }>(`select state, count(*) as n, sum(case when attempts > 1 then 1 else 0 end) as rerun from jobs group by state`);
+      return new Map(rows.map((r) => [r.state, { n: Number(r.n), rerun: Number(r.rerun ?? 0) }]));
+    };
+    const deadline = Date.now() + 90_000;
+    let counts = await jobCounts();
+    while (((counts.get('queued')?.n ?? 0) > 0 || (counts.get('running')?.n ?? 0) > 0) && Date.now() < deadline) {
+      await sleep(250);
+      counts = await jobCounts();
+    }
+    const live = (counts.get('queued')?.n ?? 0) + (counts.get('running')?.n ?? 0);
+    const rerun = [...counts.values()].reduce((n, c) => n + c.rerun, 0);
+    const [{ n: waitingClips }] = await readRows<{ n: number }>(`select count(*) as n from recordings where asr_status = 'pending' and status <> 'failed'`);
+    leaseLines.push(
+      `jobs: ${[...counts].map(([k, c]) => `${c.n} ${k}`).join(', ') || 'none'}; ${rerun} ran again after their server was killed; ${Number(waitingClips)} clips still waiting for their speech check`,
+    );
+    if (live > 0) failures.push(`jobs: ${live} still queued or running 90 s after the load stopped (a job that did not come back?)`);
+    if (speakersOn && Number(waitingClips) > 0) failures.push(`jobs: ${waitingClips} clips never got their speech check`);
+  }
+
   // ── final stop and the verdict
   for (const server of servers) {
     const stopped = await server.stop();
