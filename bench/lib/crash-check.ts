@@ -32,6 +32,7 @@ interface ExpressionRow {
   origin: string;
   gold: number;
   decided_at: number | null;
+  created_at: number;
 }
 
 interface ValidationRow {
@@ -165,7 +166,7 @@ export function checkDatabase(dbFile: string, storeDir: string, ledger: Ledger, 
     if (fk.length) failures.push(`foreign_key_check: ${fk.length} rows point at missing parents`);
     lines.push(`sqlite: integrity_check ${ok ? 'ok' : 'FAILED'}, foreign_key_check ${fk.length} problems`);
 
-    const exprs = db.prepare('select id, uid, video_id, author_id, text, kind, status, reject_reason, origin, gold, decided_at from expressions').all() as ExpressionRow[];
+    const exprs = db.prepare('select id, uid, video_id, author_id, text, kind, status, reject_reason, origin, gold, decided_at, created_at from expressions').all() as ExpressionRow[];
     const targetRows = db.prepare('select et.expression_id as e, o.local_id as l from expression_targets et join objects o on o.id = et.object_id').all() as { e: number; l: number }[];
     const vals = db.prepare('select id, expression_id, validator_id, round, answer, targets, agrees, reject_reason, reject_note from validations order by id').all() as ValidationRow[];
     const recs = db.prepare('select id, uid, expression_id, speaker_id, kind, status, sha256, original_sha256 from recordings').all() as RecordingRow[];
@@ -204,11 +205,17 @@ export function checkDatabase(dbFile: string, storeDir: string, ledger: Ledger, 
       if (!sameList(stored, sorted(op.targets))) problems.push(`targets [${stored}] but sent [${op.targets}]`);
       if (problems.length) failures.push(`expression uid ${op.uid} stored differently from what was acknowledged: ${problems.join('; ')}`);
     }
-    // The same sentence by the same author on the same video twice: a retry that created a second row.
+    // The same sentence by the same author on the same video twice while the first still counted: a
+    // retry that created a second row. (A discarded or rejected sentence may be written again — the
+    // product offers that — so a row made after the earlier one was decided that way is not one.)
     const mine = exprs.filter((e) => e.author_id !== null && ours.annotators.has(e.author_id));
+    const stillLive = (earlier: ExpressionRow, at: number) =>
+      !((earlier.status === 'discarded' || earlier.status === 'rejected') && earlier.decided_at !== null && earlier.decided_at <= at);
     for (const [key, rows] of group(mine, (e) => `${e.author_id}\n${e.video_id}\n${e.text}`)) {
-      if (rows.length > 1) {
-        dupes += rows.length - 1;
+      const sorted = [...rows].sort((a, b) => a.id - b.id);
+      const twins = sorted.filter((r, i) => sorted.slice(0, i).some((e) => stillLive(e, r.created_at)));
+      if (twins.length) {
+        dupes += twins.length;
         failures.push(`DUPLICATED expression ${JSON.stringify(key.split('\n')[2])} by user ${rows[0]!.author_id}: rows ${rows.map((r) => r.id).join(', ')}`);
       }
     }

@@ -6,7 +6,7 @@ import { testApp, type TestApp } from '../testing/app.ts';
 import { createJobQueue } from './index.ts';
 import { LocalJobQueue } from './local-queue.ts';
 import { PgBossJobQueue } from './pg-boss-queue.ts';
-import { getJob } from './records.ts';
+import { claimJob, getJob, requeueStale, STALE_MS } from './records.ts';
 import type { JobDefinition, JobQueue } from './types.ts';
 
 const silent = pino({ level: 'silent' });
@@ -115,8 +115,10 @@ describe('background jobs', () => {
       await a.start();
       const { job } = await a.enqueue('double', { n: 5 });
       await until('instance a to take the job', async () => (await getJob(app!.db, job.id))?.instance === 'a');
-      // Instance a dies: its queue stops at once, its handler never returns.
+      // Instance a dies: its queue stops at once, its handler never returns, and its row is not
+      // written any more (as if that was more than STALE_MS ago).
       await a.abandon();
+      await app.db.transaction((tx) => tx.update(jobs).set({ updatedAt: Date.now() - STALE_MS - 1000 }).where(eq(jobs.id, job.id)));
       const b = queueBeside(app, 'b', { maintenanceSeconds: 1 });
       queues.push(b);
       b.define(def);
@@ -210,5 +212,22 @@ describe('background jobs', () => {
     app = await testApp();
     const q = app.database.dialect === 'sqlite' ? new LocalJobQueue({ db: app.db, log: silent, instance: 'x' }) : queueBeside(app, 'x');
     await expect(q.enqueue('nope', {})).rejects.toThrow(/unknown job kind nope/);
+  });
+
+  it('a job is claimed by one live instance at a time; a silent one loses it to the next', async () => {
+    app = await testApp();
+    const q = queueBeside(app, 'a');
+    queues.push(q);
+    q.define({ kind: 'x', expireSeconds: 60, retryLimit: 1, run: async () => null });
+    const { job } = await q.enqueue('x', {});
+    expect(await claimJob(app.db, job.id, 'a')).toBe(1);
+    // b is handed the same job (a queue's early retry): refused while a's heartbeat is fresh.
+    expect(await claimJob(app.db, job.id, 'b')).toBeNull();
+    expect(await requeueStale(app.db)).toEqual([]);
+    // a stops writing its row: after STALE_MS the job goes back to the queue, once, and b gets it.
+    await app.db.transaction((tx) => tx.update(jobs).set({ updatedAt: Date.now() - STALE_MS - 1 }).where(eq(jobs.id, job.id)));
+    expect((await requeueStale(app.db)).map((j) => j.id)).toEqual([job.id]);
+    expect(await requeueStale(app.db)).toEqual([]);
+    expect(await claimJob(app.db, job.id, 'b')).toBe(2);
   });
 });

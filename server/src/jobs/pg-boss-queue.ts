@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
-import { insertJob, insertJobs, liveJobs } from './records.ts';
+import { insertJob, insertJobs, liveJobs, requeueStale } from './records.ts';
 import { runJob } from './run-job.ts';
 import type { EnqueueOptions, JobDefinition, JobQueue } from './types.ts';
 
@@ -31,6 +31,9 @@ export class PgBossJobQueue implements JobQueue {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** pg-boss waits its polling interval after every fetch; a notified worker fetches again at once. */
   private readonly workers = new Map<string, string>();
+  private sweep: NodeJS.Timeout | null = null;
+  /** Set by abandon(): this instance plays dead, its running handlers write no heartbeat. */
+  private dead = false;
   private readonly nudge = (kind: string) => {
     const id = this.workers.get(kind);
     if (id) this.boss.notifyWorker(id);
@@ -88,7 +91,7 @@ export class PgBossJobQueue implements JobQueue {
     for (const def of this.defs.values()) {
       for (const j of await liveJobs(this.deps.db, def.kind)) if (j.state === 'queued') await this.send(def, j.id);
       const workerId = await this.boss.work<{ jobId: string }>(def.kind, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-        const run = runJob(this.deps, def, job!.data.jobId, this.abort.signal);
+        const run = runJob({ ...this.deps, alive: () => !this.dead }, def, job!.data.jobId, this.abort.signal);
         this.inFlight.add(run);
         try {
           // Handed back at shutdown: failing the pg-boss job makes it retry at once elsewhere.
@@ -101,11 +104,32 @@ export class PgBossJobQueue implements JobQueue {
       });
       this.workers.set(def.kind, workerId);
     }
+    this.sweep = setInterval(() => {
+      this.requeueDead().catch((err: unknown) => this.deps.log.warn({ err }, 'could not look for jobs of dead instances'));
+    }, 5_000);
+    this.sweep.unref();
+  }
+
+  /**
+   * Jobs whose instance died: their rows stop being written (no heartbeat). Every instance looks
+   * every few seconds; whoever's update takes a stale row queues it again and sends pg-boss a new
+   * job for it, so it runs now instead of after pg-boss's own expiry of the dead run
+   * (`expireSeconds`, long enough for the longest honest run). Two pg-boss jobs for one row are
+   * harmless: claimJob lets only one run start while its instance is alive.
+   */
+  private async requeueDead(): Promise<void> {
+    for (const job of await requeueStale(this.deps.db)) {
+      this.deps.log.warn({ job: job.id, kind: job.kind, instance: job.instance }, 'job of a dead instance queued again');
+      const def = this.defs.get(job.kind);
+      if (def) await this.boss.send(def.kind, { jobId: job.id }, { retryLimit: def.retryLimit, retryDelay: 0, expireInSeconds: def.expireSeconds });
+      this.nudge(job.kind);
+    }
   }
 
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    if (this.sweep) clearInterval(this.sweep);
     for (const kind of this.defs.keys()) await this.boss.offWork(kind);
     this.abort.abort(new Error('the instance is shutting down'));
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, graceMs).unref())]);
@@ -115,6 +139,8 @@ export class PgBossJobQueue implements JobQueue {
   /** As if the process died (tests): pg-boss stops at once, running handlers are left as they are. */
   async abandon(): Promise<void> {
     this.started = false;
+    this.dead = true;
+    if (this.sweep) clearInterval(this.sweep);
     await this.boss.stop({ graceful: false, wait: true, close: true });
   }
 

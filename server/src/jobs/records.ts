@@ -74,18 +74,49 @@ export async function nextQueued(db: DbOrTx, kind: string): Promise<JobRecord | 
   return row ? toRecord(row) : null;
 }
 
+/** A running job's instance writes its row at least this often (run-job.ts). */
+export const HEARTBEAT_MS = 5_000;
+/** A running job whose row was not written for this long has a dead (or hung) instance. */
+export const STALE_MS = 30_000;
+
 /**
  * Marks a job running on `instance` and counts the attempt, unless it already ended (a run that
- * finished but died before its queue heard so is not redone). Returns the attempt, or null.
+ * finished but died before its queue heard so is not redone) or another instance is running it
+ * and alive (its heartbeat is fresh: a queue that hands a job out again too early must not make it
+ * run twice). Returns the attempt, or null.
  */
 export async function claimJob(db: Db, id: string, instance: string, now = Date.now()): Promise<number | null> {
   return retryOnBusy(() =>
     lazyTransaction(db, async (tx) => {
-      const [row] = await tx.select({ state: jobs.state, attempts: jobs.attempts }).from(jobs).where(eq(jobs.id, id));
+      const [row] = await tx.select({ state: jobs.state, attempts: jobs.attempts, instance: jobs.instance, updatedAt: jobs.updatedAt }).from(jobs).where(eq(jobs.id, id));
       if (!row || row.state === 'finished' || row.state === 'failed') return null;
+      if (row.state === 'running' && row.instance !== instance && row.updatedAt > now - STALE_MS) return null;
       await tx.update(jobs).set({ state: 'running', instance, attempts: row.attempts + 1, updatedAt: now }).where(eq(jobs.id, id));
       return row.attempts + 1;
     }),
+  );
+}
+
+/** The running instance is alive: its row's time moves on. */
+export async function heartbeat(db: Db, id: string, instance: string, now = Date.now()): Promise<void> {
+  await retryOnBusy(() => lazyTransaction(db, (tx) => tx.update(jobs).set({ updatedAt: now }).where(and(eq(jobs.id, id), eq(jobs.state, 'running'), eq(jobs.instance, instance)))));
+}
+
+/**
+ * Running jobs whose instance stopped writing for STALE_MS go back to the queue (each returned
+ * once, to the one caller whose update took it); the caller tells its queue to run them again.
+ */
+export async function requeueStale(db: Db, now = Date.now()): Promise<JobRecord[]> {
+  return retryOnBusy(() =>
+    db.transaction(async (tx) =>
+      (
+        await tx
+          .update(jobs)
+          .set({ state: 'queued', instance: null, updatedAt: now })
+          .where(and(eq(jobs.state, 'running'), sql`${jobs.updatedAt} < ${now - STALE_MS}`))
+          .returning()
+      ).map(toRecord),
+    ),
   );
 }
 

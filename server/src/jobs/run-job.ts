@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
-import { claimJob, endJob, getJob, saveProgress } from './records.ts';
+import { claimJob, endJob, getJob, heartbeat, HEARTBEAT_MS, saveProgress } from './records.ts';
 import type { JobDefinition } from './types.ts';
 
 /** How often a running job's progress is written (the admin page polls about once a second). */
@@ -14,7 +14,7 @@ export type RunOutcome = 'finished' | 'failed' | 'handed-back' | 'skipped';
  * the queue for another run; any other error fails it for good, and so does a job that has been
  * started more than `retryLimit` + 1 times (a job that kills its instance must not loop forever).
  */
-export async function runJob(deps: { db: Db; log: Logger; instance: string }, def: JobDefinition<unknown, unknown, unknown>, id: string, signal: AbortSignal): Promise<RunOutcome> {
+export async function runJob(deps: { db: Db; log: Logger; instance: string; alive?: () => boolean }, def: JobDefinition<unknown, unknown, unknown>, id: string, signal: AbortSignal): Promise<RunOutcome> {
   const { db, log } = deps;
   const attempt = await claimJob(db, id, deps.instance);
   if (attempt === null) return 'skipped';
@@ -33,6 +33,12 @@ export async function runJob(deps: { db: Db; log: Logger; instance: string }, de
     savedAt = now;
     saving = saving.then(() => saveProgress(db, id, p)).catch((err: unknown) => log.warn({ err, job: id }, 'could not save job progress'));
   };
+  // While it runs, the row says this instance is alive (requeueStale hands it on otherwise).
+  const beat = setInterval(() => {
+    if (deps.alive && !deps.alive()) return;
+    heartbeat(db, id, deps.instance).catch((err: unknown) => log.warn({ err, job: id }, 'could not write a job heartbeat'));
+  }, HEARTBEAT_MS);
+  beat.unref();
   try {
     const result = await def.run(job.payload, { id, attempt, progress, signal });
     await saving;
@@ -48,5 +54,7 @@ export async function runJob(deps: { db: Db; log: Logger; instance: string }, de
     log.error({ err, job: id, kind: def.kind }, 'job failed');
     await endJob(db, id, { state: 'failed', error: err instanceof Error ? err.message : String(err) });
     return 'failed';
+  } finally {
+    clearInterval(beat);
   }
 }
