@@ -45,6 +45,7 @@ import { ensureDemo } from '../server/src/startup/demo.ts';
 import { speechWav } from '../server/src/testing/speech.ts';
 import { annotator, newLedger, nextSample, sendAnswer, speaker, validator, type SampleView, type World } from './lib/crash-actors.ts';
 import { checkDatabase } from './lib/crash-check.ts';
+import { chooseEngine } from './lib/engine.ts';
 import { selfTest } from './lib/crash-selftest.ts';
 import { CrashHttp, type Session } from './lib/crash-http.ts';
 import { CrashServer, freePort } from './lib/crash-server.ts';
@@ -74,25 +75,8 @@ function tool(cmd: string, arg: string): boolean {
   return spawnSync(cmd, [arg], { stdio: 'ignore' }).status === 0;
 }
 
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
 async function main() {
-  const instances = Number(option('instances') ?? 1);
-  const engine = option('db') ?? 'sqlite';
-  if (!Number.isInteger(instances) || instances < 1 || instances > 8) throw new Error('--instances takes 1…8');
-  if (engine !== 'sqlite' && engine !== 'postgres') throw new Error('--db takes sqlite or postgres');
-  if (engine === 'sqlite' && instances > 1) throw new Error('several instances share one database only on PostgreSQL: add --db postgres');
-  if (engine === 'postgres' && !process.env.DATABASE_URL) {
-    // The engine is fixed when the server modules load (db/dialect.ts): run again with it set.
-    const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-      stdio: 'inherit',
-      env: { ...process.env, DATABASE_URL: process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
-    });
-    process.exit(again.status ?? 1);
-  }
+  const { engine, instances } = chooseEngine(8);
   const random = mulberry32(SEED);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'test-crash-'));
   const dataDir = path.join(dir, 'data');

@@ -10,7 +10,7 @@
  * Options: --db sqlite|postgres (a throw-away PostgreSQL database), --instances <n> (PostgreSQL
  * only: n server processes on one database and data dir, validators spread over them).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -29,6 +29,7 @@ import { updateSettings } from '../server/src/services/settings.ts';
 import { inconsistentSamples } from '../server/src/services/validation.ts';
 import { addExpression, importVideo } from '../server/src/testing/factories.ts';
 import { createThrowawayPg } from '../server/src/testing/pg.ts';
+import { chooseEngine } from './lib/engine.ts';
 
 const VALIDATORS = Number(process.env.BENCH_VALIDATORS ?? 200);
 const EXPRESSIONS = Number(process.env.BENCH_EXPRESSIONS ?? 1500);
@@ -45,26 +46,8 @@ const quantile = (xs: number[], q: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN;
 };
 
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
 async function main() {
-  const instances = Number(option('instances') ?? 1);
-  const engine = option('db') ?? 'sqlite';
-  if (!Number.isInteger(instances) || instances < 1 || instances > 16) throw new Error('--instances takes 1…16');
-  if (engine !== 'sqlite' && engine !== 'postgres') throw new Error('--db takes sqlite or postgres');
-  if (engine === 'sqlite' && instances > 1) throw new Error('several instances share one database only on PostgreSQL: add --db postgres');
-  if (engine === 'postgres' && !process.env.DATABASE_URL) {
-    // The engine is chosen when the server modules load (db/dialect.ts reads DATABASE_URL), so
-    // this process runs again with it set; the database itself is made below.
-    const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-      stdio: 'inherit',
-      env: { ...process.env, DATABASE_URL: process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
-    });
-    process.exit(again.status ?? 1);
-  }
+  const { engine, instances } = chooseEngine(16);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-validate-'));
   const dataDir = path.join(dir, 'data');
   mkdirSync(dataDir);
