@@ -99,10 +99,17 @@ export const attacks: Attack[] = [
   {
     name: 'protocol: a late answer after the sample was handed to someone else',
     async run(ctx) {
-      const [late, next] = await Promise.all([ctx.newAccount(['validator']), ctx.newAccount(['validator'])]);
+      const next = await ctx.newAccount(['validator']);
+      let late = await ctx.newAccount(['validator']);
       await submitAsAnnotator(ctx, 'annotator', ctx.seed.otherVideoId, `the second object turning slowly ${randomUUID().slice(0, 6)}`);
-      const held = await ctx.call<{ expressionId: number }>({ cookie: late.cookie }, 'validate.next');
-      check(held.data, 'no sample to hold');
+      let held = await ctx.call<{ expressionId: number }>({ cookie: late.cookie }, 'validate.next');
+      // The late validator must hold real work: a gold sample (the gold share's coin toss) is never
+      // handed over, so a fresh validator tries again.
+      for (let i = 0; i < 8 && held.data?.expressionId === ctx.seed.goldExpressionId; i++) {
+        late = await ctx.newAccount(['validator']);
+        held = await ctx.call<{ expressionId: number }>({ cookie: late.cookie }, 'validate.next');
+      }
+      check(held.data && held.data.expressionId !== ctx.seed.goldExpressionId, 'no real sample to hold');
       // Their time runs out (a writer beside the server moves the lease's end back), and the
       // sample is the oldest in the queue, so the next validator is handed it.
       withWriter(ctx, (db) => {
