@@ -18,12 +18,17 @@ const PG_RETRYABLE = new Set(['40001', '40P01', '55P03']);
  * wrapped (drizzle rethrows the driver's error as the `cause` of its own).
  */
 export function isBusy(err: unknown): boolean {
+  return errorCodes(err).some((code) => code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || PG_RETRYABLE.has(code));
+}
+
+/** The driver error codes of an error and of the errors it wraps (drizzle wraps the driver's as `cause`). */
+function errorCodes(err: unknown): string[] {
+  const codes: string[] = [];
   for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code !== 'string') continue;
-    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || PG_RETRYABLE.has(code)) return true;
+    if (typeof code === 'string') codes.push(code);
   }
-  return false;
+  return codes;
 }
 
 /**
@@ -37,10 +42,7 @@ export class RaceLost extends Error {
 
 /** PostgreSQL's unique violation (23505), also when wrapped. */
 export function isUniqueViolation(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
+  return errorCodes(err).includes('23505');
 }
 
 export class DatabaseBusyError extends Error {

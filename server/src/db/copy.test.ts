@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { eq, getTableName } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
@@ -94,6 +95,10 @@ describe.skipIf(DIALECT === 'postgres')('db copy: a SQLite project into PostgreS
     // Same rows and the same content hashes as the original file, table by table.
     expect(reports).toEqual(there);
     await expect(copyPostgresToSqlite(target.url, back)).rejects.toThrow(/exists; copy into a new file/);
+    // A database that is not there: an error, and no file (not even a partial one) left behind.
+    const nowhere = path.join(app.dir, 'nowhere.db');
+    await expect(copyPostgresToSqlite(target.url.replace(/\/[^/]+$/, '/studio_no_such_db'), nowhere)).rejects.toThrow(/does not exist/);
+    expect(readdirSync(app.dir).filter((f) => f.startsWith('nowhere'))).toEqual([]);
     const file = new Database(back, { readonly: true });
     try {
       expect(file.prepare('select username from users').all()).toEqual([{ username: 'ann' }]);

@@ -4,9 +4,9 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { getTableConfig as pgConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as liteConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { migratePostgres } from './postgres.ts';
 import { openSqlite } from './sqlite.ts';
 import * as pgSchema from './schema-pg/index.ts';
@@ -96,10 +96,29 @@ export async function copySqliteToPostgres(sqliteFile: string, url: string, onPr
  */
 export async function copyPostgresToSqlite(url: string, sqliteFile: string, onProgress: (p: CopyProgress) => void = () => {}): Promise<TableReport[]> {
   if (existsSync(sqliteFile)) throw new Error(`${sqliteFile} exists; copy into a new file`);
+  // Written beside the target and renamed only once checked: a failed copy leaves no file behind.
+  const partial = `${sqliteFile}.partial-${randomBytes(4).toString('hex')}`;
+  try {
+    const reports = await copyInto(url, partial, onProgress);
+    renameSync(partial, sqliteFile);
+    return reports;
+  } finally {
+    for (const f of [partial, `${partial}-wal`, `${partial}-shm`]) rmSync(f, { force: true });
+  }
+}
+
+async function copyInto(url: string, sqliteFile: string, onProgress: (p: CopyProgress) => void): Promise<TableReport[]> {
+  // Connect before creating anything, so a wrong URL fails with nothing made.
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
   await openSqlite(sqliteFile).close();
   const file = new Database(sqliteFile);
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  const client = await pool.connect();
   try {
     const lite = drizzleSqlite({ client: file, schema: liteSchema, casing: 'snake_case' });
     // On one pooled client, so that every read is in the snapshot below (same query API as a pool's).

@@ -182,6 +182,7 @@ describe('background jobs', () => {
   it('at shutdown a running job stops at its next safe point and goes back to the queue', async () => {
     app = await testApp();
     let started = 0;
+    let stoppedEarly = false;
     const def: JobDefinition<object, string, never> = {
       kind: 'long',
       expireSeconds: 60,
@@ -189,7 +190,10 @@ describe('background jobs', () => {
       run: async (_p, ctx) => {
         started++;
         for (let i = 0; i < 400; i++) {
-          if (ctx.signal.aborted) throw ctx.signal.reason;
+          if (ctx.signal.aborted) {
+            stoppedEarly = true;
+            throw ctx.signal.reason;
+          }
           await sleep(25);
         }
         return 'done';
@@ -201,9 +205,9 @@ describe('background jobs', () => {
     await a.start();
     const { job } = await a.enqueue('long', {});
     await until('the job to start', async () => (await getJob(app!.db, job.id))?.state === 'running');
-    const t0 = Date.now();
     await a.stop(5000);
-    expect(Date.now() - t0).toBeLessThan(4000);
+    // It stopped at a safe point when asked (not at the end of its 10 s of work).
+    expect(stoppedEarly).toBe(true);
     expect(await getJob(app.db, job.id)).toMatchObject({ state: 'queued', instance: null, attempts: 1 });
     expect(started).toBe(1);
   });

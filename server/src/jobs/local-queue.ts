@@ -62,11 +62,6 @@ export class LocalJobQueue implements JobQueue {
     await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
   }
 
-  /** Resolves when no job of `kind` is queued or running here (tests, the CLI's waits). */
-  async idle(kind: string): Promise<void> {
-    while (this.loops.has(kind)) await this.loops.get(kind);
-  }
-
   private wake(kind: string): void {
     if (!this.started) return;
     this.dirty.add(kind);

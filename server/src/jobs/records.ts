@@ -13,7 +13,7 @@ export const toRecord = (r: Row): JobRecord => ({ ...r, payload: parse(r.payload
 
 const LIVE: JobState[] = ['queued', 'running'];
 
-export async function liveJobByKey(db: DbOrTx, kind: string, key: string): Promise<JobRecord | null> {
+async function liveJobByKey(db: DbOrTx, kind: string, key: string): Promise<JobRecord | null> {
   const [row] = await db
     .select()
     .from(jobs)
