@@ -86,12 +86,14 @@ async function main() {
       stdio: ['ignore', 'pipe', 'inherit'],
     }),
   );
-  for (const port of ports) {
+  // A bench that fails must not leave servers behind (they would keep loading the machine).
+  process.once('exit', () => servers.forEach((s) => s.kill('SIGKILL')));
+  for (const [k, port] of ports.entries()) {
     for (let i = 0; ; i++) {
       try {
         if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
       } catch {
-        if (i > 300) throw new Error(`server on port ${port} did not start`);
+        if (i > 300 || servers[k]!.exitCode !== null) throw new Error(`server on port ${port} did not start`);
       }
       await sleep(100);
     }

@@ -5,6 +5,7 @@ import { FileStore } from './store/file-store.ts';
 import { AudioPipeline } from './services/audio-pipeline.ts';
 import { TtsJobs } from './services/tts.ts';
 import { ExportJobs } from './services/export/jobs.ts';
+import { CurationJobs } from './services/curation-jobs.ts';
 import { createJobQueue, type JobQueue } from './jobs/index.ts';
 
 /**
@@ -24,8 +25,10 @@ export interface App {
   tts: TtsJobs;
   /** Releases exported from the admin page. */
   exports: ExportJobs;
+  /** Curation scores of imported videos, computed in the background. */
+  curation: CurationJobs;
   /**
-   * Background jobs (exports, TTS, speech checks): pg-boss on PostgreSQL, in process on SQLite.
+   * Background jobs (exports, TTS, speech checks, curation scoring): pg-boss on PostgreSQL, in process on SQLite.
    * Recorded by anyone; run only by processes that call `jobs.start()` (the server, tests).
    */
   jobs: JobQueue;
@@ -48,6 +51,7 @@ export async function openApp(config: Config, opts: { log?: Logger; dbFile?: str
     audio,
     tts: new TtsJobs({ db, store, audio, log, jobs }),
     exports: new ExportJobs({ db, store, log, jobs, dataDir: config.dataDir }),
+    curation: new CurationJobs({ db, store, log, jobs }),
     jobs,
     close: async () => {
       await jobs.stop(0);

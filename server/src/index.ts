@@ -8,7 +8,6 @@ import { purgeThrottle } from './auth/login-throttle.ts';
 import { loadConfig } from './config.ts';
 import { createAppServer } from './http/server.ts';
 import { backfillMotionStats } from './services/motion-stats.ts';
-import { backfillCuration } from './services/curation.ts';
 import { warmDashboard } from './services/dashboard.ts';
 import { countAdmins } from './services/users.ts';
 import { ensureDemo, type DemoAccount } from './startup/demo.ts';
@@ -36,11 +35,10 @@ async function main() {
   await purgeThrottle(app.db);
   const filled = await backfillMotionStats(app.db);
   if (filled) log.info({ objects: filled }, 'computed motion statistics of earlier imports');
-  // Curation scores of videos imported before scoring existed (or by an older scorer), in the
-  // background: the server serves meanwhile and the table shows "scoring…" for those rows.
-  void backfillCuration(app)
-    .then((r) => r.scored && log.info(r, 'computed curation scores'))
-    .catch((err: unknown) => log.warn({ err }, 'curation backfill failed'));
+  // Curation scores of videos imported before scoring existed (or by an older scorer, or while
+  // no server ran), as a background job: the server serves meanwhile and the table shows
+  // "scoring…" for those rows. Instances starting together queue one such job between them.
+  await app.curation.backfill();
 
   let accounts: DemoAccount[] | null = null;
   if (config.demo) {
@@ -53,7 +51,7 @@ async function main() {
   for (const note of describeMissing(tools)) log.warn(note);
   const resumed = await app.audio.resumePending();
   if (resumed) log.info({ clips: resumed }, 'resuming speech recognition of waiting clips');
-  // Background jobs (exports, TTS, speech checks): this instance takes its share from here on.
+  // Background jobs (exports, TTS, speech checks, curation scoring): this instance takes its share from here on.
   await app.jobs.start();
 
   // SQLite only (a PostgreSQL commit is durable when it returns, and it checkpoints by itself):

@@ -66,8 +66,11 @@ describe('studio CLI', () => {
     const ok = run(['import', '--format', 'davis', '--status', 'accepted', src]);
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/1 videos added, 0 unchanged; 6 frames, 3 objects, 18 masks/);
+    expect(ok.out).toMatch(/curation scores: queued \(job [0-9a-f-]{36}\)/);
     const again = run(['import', '--format', 'davis', src]);
     expect(again.out).toMatch(/0 videos added, 1 unchanged/);
+    // No server ran, so the video has no score yet: the re-import queues it again (an upsert, harmless).
+    expect(again.out).toMatch(/curation scores: queued/);
 
     const bad = path.join(dataDir, 'bad');
     mkdirSync(bad);

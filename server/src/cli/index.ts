@@ -15,6 +15,7 @@ import { checkVersionName, createRelease, getRelease, nextVersion } from '../ser
 import { assertEmptyTarget, writeRelease } from '../services/export/write.ts';
 import { createUser, findUserByName, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
 import { phaseBars } from './progress.ts';
+import { registerEval } from './eval.ts';
 import { copyPostgresToSqlite, copySqliteToPostgres } from '../db/copy.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { FileLock } from '../locks.ts';
@@ -125,7 +126,7 @@ program
       const bars = phaseBars();
       const started = performance.now();
       try {
-        const { importId, stats } = await runImport(app, { format: opts.format, dir, status: opts.status, fps: opts.fps }, bars.update);
+        const { importId, stats, curationJob } = await runImport(app, { format: opts.format, dir, status: opts.status, fps: opts.fps }, bars.update);
         bars.stop();
         const secs = ((performance.now() - started) / 1000).toFixed(1);
         console.log(
@@ -133,6 +134,8 @@ program
             `${stats.frames} frames, ${stats.objects} objects, ${stats.masks} masks; ` +
             `${stats.expressionsAdded} expressions added, ${stats.expressionsUnchanged} unchanged`,
         );
+        // The CLI does not run jobs: a running server scores within a second, else the next start.
+        if (curationJob) console.log(`curation scores: queued (job ${curationJob}); the server computes them`);
       } finally {
         bars.stop();
       }
@@ -243,6 +246,8 @@ db.command('snapshot')
       bars.stop();
     }
   });
+
+registerEval(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // One line, non-zero: scripts can grep it, people can read it.

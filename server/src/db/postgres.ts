@@ -11,6 +11,8 @@ const migrationsFolder = fileURLToPath(new URL('../../../migrations-pg', import.
 
 /** Any two instances migrating at once take turns on this advisory lock (an arbitrary constant). */
 const MIGRATION_LOCK = 7_305_117_001;
+/** Likewise for setting up the job queue's schema and queues (pg-boss DDL deadlocks when two instances run it at once). */
+export const JOB_QUEUE_SETUP_LOCK = 7_305_117_002;
 
 /**
  * PostgreSQL's answers in the shapes SQLite gives: 64-bit integers (epoch milliseconds, byte sizes,
@@ -80,20 +82,33 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   };
 }
 
-/** Applies migrations-pg under an advisory lock (a separate connection holds it meanwhile). */
-export async function migratePostgres(url: string): Promise<void> {
+/**
+ * Runs `fn` while a separate connection holds a session advisory lock: instances starting together
+ * take turns on start-up DDL (migrations, the job queue's tables) instead of deadlocking.
+ */
+export async function withAdvisoryLock<T>(url: string, key: number, fn: () => Promise<T>): Promise<T> {
   const lock = new pg.Client({ connectionString: url });
   await lock.connect();
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
-    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    // Quiet: "schema already exists, skipping" notices on every start are not news.
-    await pool.query('set client_min_messages = warning');
-    await migrate(drizzle({ client: pool, casing: 'snake_case' }), { migrationsFolder });
+    await lock.query('select pg_advisory_lock($1)', [key]);
+    return await fn();
   } finally {
-    await pool.end();
     await lock.end();
   }
+}
+
+/** Applies migrations-pg, one instance at a time. */
+export async function migratePostgres(url: string): Promise<void> {
+  await withAdvisoryLock(url, MIGRATION_LOCK, async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      // Quiet: "schema already exists, skipping" notices on every start are not news.
+      await pool.query('set client_min_messages = warning');
+      await migrate(drizzle({ client: pool, casing: 'snake_case' }), { migrationsFolder });
+    } finally {
+      await pool.end();
+    }
+  });
 }
 
 interface Hooks {

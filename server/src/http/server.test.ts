@@ -12,7 +12,7 @@ import { addExpression } from '../testing/factories.ts';
 import tar from 'tar-stream';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createAppServer } from './server.ts';
+import { createAppServer, KEEP_ALIVE_MS } from './server.ts';
 import { resolveInside } from './static.ts';
 
 /** Raw request: fetch() would normalise "..", which is exactly what we want to send. */
@@ -75,6 +75,15 @@ describe('HTTP server', () => {
     expect(res.status).toBe(200);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
+
+  it('keeps idle connections longer than a load balancer does (60 s), so the balancer closes first', async () => {
+    const agent = new http.Agent({ keepAlive: true });
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => http.get({ host: '127.0.0.1', port, path: '/healthz', agent }, resolve).on('error', reject));
+    res.resume();
+    agent.destroy();
+    expect(res.headers['keep-alive']).toBe(`timeout=${KEEP_ALIVE_MS / 1000}`);
+    expect(KEEP_ALIVE_MS).toBeGreaterThan(60_000);
   });
 
   it('logs in with an HttpOnly, SameSite=Strict session cookie', async () => {

@@ -173,11 +173,22 @@ export function createAppServer(app: App, opts: ServerOptions = {}): Server {
     serveClient(app.config.clientDist, req, res, pathname);
   };
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       app.log.error({ err, url: req.url }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end('internal error\n');
     });
   });
+  // An idle keep-alive connection is closed by the side with the shorter timeout; when that is the
+  // server, a client (a load balancer: nginx, Caddy and cloud balancers keep upstream connections
+  // about 60 s) may send on the socket just as it closes and get a reset. Node's 5 s default made
+  // bench:validate's validators, idle for a lease's 6 s, fail with ECONNRESET. Longer than 60 s:
+  // the balancer closes first. Header timeout above it, as Node requires.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
+  return server;
 }
+
+/** Idle keep-alive connections are kept this long (see createAppServer). */
+export const KEEP_ALIVE_MS = 65_000;

@@ -1,6 +1,6 @@
 import type { VideoStatus } from '#shared/domain.ts';
 import type { App } from '../app.ts';
-import { categorySnapshot, curateAfterImport } from '../services/curation.ts';
+import { categorySnapshot, videosToScoreAfterImport } from '../services/curation.ts';
 import { commitPlan, type ImportStats } from './commit.ts';
 import { planDavis } from './davis.ts';
 import { planMevis } from './mevis.ts';
@@ -62,7 +62,7 @@ async function lockImports(app: App): Promise<() => void> {
  * Holding it also proves that videos still marked `importing` belong to no running import, so they
  * are what an interrupted one (kill -9) left, and are removed first.
  */
-export async function runImport(app: App, req: ImportRequest, progress?: ImportProgress, opts: { slices?: SliceOptions } = {}): Promise<{ importId: number; stats: ImportStats }> {
+export async function runImport(app: App, req: ImportRequest, progress?: ImportProgress, opts: { slices?: SliceOptions } = {}): Promise<{ importId: number; stats: ImportStats; curationJob: string | null }> {
   const unlock = await lockImports(app);
   let result: { importId: number; stats: ImportStats };
   let names: string[];
@@ -87,8 +87,14 @@ export async function runImport(app: App, req: ImportRequest, progress?: ImportP
     unlock();
   }
   // Outside the try: the import is committed, so a scoring problem must never discard its frames.
-  // Curation scores (paper §3.1 R1/R2) of the new videos and of kept ones whose categories changed;
-  // failures are logged and left to backfillCuration.
-  await curateAfterImport(app, result.importId, names, categoriesBefore);
-  return result;
+  // Curation scores (paper §3.1 R1/R2) of the new videos and of kept ones whose categories changed
+  // are a background job (a server runs it; the CLI only queues it); if even queueing fails, the
+  // backfill at the next start scores what is missing.
+  let curationJob: string | null = null;
+  try {
+    curationJob = await app.curation.score(await videosToScoreAfterImport(app.db, result.importId, names, categoriesBefore), { key: `import:${result.importId}`, actorId: req.actorId ?? null });
+  } catch (err) {
+    app.log.warn({ importId: result.importId, err }, 'queueing curation scoring after import failed');
+  }
+  return { ...result, curationJob };
 }

@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DIALECT } from '../db/dialect.ts';
 import { jobs } from '../db/schema/index.ts';
 import { testApp, type TestApp } from '../testing/app.ts';
 import { createJobQueue } from './index.ts';
@@ -101,6 +103,27 @@ describe('background jobs', () => {
     );
     await until('all jobs to finish', async () => (await app!.db.select().from(jobs).where(eq(jobs.state, 'finished'))).length === 30, 60_000);
     expect([...runs].sort()).toEqual([...ids].sort());
+  });
+
+  // PostgreSQL only: SQLite has one server per data dir.
+  it.skipIf(DIALECT !== 'postgres')('instances starting together on a new database set the queue up once, without deadlocking', async () => {
+    app = await testApp();
+    // As on a database no instance has started on yet: pg-boss's schema and queues do not exist.
+    const admin = new pg.Client({ connectionString: app.config.databaseUrl! });
+    await admin.connect();
+    await admin.query('drop schema if exists pgboss cascade');
+    await admin.end();
+    const runs: string[] = [];
+    const started = Array.from({ length: 4 }, (_, i) => {
+      const q = queueBeside(app!, `starter-${i}`);
+      queues.push(q);
+      for (const kind of ['double', 'triple', 'quadruple']) q.define(counting(runs, { kind }));
+      return q;
+    });
+    await Promise.all(started.map((q) => q.start()));
+    const id = (await started[3]!.enqueue('triple', { n: 2 })).job.id;
+    await until('the job to finish', async () => (await getJob(app!.db, id))?.state === 'finished');
+    expect(runs).toEqual([id]);
   });
 
   it('a job left running by a dead instance runs again, and one that keeps dying is given up', async () => {

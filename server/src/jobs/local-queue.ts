@@ -24,6 +24,10 @@ export class LocalJobQueue implements JobQueue {
 
   constructor(private readonly deps: { db: Db; log: Logger; instance: string }) {}
 
+  get running(): boolean {
+    return this.started;
+  }
+
   define<P, R, G>(def: JobDefinition<P, R, G>): void {
     this.defs.set(def.kind, def as AnyDefinition);
   }

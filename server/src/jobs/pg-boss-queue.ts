@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
+import { JOB_QUEUE_SETUP_LOCK, withAdvisoryLock } from '../db/postgres.ts';
 import { insertJob, insertJobs, liveJobs, requeueStale } from './records.ts';
 import { runJob } from './run-job.ts';
 import type { EnqueueOptions, JobDefinition, JobQueue } from './types.ts';
@@ -51,6 +52,10 @@ export class PgBossJobQueue implements JobQueue {
     this.boss.on('error', (err) => deps.log.error({ err }, 'job queue error'));
   }
 
+  get running(): boolean {
+    return this.started;
+  }
+
   define<P, R, G>(def: JobDefinition<P, R, G>): void {
     this.defs.set(def.kind, def as AnyDefinition);
   }
@@ -79,12 +84,16 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async start(): Promise<void> {
-    await this.boss.start();
-    for (const def of this.defs.values()) {
-      if (!(await this.boss.getQueue(def.kind))) {
-        await this.boss.createQueue(def.kind, { name: def.kind, policy: def.singleton ? 'singleton' : 'standard', retryLimit: def.retryLimit, retryDelay: 0, expireInSeconds: def.expireSeconds });
+    // Instances starting together on a new database would create pg-boss's schema and queues at
+    // once, and that DDL deadlocks ("deadlock detected", seen with two instances); they take turns.
+    await withAdvisoryLock(this.deps.url, JOB_QUEUE_SETUP_LOCK, async () => {
+      await this.boss.start();
+      for (const def of this.defs.values()) {
+        if (!(await this.boss.getQueue(def.kind))) {
+          await this.boss.createQueue(def.kind, { name: def.kind, policy: def.singleton ? 'singleton' : 'standard', retryLimit: def.retryLimit, retryDelay: 0, expireInSeconds: def.expireSeconds });
+        }
       }
-    }
+    });
     // From here enqueue() sends; rows queued before (by the CLI, or by an instance that died
     // before pg-boss heard of them) are sent now. A job sent twice keeps its one id.
     this.started = true;

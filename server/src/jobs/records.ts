@@ -191,3 +191,19 @@ export async function insertJobs(
     }),
   );
 }
+
+/**
+ * Resolves with the job once it finished or failed, looking every `everyMs`; throws after
+ * `timeoutMs`. For callers that want a background result now (tests, a CLI `--wait`), never for a
+ * request: a request answers with the job id and the page follows its progress.
+ */
+export async function waitForJob(db: DbOrTx, id: string, opts: { timeoutMs?: number; everyMs?: number } = {}): Promise<JobRecord> {
+  const end = Date.now() + (opts.timeoutMs ?? 60_000);
+  for (;;) {
+    const job = await getJob(db, id);
+    if (!job) throw new Error(`no job ${id}`);
+    if (job.state === 'finished' || job.state === 'failed') return job;
+    if (Date.now() > end) throw new Error(`job ${id} (${job.kind}) still ${job.state} after ${opts.timeoutMs ?? 60_000} ms`);
+    await new Promise((r) => setTimeout(r, opts.everyMs ?? 20));
+  }
+}

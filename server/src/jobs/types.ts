@@ -69,6 +69,8 @@ export interface JobQueue {
   enqueueMany<P>(kind: string, items: { payload: P; key: string }[], opts?: Omit<EnqueueOptions, 'key'>): Promise<string[]>;
   /** Begins running jobs on this process (the server, tests); the CLI only enqueues. */
   start(): Promise<void>;
+  /** Whether this process runs jobs (start() was called, stop() not yet). */
+  readonly running: boolean;
   /** Stops taking jobs, asks running ones to stop and waits up to `graceMs`; unfinished ones go back to the queue. */
   stop(graceMs?: number): Promise<void>;
 }

@@ -1,9 +1,20 @@
 import { CreateUserInput, ResetPasswordInput, UserIdInput } from '#shared/schemas/users.ts';
 import { z } from 'zod';
 import { badRequest, notFound } from '../services/errors.ts';
-import { audioStats } from '../services/audio-stats.ts';
-import { describeMissing } from '../audio/tools.ts';
-import { AuditQuery, CreateReleaseInput, ExpressionListQuery, ExpressionPage, UserView } from '#shared/schemas/admin.ts';
+import { audioStatus } from '../services/audio-stats.ts';
+import {
+  AuditQuery,
+  CreateReleaseInput,
+  ExpressionListQuery,
+  ExpressionPage,
+  FillAudioInput,
+  JobIdInput,
+  OkResult,
+  SetGoldInput,
+  SynthesizeInput,
+  UserView,
+  VideoStatusChanged,
+} from '#shared/schemas/admin.ts';
 import { SettingsPatch, SettingsSchema } from '#shared/schemas/settings.ts';
 import { listExpressions, setGold } from '../services/expressions-admin.ts';
 import { listReleasesForAdmin } from '../services/releases-admin.ts';
@@ -29,8 +40,8 @@ export const adminRouter = router({
       .output(ExpressionPage)
       .query(({ ctx, input }) => listExpressions(ctx.app.db, input)),
     setGold: admin
-      .input(z.object({ expressionId: z.number().int().positive(), gold: z.boolean() }))
-      .output(z.object({ ok: z.literal(true) }))
+      .input(SetGoldInput)
+      .output(OkResult)
       .mutation(async ({ ctx, input }) => {
         await setGold(ctx.app.db, input.expressionId, input.gold, ctx.user.id);
         return { ok: true as const };
@@ -38,27 +49,19 @@ export const adminRouter = router({
   }),
 
   audio: router({
-    status: admin.query(async ({ ctx }) => {
-      const tools = await ctx.app.audio.tools();
-      return {
-        tools: { ffmpeg: Boolean(tools.ffmpeg), sox: Boolean(tools.sox), espeakNg: Boolean(tools.espeakNg), pocketsphinx: Boolean(tools.pocketsphinx) },
-        missing: describeMissing(tools),
-        stats: await audioStats(ctx.app.db),
-        jobs: await ctx.app.tts.list(),
-      };
-    }),
+    status: admin.query(({ ctx }) => audioStatus(ctx.app)),
     synthesize: admin
-      .input(z.object({ expressionIds: z.array(z.number().int().positive()).min(1).max(5000) }))
+      .input(SynthesizeInput)
       .mutation(async ({ ctx, input }) => ctx.app.tts.start(input.expressionIds, ctx.user.id)),
     /** "Fill N % of what still needs audio" with synthesized clips. */
     fill: admin
-      .input(z.object({ percent: z.number().min(1).max(100), seed: z.number().int().min(0).default(1) }))
+      .input(FillAudioInput)
       .mutation(async ({ ctx, input }) => {
         const ids = await ctx.app.tts.pickShare(input.percent, input.seed);
         if (ids.length === 0) throw badRequest('no accepted expression needs audio');
         return ctx.app.tts.start(ids, ctx.user.id);
       }),
-    job: admin.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
+    job: admin.input(JobIdInput).query(async ({ ctx, input }) => {
       const job = await ctx.app.tts.get(input.id);
       if (!job) throw notFound(`job ${input.id}`);
       return job;
@@ -89,7 +92,7 @@ export const adminRouter = router({
       }),
     resetPassword: admin
       .input(ResetPasswordInput)
-      .output(z.object({ ok: z.literal(true) }))
+      .output(OkResult)
       .mutation(async ({ ctx, input }) => {
         await setPasswordOnce(ctx.app.db, input.userId, input.password, { id: input.requestId, actorId: ctx.user.id });
         return { ok: true as const };
@@ -102,7 +105,7 @@ export const adminRouter = router({
     list: admin.input(CurationQuery).output(CurationPage).query(({ ctx, input }) => listCuration(ctx.app.db, input)),
     setStatus: admin
       .input(SetVideoStatus)
-      .output(z.object({ changed: z.number().int() }))
+      .output(VideoStatusChanged)
       .mutation(({ ctx, input }) => setVideoStatus(ctx.app.db, input.videoIds, input.status, ctx.user.id)),
   }),
 

@@ -1,6 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { recordings, users } from '../db/schema/index.ts';
+import { describeMissing } from '../audio/tools.ts';
+import type { AudioPipeline } from './audio-pipeline.ts';
+import type { TtsJobs } from './tts.ts';
 
 /** The admin's audio view: seconds by origin and state, per speaker, failures by cause. */
 export async function audioStats(db: Db) {
@@ -35,4 +38,15 @@ export async function audioStats(db: Db) {
     .orderBy(sql`${recordings.failureCause} nulls first`);
   const asr = await db.select({ status: recordings.asrStatus, clips: sql<number>`count(*)` }).from(recordings).groupBy(recordings.asrStatus).orderBy(recordings.asrStatus);
   return { byKind, perSpeaker, failures, asr };
+}
+
+/** The admin's audio page: which speech tools this server has, what is missing, the figures, the recent TTS requests. */
+export async function audioStatus(deps: { db: Db; audio: AudioPipeline; tts: TtsJobs }) {
+  const tools = await deps.audio.tools();
+  return {
+    tools: { ffmpeg: Boolean(tools.ffmpeg), sox: Boolean(tools.sox), espeakNg: Boolean(tools.espeakNg), pocketsphinx: Boolean(tools.pocketsphinx) },
+    missing: describeMissing(tools),
+    stats: await audioStats(deps.db),
+    jobs: await deps.tts.list(),
+  };
 }

@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { suggestion } from '#shared/curation/index.ts';
 import { frames, objects, videoCuration, videos } from '../db/schema/index.ts';
-import { runImport } from '../import/run.ts';
+import { runImport, type ImportRequest } from '../import/run.ts';
+import { waitForJob } from '../jobs/records.ts';
 import { testApp, type TestApp } from '../testing/app.ts';
 import { writeDavisVideo } from '../testing/davis-builder.ts';
 import { fixture } from '../testing/fixtures.ts';
@@ -20,13 +21,20 @@ async function rowsByName(app: TestApp): Promise<Map<string, VideoCuration>> {
   return new Map(vids.flatMap((v) => (rows.has(v.id) ? [[v.name, rows.get(v.id)!] as const] : [])));
 }
 
+/** An import and the curation job it queued, run to its end (scores are a background job). */
+async function importScored(app: TestApp, req: ImportRequest) {
+  const out = await runImport(app, req);
+  if (out.curationJob) expect((await waitForJob(app.db, out.curationJob)).state).toBe('finished');
+  return out;
+}
+
 const davis = fixture('davis2017-val-osvos');
 
 describe.skipIf(!davis.available)('curation scores of the real DAVIS fixture' + davis.skipNote, () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await testApp();
-    await runImport(app, { format: 'davis', dir: davis.path, status: 'candidate' });
+    await importScored(app, { format: 'davis', dir: davis.path, status: 'candidate' });
   });
   afterAll(async () => app.cleanup());
 
@@ -94,7 +102,7 @@ describe.skipIf(!davis.available)('curation scores of the real DAVIS fixture' + 
 
   it('a re-import of the same root leaves the scores alone', async () => {
     const before = (await app.db.select().from(videoCuration).orderBy(asc(videoCuration.videoId)));
-    await runImport(app, { format: 'davis', dir: davis.path });
+    await importScored(app, { format: 'davis', dir: davis.path });
     expect((await app.db.select().from(videoCuration).orderBy(asc(videoCuration.videoId)))).toEqual(before);
   });
 });
@@ -176,7 +184,7 @@ describe('curation scores of generated videos with known look-alikes and motion'
       { colour: BLUE, w: 24, h: 20, at: moving(4, 50, 4) },
       { colour: RED, w: 22, h: 18, at: moving(100, 85, -5) },
     ]);
-    await runImport(app, { format: 'davis', dir: root, status: 'candidate' });
+    await importScored(app, { format: 'davis', dir: root, status: 'candidate' });
     const r = (await rowsByName(app)).get('reds')!;
     expect(r).toMatchObject({ objectCount: 3, movingCount: 3, lookalikePairs: 1, scorer: CURATION_SCORER });
     expect(r.lookalikes).toHaveLength(1);
@@ -191,7 +199,7 @@ describe('curation scores of generated videos with known look-alikes and motion'
       { colour: BLUE, w: 24, h: 20, at: moving(4, 50, 4) },
       { colour: YELLOW, w: 22, h: 18, at: moving(100, 85, -5) },
     ]);
-    await runImport(app, { format: 'davis', dir: root });
+    await importScored(app, { format: 'davis', dir: root });
     const r = (await rowsByName(app)).get('mixed')!;
     expect(r).toMatchObject({ objectCount: 3, movingCount: 3, lookalikePairs: 0 });
     expect(suggestion(r, await getSettings(app.db))).toEqual({ suggested: true, reasons: ['no look-alike pair'] });
@@ -200,7 +208,7 @@ describe('curation scores of generated videos with known look-alikes and motion'
   it('speed 0 (davis-builder): no moving objects, and the video is not suggested', async () => {
     await writeDavisVideo(root, 'frozen', { frames: 8, width: 96, height: 64, objects: 3, speed: 0 });
     await writeDavisVideo(root, 'running', { frames: 8, width: 96, height: 64, objects: 3, speed: 3 });
-    await runImport(app, { format: 'davis', dir: root });
+    await importScored(app, { format: 'davis', dir: root });
     const rows = (await rowsByName(app));
     expect(rows.get('frozen')).toMatchObject({ objectCount: 3, movingCount: 0 });
     expect(rows.get('running')!.movingCount).toBeGreaterThanOrEqual(2);
@@ -213,7 +221,7 @@ describe('curation scores of generated videos with known look-alikes and motion'
       { colour: RED, w: 24, h: 20, at: moving(10, 60, 6) },
       { colour: BLUE, w: 24, h: 20, at: still(120, 90) },
     ]);
-    await runImport(app, { format: 'davis', dir: root });
+    await importScored(app, { format: 'davis', dir: root });
     expect((await rowsByName(app)).get('one-still')).toMatchObject({ objectCount: 3, movingCount: 1, lookalikePairs: 1 });
   });
 
@@ -223,13 +231,13 @@ describe('curation scores of generated videos with known look-alikes and motion'
       { colour: RED, w: 24, h: 20, at: moving(100, 85, -5) },
     ];
     await writeBoxVideo(root, 'car-and-coat', boxes);
-    await runImport(app, { format: 'davis', dir: root });
+    await importScored(app, { format: 'davis', dir: root });
     // No meta.json yet: colour alone decides.
     const first = (await rowsByName(app)).get('car-and-coat')!;
     expect(first.lookalikePairs).toBe(1);
 
     writeMeta(root, { 'car-and-coat': { '1': 'car', '2': 'person' } });
-    const { stats } = await runImport(app, { format: 'davis', dir: root });
+    const { stats } = await importScored(app, { format: 'davis', dir: root });
     expect(stats).toMatchObject({ videosAdded: 0, videosUnchanged: 1 });
     const second = (await rowsByName(app)).get('car-and-coat')!;
     expect(second.lookalikePairs).toBe(0);
@@ -239,7 +247,7 @@ describe('curation scores of generated videos with known look-alikes and motion'
     try {
       await writeBoxVideo(other, 'two-cars', boxes);
       writeMeta(other, { 'two-cars': { '1': 'car', '2': 'car' } });
-      await runImport(app, { format: 'davis', dir: other });
+      await importScored(app, { format: 'davis', dir: other });
       expect((await rowsByName(app)).get('two-cars')!.lookalikePairs).toBe(1);
     } finally {
       rmSync(other, { recursive: true, force: true });
@@ -254,9 +262,10 @@ describe('curation scores of generated videos with known look-alikes and motion'
     const read = vi.spyOn(app.store, 'read').mockImplementation(() => {
       throw new Error('disk hiccup');
     });
-    const { stats } = await runImport(app, { format: 'davis', dir: root });
+    const { stats, curationJob } = await importScored(app, { format: 'davis', dir: root });
     read.mockRestore();
     expect(stats.videosAdded).toBe(1);
+    expect((await waitForJob(app.db, curationJob!)).result).toEqual({ scored: 0, failed: 1 });
     const id = (await app.db.select({ id: videos.id }).from(videos).where(eq(videos.name, 'late')))[0]!.id;
     expect((await curationRows(app.db, [id])).size).toBe(0);
     expect(await videosToScore(app.db)).toEqual([id]);
@@ -268,7 +277,7 @@ describe('curation scores of generated videos with known look-alikes and motion'
   it('backfill rescores rows of an older scorer and counts a video whose frame file is gone as failed', async () => {
     await writeDavisVideo(root, 'old', { frames: 6, width: 96, height: 64, objects: 3, speed: 3 });
     await writeDavisVideo(root, 'broken', { frames: 6, width: 96, height: 64, objects: 3, speed: 2 });
-    await runImport(app, { format: 'davis', dir: root });
+    await importScored(app, { format: 'davis', dir: root });
     const ids = Object.fromEntries((await app.db.select({ id: videos.id, name: videos.name }).from(videos)).map((v) => [v.name, v.id]));
     await app.db.transaction(async (tx) => { await tx.update(videoCuration).set({ scorer: CURATION_SCORER - 1, computedAt: 0 }).where(eq(videoCuration.videoId, ids.old)); });
     await app.db.transaction(async (tx) => { await tx.delete(videoCuration).where(eq(videoCuration.videoId, ids.broken)); });

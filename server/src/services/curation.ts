@@ -228,24 +228,18 @@ export async function categorySnapshot(db: DbOrTx, names: readonly string[]): Pr
 }
 
 /**
- * After a committed import: scores the videos it added, and those it kept whose categories it
- * changed or that have no current score. Never throws (the import itself succeeded).
+ * After a committed import: the videos to score — those it added, and those it kept whose
+ * categories it changed or that have no current score.
  */
-export async function curateAfterImport(app: CurationDeps, importId: number, names: readonly string[], categoriesBefore: Map<string, string>): Promise<CurationRun> {
-  try {
-    const after = await categorySnapshot(app.db, names);
-    const rows = new Map<number, { importId: number | null; name: string }>();
-    for (const part of chunked([...new Set(names)])) {
-      for (const v of await app.db.select({ id: videos.id, importId: videos.importId, name: videos.name }).from(videos).where(inArray(videos.name, part))) rows.set(v.id, v);
-    }
-    const current = await curationRows(app.db, [...rows.keys()]);
-    const ids = [...rows]
-      .filter(([id, v]) => v.importId === importId || (current.get(id)?.scorer ?? 0) < CURATION_SCORER || categoriesBefore.get(v.name) !== after.get(v.name))
-      .map(([id]) => id)
-      .sort((a, b) => a - b);
-    return await scoreVideos(app, ids);
-  } catch (e) {
-    app.log.warn({ importId, err: e }, 'curation scoring after import failed');
-    return { scored: 0, failed: names.length };
+export async function videosToScoreAfterImport(db: DbOrTx, importId: number, names: readonly string[], categoriesBefore: Map<string, string>): Promise<number[]> {
+  const after = await categorySnapshot(db, names);
+  const rows = new Map<number, { importId: number | null; name: string }>();
+  for (const part of chunked([...new Set(names)])) {
+    for (const v of await db.select({ id: videos.id, importId: videos.importId, name: videos.name }).from(videos).where(inArray(videos.name, part))) rows.set(v.id, v);
   }
+  const current = await curationRows(db, [...rows.keys()]);
+  return [...rows]
+    .filter(([id, v]) => v.importId === importId || (current.get(id)?.scorer ?? 0) < CURATION_SCORER || categoriesBefore.get(v.name) !== after.get(v.name))
+    .map(([id]) => id)
+    .sort((a, b) => a - b);
 }

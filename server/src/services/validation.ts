@@ -259,6 +259,11 @@ export async function submitAnswer(db: Db, validatorId: number, expressionId: nu
       e.status = next.status;
     }
     const targets = answerTargets(answer);
+    await endLease(tx, lease.id, 'answered', now);
+    await audit(tx, { actorId: validatorId, action: gold ? 'validation.gold' : 'validation.answer', entity: 'expression', entityId: expressionId, data: { round, kind: input.kind } }, now);
+    // Last, right before the commit: from this lock to the commit (a durable one, waiting for the
+    // WAL flush) answers on every instance take turns, so nothing else may run in between
+    // (bench:validate: holding it across the lease and audit writes queued answers for seconds).
     await lockValidationLog(tx);
     await tx
       .insert(validations)
@@ -274,8 +279,6 @@ export async function submitAnswer(db: Db, validatorId: number, expressionId: nu
         durationMs: now - lease.issuedAt,
         createdAt: now,
       });
-    await endLease(tx, lease.id, 'answered', now);
-    await audit(tx, { actorId: validatorId, action: gold ? 'validation.gold' : 'validation.answer', entity: 'expression', entityId: expressionId, data: { round, kind: input.kind } }, now);
     return { feedback: feedback(e.status, agreed, input.kind === 'reject', gold, facts, false) };
   }, { lazy: false });
   if ('refuse' in outcome) throw conflict(outcome.refuse);

@@ -6,6 +6,7 @@ import { kindForTargetCount } from '#shared/domain.ts';
 import type { App } from '../app.ts';
 import { expressions, expressionTargets, objects, recordingOffers, recordings, validations, videos } from '../db/schema/index.ts';
 import { runImport } from '../import/run.ts';
+import { waitForJob } from '../jobs/records.ts';
 import { writeDavisVideo } from './davis-builder.ts';
 
 let seq = 0;
@@ -15,7 +16,10 @@ export async function importVideo(app: App, name: string, status: 'candidate' | 
   const dir = path.join(app.config.dataDir, `src-${name}-${++seq}`);
   mkdirSync(dir, { recursive: true });
   await writeDavisVideo(dir, name, { objects: objectCount, speed: 2 + (seq % 5) });
-  await runImport(app, { format: 'davis', dir, status });
+  const { curationJob } = await runImport(app, { format: 'davis', dir, status });
+  // Scored before the test goes on, as an import once was: a job still writing in the background
+  // would race the test's own checks (a WAL checkpoint, a count of rows).
+  if (curationJob && app.jobs.running) await waitForJob(app.db, curationJob);
   const [v] = await app.db.select({ id: videos.id }).from(videos).where(eq(videos.name, name));
   return v!.id;
 }

@@ -62,3 +62,19 @@ export const CreateReleaseInput = z.object({
   includeDemo: z.boolean().default(false),
   rebuild: z.string().max(40).optional(),
 });
+
+/** The answer of a command that returns nothing else. */
+export const OkResult = z.object({ ok: z.literal(true) });
+
+export const SetGoldInput = z.object({ expressionId: z.number().int().positive(), gold: z.boolean() });
+
+/** Synthesize clips of these accepted expressions (bounded: one request, at most 5000 jobs). */
+export const SynthesizeInput = z.object({ expressionIds: z.array(z.number().int().positive()).min(1).max(5000) });
+
+/** "Fill N % of what still needs audio" with synthesized clips, chosen by a seeded order. */
+export const FillAudioInput = z.object({ percent: z.number().min(1).max(100), seed: z.number().int().min(0).default(1) });
+
+/** A background request (a TTS batch) by the id the server handed out. */
+export const JobIdInput = z.object({ id: z.uuid() });
+
+export const VideoStatusChanged = z.object({ changed: z.number().int() });
