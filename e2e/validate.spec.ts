@@ -164,3 +164,81 @@ test('blind two-validator protocol: accepted after a second validator, discarded
   const v2Text = JSON.stringify(seenByV2.filter((b) => !b.url.includes('validate.answer')).map((b) => b.body));
   expect(v2Text).not.toMatch(/"answer"|"targets"/);
 });
+
+test('a validator answers by keyboard alone, with the keys and the answer on one screen at 1440×900 and 1280×720', async ({ browser }) => {
+  const annotator = await loggedIn(browser, 'annotator');
+  const list = await annotator.request.get(`/trpc/videos.list?input=${encodeURIComponent(JSON.stringify({ limit: 10, offset: 0 }))}`);
+  const videoId = ((await list.json()) as { result: { data: { videos: { id: number }[] } } }).result.data.videos[0]!.id;
+  const view = await fetchAnnotationView(annotator, videoId);
+  const target = view.motion.find((m) => m.moving)!.localId;
+  const byKeys = { text: 'the one that sprints off first and then slows down', targets: [target] };
+  const noTarget = { text: 'the bicycle racing past everyone from the left', targets: [] as number[] };
+  const toReject = { text: 'the one that wanders around aimlessly near the edge', targets: [target] };
+  for (const p of [byKeys, noTarget, toReject]) {
+    const res = await annotator.request.post('/trpc/annotate.submit', {
+      headers: { 'content-type': 'application/json' },
+      data: { uid: crypto.randomUUID(), videoId, targets: p.targets, text: p.text, motionReasoning: false, acknowledged: ['static_target', 'static_attributes'] },
+    });
+    expect(res.status(), await res.text()).toBe(200);
+  }
+
+  const page = await loggedIn(browser, 'validator1', { width: 1440, height: 900 });
+  /** Every control needed to answer lies inside the window, nothing below the fold. */
+  const fitsOnScreen = async () => {
+    const { height } = page.viewportSize()!;
+    for (const id of ['sentence', 'stage', 'answer-keys', 'submit-answer', 'reject']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.y + box.height, `${id} at ${page.viewportSize()!.width}×${height}`).toBeLessThanOrEqual(height);
+    }
+  };
+  const seen = new Set<string>();
+  await page.goto('/validate');
+  for (let guard = 0; guard < 40 && seen.size < 3; guard++) {
+    const sentence = page.getByTestId('sentence');
+    await expect(sentence.or(page.getByTestId('no-samples'))).toBeVisible();
+    if (await page.getByTestId('no-samples').isVisible()) break;
+    const text = (await sentence.textContent())!.trim();
+    await waitForPlayer(page);
+    if (text === byKeys.text) {
+      await fitsOnScreen();
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await fitsOnScreen();
+      // The key shown beside the object's number is the key that picks it.
+      const key = (await page.getByTestId(`key-object-${target}`).locator('kbd').textContent())!;
+      await page.keyboard.press(key);
+      await expect(page.getByTestId(`answer-${target}`)).toBeVisible();
+      await expect(page.getByTestId(`key-object-${target}`)).toHaveAttribute('aria-pressed', 'true');
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('feedback')).toContainText('You agreed with the annotator');
+      await expect(page.getByTestId('correct-targets')).toContainText(`#${target} (outlined in the video)`);
+      await page.setViewportSize({ width: 1440, height: 900 });
+    } else if (text === noTarget.text) {
+      await page.keyboard.press('n');
+      await expect(page.getByTestId('no-target')).toHaveAttribute('aria-pressed', 'true');
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('feedback')).toContainText('You agreed with the annotator');
+      // Nothing is outlined for a no-target expression, and the feedback does not say so.
+      await expect(page.getByTestId('correct-targets')).toHaveText('The annotator meant no object: a no-target expression.');
+    } else {
+      // R, the reason's number on screen, Enter: V1 for ours, "ambiguous" (3) for what earlier specs left.
+      await page.keyboard.press('r');
+      const dialog = page.getByRole('dialog');
+      await expect(dialog).toBeVisible();
+      const reason = text === toReject.text ? /V1/ : /ambiguous/;
+      const number = (await dialog.locator('label', { hasText: reason }).locator('kbd').textContent())!;
+      await page.keyboard.press(number);
+      await expect(dialog.getByLabel(reason)).toBeChecked();
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('feedback')).toContainText('You rejected this expression');
+    }
+    if ([byKeys, noTarget, toReject].some((p) => p.text === text)) seen.add(text);
+    await page.keyboard.press('Enter');
+    // Enter leaves the feedback for the next sample: wait for that, or the next look reads this sentence again.
+    await expect(page.getByTestId('feedback')).toHaveCount(0);
+  }
+  expect([...seen].sort()).toEqual([byKeys.text, noTarget.text, toReject.text].sort());
+  const mine = (await fetchMine(annotator)).expressions;
+  const statusOf = (t: string) => mine.find((e) => e.text === t)!.status;
+  expect(statusOf(byKeys.text)).toBe('accepted');
+  expect(statusOf(noTarget.text)).toBe('accepted');
+});

@@ -41,15 +41,25 @@ export function useStageView(
   const pan = usePlayerStore((s) => s.pan);
   const state = useRef({ fit: 1, panning: false, moved: false, start: { x: 0, y: 0 }, startPan: { x: 0, y: 0 } });
 
-  // Never upscale the fitted video past 2×: beyond that, zoom is the user's choice.
+  // Never upscale the fitted video past 2×: beyond that, zoom is the user's choice. A page may cap
+  // the stage's height (CSS max-height on .stage-box, in viewport units) so that its controls stay
+  // on screen with the video: the video then scales down to that height too.
   useEffect(() => {
     const el = box.current!;
-    const measure = () => setFit(Math.min(2, el.clientWidth / videoWidth));
+    const measure = () => {
+      const maxHeight = parseFloat(getComputedStyle(el).maxHeight); // NaN for 'none'
+      setFit(Math.min(2, el.clientWidth / videoWidth, Number.isFinite(maxHeight) ? maxHeight / videoHeight : Infinity));
+    };
     measure();
     const ro = new ResizeObserver(measure);
     ro.observe(el);
-    return () => ro.disconnect();
-  }, [box, videoWidth]);
+    // The cap follows the window's height, which does not resize the box itself.
+    window.addEventListener('resize', measure);
+    return () => {
+      ro.disconnect();
+      window.removeEventListener('resize', measure);
+    };
+  }, [box, videoWidth, videoHeight]);
   // For the event handlers and `view`; set at commit, before the effects that draw with it.
   useLayoutEffect(() => {
     state.current.fit = fit;

@@ -18,7 +18,8 @@ export function Feedback({ feedback, onNext }: { feedback: AnswerFeedback; onNex
       {outcomeText && <span>{outcomeText}</span>}
       {correctTargets && (
         <span data-testid="correct-targets">
-          The annotator meant: {correctTargets.length ? correctTargets.map((t) => `#${t}`).join(' ') : 'no object (a no-target expression)'} (outlined in the video).
+          {/* Only targets are outlined: a no-target expression has nothing to point at. */}
+          {correctTargets.length ? `The annotator meant: ${correctTargets.map((t) => `#${t}`).join(' ')} (outlined in the video).` : 'The annotator meant no object: a no-target expression.'}
         </span>
       )}
       <span className="muted">+{points} point{points === 1 ? '' : 's'}</span>

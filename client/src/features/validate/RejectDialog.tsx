@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { REJECT_REASONS, type RejectReason } from '#shared/domain.ts';
+import { useShortcuts } from '../../ui/use-shortcuts.ts';
 
 export const REJECT_LABELS: Record<RejectReason, string> = {
   single_frame: 'V1 — the target can be found from a single frame (not about motion)',
@@ -13,14 +14,23 @@ export function RejectDialog({ onReject, onClose }: { onReject(reason: RejectRea
   const [reason, setReason] = useState<RejectReason | null>(null);
   const [note, setNote] = useState('');
   const needsNote = reason === 'broken';
+  const ready = reason !== null && !(needsNote && !note.trim());
+  const confirm = () => ready && onReject(reason, note.trim() || undefined);
+  // R, then a reason's number, then Enter: a reject without the mouse. Digits typed into the note
+  // stay text (shortcuts skip text fields); Enter there confirms, as in the page's answer box.
+  useShortcuts([
+    ...REJECT_REASONS.map((r, i) => ({ keys: [String(i + 1)], run: () => setReason(r) })),
+    { keys: ['Enter'], run: confirm, inFields: true },
+    { keys: ['Escape'], run: onClose, inFields: true },
+  ]);
   return (
     <div className="modal-backdrop" role="dialog" aria-modal="true" aria-labelledby="reject-title">
       <div className="modal">
         <h2 id="reject-title">Reject this expression</h2>
         <div className="reasons">
-          {REJECT_REASONS.map((r) => (
+          {REJECT_REASONS.map((r, i) => (
             <label key={r} className="inline">
-              <input type="radio" name="reason" value={r} checked={reason === r} onChange={() => setReason(r)} /> {REJECT_LABELS[r]}
+              <input type="radio" name="reason" value={r} checked={reason === r} onChange={() => setReason(r)} /> <kbd>{i + 1}</kbd> {REJECT_LABELS[r]}
             </label>
           ))}
         </div>
@@ -29,10 +39,12 @@ export function RejectDialog({ onReject, onClose }: { onReject(reason: RejectRea
           <textarea rows={2} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />
         </label>
         <div className="row">
-          <button className="primary" disabled={!reason || (needsNote && !note.trim())} onClick={() => reason && onReject(reason, note.trim() || undefined)}>
-            Reject
+          <button className="primary" disabled={!ready} onClick={confirm}>
+            Reject <kbd>Enter</kbd>
           </button>
-          <button onClick={onClose}>Cancel</button>
+          <button onClick={onClose}>
+            Cancel <kbd>Esc</kbd>
+          </button>
         </div>
       </div>
     </div>

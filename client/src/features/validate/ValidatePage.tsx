@@ -128,8 +128,16 @@ export function ValidatePage() {
               </span>
             ))}
             {!chosen && <span className="muted">click every object the sentence means, or choose “no target”</span>}
-            <button className={noTarget ? 'active' : ''} onClick={toggleNoTarget}>
-              No target
+          </div>
+          {/* The keys, on screen: key k picks the k-th object of the legend, whose number may differ (#2, #5, …). */}
+          <div className="answer-keys" data-testid="answer-keys">
+            {objects.slice(0, 10).map((o, i) => (
+              <button key={o.localId} className={targets.includes(o.localId) ? 'active' : ''} aria-pressed={targets.includes(o.localId)} onClick={() => toggle(o.localId)} data-testid={`key-object-${o.localId}`}>
+                <kbd>{(i + 1) % 10}</kbd> #{o.localId}
+              </button>
+            ))}
+            <button className={noTarget ? 'active' : ''} aria-pressed={noTarget} onClick={toggleNoTarget} data-testid="no-target">
+              <kbd>N</kbd> No target
             </button>
           </div>
           {answer.isError && (
@@ -139,11 +147,18 @@ export function ValidatePage() {
           )}
           <div className="row">
             <button className="primary" disabled={!chosen || answer.isPending} onClick={submit} data-testid="submit-answer">
-              {answer.isPending ? 'Sending…' : 'Submit answer (Enter)'}
+              {answer.isPending ? 'Sending…' : (
+                <>
+                  Submit answer <kbd>Enter</kbd>
+                </>
+              )}
             </button>
             <button onClick={() => setRejecting(true)} data-testid="reject">
-              Reject… (R)
+              Reject… <kbd>R</kbd>
             </button>
+            <span className="muted small">
+              <kbd>?</kbd> all keys
+            </span>
           </div>
         </section>
       )}
