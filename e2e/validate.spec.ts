@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { loggedIn } from './helpers/api.ts';
+import { loggedIn, mutate, query } from './helpers/api.ts';
 import { fetchAnnotationView, fetchMasks, fetchMine, interiorPoints, pagePoint, waitForPlayer } from './helpers/player.ts';
 
 interface Planted {
@@ -241,4 +241,48 @@ test('a validator answers by keyboard alone, with the keys and the answer on one
   const statusOf = (t: string) => mine.find((e) => e.text === t)!.status;
   expect(statusOf(byKeys.text)).toBe('accepted');
   expect(statusOf(noTarget.text)).toBe('accepted');
+});
+
+test('two validators who agree with each other against the annotator: their answer is offered to the annotator, who resubmits it', async ({ browser }) => {
+  const annotator = await loggedIn(browser, 'annotator');
+  const videos = await query<{ videos: { id: number }[] }>(annotator, 'videos.list', { limit: 10, offset: 0 });
+  const videoId = videos.videos[0]!.id;
+  const view = await fetchAnnotationView(annotator, videoId);
+  const [meant, read] = view.motion.filter((m) => m.moving).map((m) => m.localId) as [number, number];
+  const text = 'the one that overtakes the others halfway across';
+  const { expressionId } = await mutate<{ expressionId: number }>(annotator, 'annotate.submit', {
+    uid: crypto.randomUUID(),
+    videoId,
+    targets: [meant],
+    text,
+    motionReasoning: false,
+    acknowledged: ['static_target', 'static_attributes'],
+  });
+  // Both validators read the sentence as another object (through the API; the page is tested above).
+  for (const name of ['validator1', 'validator2']) {
+    const v = await loggedIn(browser, name);
+    for (let guard = 0; ; guard++) {
+      expect(guard, `${name}: the planted sample never came up`).toBeLessThan(50);
+      const sample = await mutate<{ expressionId: number } | null>(v, 'validate.next');
+      expect(sample, `${name}: the queue ran dry`).not.toBeNull();
+      const ours = sample!.expressionId === expressionId;
+      await mutate(v, 'validate.answer', { expressionId: sample!.expressionId, answer: ours ? { kind: 'targets', targets: [read] } : { kind: 'reject', reason: 'ambiguous' } });
+      if (ours) break;
+    }
+  }
+
+  await annotator.goto('/annotate');
+  const row = annotator.getByTestId('my-expression').filter({ hasText: text });
+  await expect(row).toContainText('discarded');
+  await expect(row.getByTestId('suggested-fix')).toContainText(`Both validators read it as #${read}`);
+  await row.getByRole('button', { name: `Resubmit with #${read}` }).click();
+  await expect(row.getByTestId('suggested-fix')).toContainText('Resubmitted for validation');
+  // A new expression with the validators' answer, waiting for validation like any other.
+  const again = (await fetchMine(annotator)).expressions.filter((e) => e.text === text);
+  expect(again.map((e) => [e.status, e.targets])).toEqual(
+    expect.arrayContaining([
+      ['discarded', [meant]],
+      ['pending', [read]],
+    ]),
+  );
 });

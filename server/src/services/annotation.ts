@@ -1,11 +1,13 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
 import { kindForTargetCount } from '#shared/domain.ts';
 import { blockingFindings, checkExpression, unacknowledgedWarnings, type Finding, type FindingCode } from '#shared/guidelines/index.ts';
+import { validatorConsensus } from '#shared/protocol/index.ts';
 import type { AnnotationView, MyExpression } from '#shared/schemas/annotate.ts';
 import type { Db } from '../db/client.ts';
-import { expressions, expressionTargets, objects, videos } from '../db/schema/index.ts';
+import { expressions, expressionTargets, objects, validations, videos } from '../db/schema/index.ts';
 import { audit } from './audit.ts';
 import { conflict, notFound, ServiceError } from './errors.ts';
+import { toEvent } from './validation.ts';
 import { getVideo } from './videos.ts';
 
 /** Expressions that still count as "said" for a video: a discarded or rejected one may be retried. */
@@ -136,7 +138,22 @@ export async function myExpressions(db: Db, authorId: number, limit: number) {
     : [];
   const byExpr = new Map<number, number[]>();
   for (const t of targets) byExpr.set(t.expressionId, [...(byExpr.get(t.expressionId) ?? []), t.localId]);
-  const list: MyExpression[] = rows.map((r) => ({ ...r, targets: (byExpr.get(r.id) ?? []).sort((a, b) => a - b) }));
+  // Discarded ones: what the two validators answered (the sample is decided, so the annotator may
+  // learn it), reduced to their shared answer if they had one.
+  const discarded = rows.filter((r) => r.status === 'discarded').map((r) => r.id);
+  const answers = discarded.length
+    ? await db
+        .select()
+        .from(validations)
+        .where(and(inArray(validations.expressionId, discarded), gt(validations.round, 0)))
+        .orderBy(asc(validations.id))
+    : [];
+  const list: MyExpression[] = rows.map((r) => {
+    const targets = (byExpr.get(r.id) ?? []).sort((a, b) => a - b);
+    const events = answers.filter((a) => a.expressionId === r.id).map(toEvent);
+    const consensus = r.status === 'discarded' ? validatorConsensus({ authorId, targets }, events) : null;
+    return { ...r, targets, suggestedTargets: consensus ? [...consensus] : null };
+  });
 
   const all = await db.select({ status: expressions.status }).from(expressions).where(eq(expressions.authorId, authorId));
   const tally = { submitted: all.length, pending: 0, accepted: 0, discarded: 0, rejected: 0 };

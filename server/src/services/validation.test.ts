@@ -51,6 +51,34 @@ describe('validation protocol on the server', () => {
     expect((await callerFor(app, ann).annotate.mine({ limit: 5 })).expressions[0]!.status).toBe('accepted');
   });
 
+  it('a discarded sample whose two validators agreed with each other offers their answer to its annotator, and only then', async () => {
+    const answerBoth = async (id: number, first: AnswerInput, second: AnswerInput) => {
+      expect((await callerFor(app, v1).validate.next())!.expressionId).toBe(id);
+      await callerFor(app, v1).validate.answer({ expressionId: id, answer: first });
+      expect((await callerFor(app, v2).validate.next())!.expressionId).toBe(id);
+      await callerFor(app, v2).validate.answer({ expressionId: id, answer: second });
+    };
+    const agreedOnOther = await addExpression(app, { videoId, authorId: ann.id, targets: [1], text: 'the one leaving first' });
+    await answerBoth(agreedOnOther, { kind: 'targets', targets: [3, 2] }, { kind: 'targets', targets: [2, 3] });
+    const agreedOnNone = await addExpression(app, { videoId, authorId: ann.id, targets: [2], text: 'the one circling twice' });
+    await answerBoth(agreedOnNone, { kind: 'no_target' }, { kind: 'no_target' });
+    const splitThree = await addExpression(app, { videoId, authorId: ann.id, targets: [1], text: 'the one that stops' });
+    await answerBoth(splitThree, { kind: 'targets', targets: [2] }, { kind: 'targets', targets: [3] });
+    const accepted = await addExpression(app, { videoId, authorId: ann.id, targets: [1], text: 'the one that speeds up' });
+    await answerBoth(accepted, { kind: 'targets', targets: [2] }, { kind: 'targets', targets: [1] });
+    // Still open after one answer: nothing is revealed.
+    const open = await addExpression(app, { videoId, authorId: ann.id, targets: [1], text: 'the one that turns back' });
+    await callerFor(app, v1).validate.next();
+    await callerFor(app, v1).validate.answer({ expressionId: open, answer: { kind: 'targets', targets: [2] } });
+
+    const mine = new Map((await callerFor(app, ann).annotate.mine({ limit: 10 })).expressions.map((e) => [e.id, e]));
+    expect(mine.get(agreedOnOther)).toMatchObject({ status: 'discarded', targets: [1], suggestedTargets: [2, 3] });
+    expect(mine.get(agreedOnNone)).toMatchObject({ status: 'discarded', suggestedTargets: [] });
+    expect(mine.get(splitThree)).toMatchObject({ status: 'discarded', suggestedTargets: null });
+    expect(mine.get(accepted)).toMatchObject({ status: 'accepted', suggestedTargets: null });
+    expect(mine.get(open)).toMatchObject({ status: 'second_round', suggestedTargets: null });
+  });
+
   it('two mismatches discard; a reject rejects with its reason; ∅ = ∅ accepts', async () => {
     const a = await addExpression(app, { videoId, authorId: ann.id, targets: [3] });
     await callerFor(app, v1).validate.next();

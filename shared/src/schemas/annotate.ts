@@ -50,6 +50,11 @@ export const MyExpression = z.object({
   rejectReason: z.enum(REJECT_REASONS).nullable(),
   createdAt: z.number(),
   decidedAt: z.number().nullable(),
+  /**
+   * Discarded, but both validators picked the same set (∅: both said "no target"): offered as a
+   * suggested fix (shared/src/protocol/consensus.ts). Null otherwise, and always before a decision.
+   */
+  suggestedTargets: z.array(z.number().int()).nullable(),
 });
 export type MyExpression = z.infer<typeof MyExpression>;
 

@@ -1,4 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { MyExpression } from '#shared/schemas/annotate.ts';
 import { useTRPC } from '../../trpc.ts';
 import { Stat } from '../../ui/Stat.tsx';
 
@@ -57,6 +58,7 @@ export function MyExpressions() {
                 <td className={`status-${e.status}`}>
                   {STATUS_LABEL[e.status]}
                   {e.rejectReason && `: ${REASON_LABEL[e.rejectReason]}`}
+                  {e.suggestedTargets && <SuggestedFix expression={e} suggested={e.suggestedTargets} />}
                 </td>
               </tr>
             ))}
@@ -64,5 +66,44 @@ export function MyExpressions() {
         </table>
       )}
     </section>
+  );
+}
+
+const targetsText = (targets: readonly number[]) => (targets.length ? targets.map((t) => `#${t}`).join(' ') : 'no object');
+
+/**
+ * A discarded expression whose two validators picked the same answer: the sentence seems to say
+ * that instead. Resubmitting makes a new expression with their answer, validated again like any
+ * other (README, "Validating": a consensus is a suggestion, never an acceptance).
+ */
+function SuggestedFix({ expression, suggested }: { expression: MyExpression; suggested: number[] }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const resubmit = useMutation(
+    trpc.annotate.submit.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.annotate.mine.queryKey() }),
+    }),
+  );
+  return (
+    <div className="suggested-fix" data-testid="suggested-fix">
+      <span>Both validators read it as {targetsText(suggested)}.</span>{' '}
+      {resubmit.isSuccess ? (
+        <span className="muted">Resubmitted for validation.</span>
+      ) : (
+        <button
+          disabled={resubmit.isPending}
+          onClick={() =>
+            resubmit.mutate({ uid: crypto.randomUUID(), videoId: expression.videoId, targets: suggested, text: expression.text, motionReasoning: expression.motionReasoning, acknowledged: [] })
+          }
+        >
+          Resubmit with {targetsText(suggested)}
+        </button>
+      )}
+      {resubmit.isError && (
+        <p className="error" role="alert">
+          {resubmit.error.message}
+        </p>
+      )}
+    </div>
   );
 }
