@@ -90,8 +90,19 @@ test('record with the (fake) microphone, check, submit: stored as 48 kHz PCM mat
   await expect(other.getByTestId('vote-match')).toBeDisabled();
   await other.getByTestId('clip-play').click();
   await expect(other.getByTestId('vote-match')).toBeEnabled({ timeout: 20_000 });
-  await other.getByTestId('vote-match').click();
-  await expect(other.getByText(/Thanks/)).toBeVisible();
+  // By key: Y once the clip has played to the end.
+  await other.keyboard.press('y');
+  await expect(other.getByText(/another listener or the speech recognizer/)).toBeVisible();
+  // One vote is not enough: a second listener, with the keyboard only (Space plays, Y votes).
+  const second = await loggedIn(browser, 'validator1');
+  await second.goto('/verify');
+  await expect(second.getByTestId('sentence')).toHaveText(FIXTURE_TEXT);
+  await expect(second.getByTestId('vote-match')).toBeDisabled();
+  await expect(second.getByTestId('clip-play')).toBeEnabled(); // the waveform has loaded
+  await second.keyboard.press(' ');
+  await expect(second.getByTestId('vote-match')).toBeEnabled({ timeout: 20_000 });
+  await second.keyboard.press('y');
+  await expect(second.getByText(/Thanks/)).toBeVisible();
   // Verified once the speech recognizer agrees too.
   await expect
     .poll(async () => (await query<{ id: number; status: string }[]>(speaker, 'record.mine')).find((m) => m.id === clip.id)!.status, { timeout: 30_000 })

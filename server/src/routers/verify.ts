@@ -1,6 +1,4 @@
-import { z } from 'zod';
-import { RECORDING_STATUSES } from '#shared/domain.ts';
-import { ClipToVerify, ClipVoteInput } from '#shared/schemas/record.ts';
+import { ClipToVerify, ClipVoteInput, ClipVoteResult } from '#shared/schemas/record.ts';
 import { nextClip, voteClip } from '../services/clip-verification.ts';
 import { roleProcedure, router } from '../trpc/init.ts';
 
@@ -11,6 +9,6 @@ export const verifyRouter = router({
   next: validator.output(ClipToVerify.nullable()).mutation(({ ctx }) => nextClip(ctx.app.db, ctx.user.id)),
   vote: validator
     .input(ClipVoteInput)
-    .output(z.object({ status: z.enum(RECORDING_STATUSES), alreadyVoted: z.boolean() }))
+    .output(ClipVoteResult)
     .mutation(({ ctx, input }) => voteClip(ctx.app.db, ctx.user.id, input.recordingId, input.vote, input.reason)),
 });

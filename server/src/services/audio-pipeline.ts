@@ -167,8 +167,12 @@ export class AudioPipeline {
 export async function applyClipVerdict(tx: Tx, recordingId: number, now: number): Promise<void> {
   const [rec] = await tx.select({ asrStatus: recordings.asrStatus, status: recordings.status }).from(recordings).where(eq(recordings.id, recordingId));
   if (!rec) return;
-  const [voted] = await tx.select({ vote: clipVotes.vote }).from(clipVotes).where(eq(clipVotes.recordingId, recordingId));
-  const v = clipVerdict(rec.asrStatus, voted?.vote ?? null);
+  const votes = await tx.select({ vote: clipVotes.vote }).from(clipVotes).where(eq(clipVotes.recordingId, recordingId));
+  const v = clipVerdict(
+    rec.asrStatus,
+    votes.map((x) => x.vote),
+    (await getSettings(tx)).clipVotesNeeded,
+  );
   if (v.status === rec.status) return;
   await tx
     .update(recordings)

@@ -16,6 +16,10 @@ import { getSettings } from './settings.ts';
 export async function nextClip(db: Db, verifierId: number, now = Date.now()) {
   return lazyTransaction(db, async (tx) => {
     await tx.delete(clipLeases).where(lte(clipLeases.expiresAt, now));
+    // A held clip decided meanwhile (the recognizer failed it, say) is not worth listening to.
+    await tx
+      .delete(clipLeases)
+      .where(and(eq(clipLeases.verifierId, verifierId), sql`not exists (select 1 from "recordings" r where r.id = "clip_leases"."recording_id" and r.status = 'submitted')`));
     const [held] = await tx
       .select({ recordingId: clipLeases.recordingId, expiresAt: clipLeases.expiresAt, text: expressions.text, durationMs: recordings.durationMs })
       .from(clipLeases)
@@ -31,7 +35,8 @@ export async function nextClip(db: Db, verifierId: number, now = Date.now()) {
         and(
           eq(recordings.status, 'submitted'),
           sql`coalesce(${recordings.speakerId}, 0) <> ${verifierId}`,
-          sql`not exists (select 1 from "clip_votes" v where v.recording_id = "recordings"."id")`,
+          // Several listeners check a clip, one after another; each only once.
+          sql`not exists (select 1 from "clip_votes" v where v.recording_id = "recordings"."id" and v.verifier_id = ${verifierId})`,
           sql`not exists (select 1 from "clip_leases" l where l.recording_id = "recordings"."id")`,
         ),
       )
@@ -60,14 +65,16 @@ export async function voteClip(db: Db, verifierId: number, recordingId: number, 
   return db.transaction(async (tx) => {
     const [rec] = await tx.select().from(recordings).where(eq(recordings.id, recordingId));
     if (!rec) throw notFound(`clip ${recordingId}`);
-    const [previous] = await tx.select().from(clipVotes).where(eq(clipVotes.recordingId, recordingId));
-    if (previous) {
-      if (previous.verifierId === verifierId) return { status: rec.status, alreadyVoted: true };
-      throw conflict('this clip has already been checked by someone else');
-    }
+    const [previous] = await tx
+      .select()
+      .from(clipVotes)
+      .where(and(eq(clipVotes.recordingId, recordingId), eq(clipVotes.verifierId, verifierId)));
+    if (previous) return { status: rec.status, alreadyVoted: true, synthesized: rec.kind === 'tts' };
     if (rec.speakerId === verifierId) throw conflict('nobody verifies their own recording');
     const [lease] = await tx.select().from(clipLeases).where(and(eq(clipLeases.recordingId, recordingId), eq(clipLeases.verifierId, verifierId)));
     if (!lease) throw conflict('this clip is not assigned to you (your time may have run out); take the next one');
+    // After the lease check, so a clip's state is told only to whoever holds it.
+    if (rec.status !== 'submitted') throw conflict('this clip has been decided meanwhile; take the next one');
     // The page enables voting only after playback ended; the server checks the time it had.
     if (now - lease.issuedAt < rec.durationMs * 0.9) throw conflict('please listen to the whole clip before voting');
     if (vote !== 'match' && !reason?.trim()) throw conflict('please say what is wrong with the clip');
@@ -76,6 +83,6 @@ export async function voteClip(db: Db, verifierId: number, recordingId: number, 
     await audit(tx, { actorId: verifierId, action: 'recording.vote', entity: 'recording', entityId: recordingId, data: { vote } }, now);
     await applyClipVerdict(tx, recordingId, now);
     const [after] = await tx.select({ status: recordings.status }).from(recordings).where(eq(recordings.id, recordingId));
-    return { status: after!.status, alreadyVoted: false };
+    return { status: after!.status, alreadyVoted: false, synthesized: rec.kind === 'tts' };
   });
 }

@@ -27,6 +27,7 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
   let app: TestApp;
   let speaker: User;
   let verifier: User;
+  let verifier2: User;
   let admin: User;
   let expressionId: number;
   beforeAll(async () => {
@@ -35,6 +36,7 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
     const ann = await makeUser(app, 'ann', ['annotator']);
     speaker = await makeUser(app, 'spk', ['speaker']);
     verifier = await makeUser(app, 'ver', ['validator']);
+    verifier2 = await makeUser(app, 'ver2', ['validator']);
     admin = await makeUser(app, 'boss', ['admin']);
     expressionId = await addExpression(app, { videoId, authorId: ann.id, status: 'accepted', text: TEXT });
     for (const t of OTHERS) await addExpression(app, { videoId, authorId: ann.id, status: 'accepted', text: t });
@@ -94,7 +96,7 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
     expect(row.status).toBe('submitted');
   });
 
-  it('a validator (not the speaker) verifies after listening to the end; then the clip is verified', async () => {
+  it('two validators (not the speaker) each listen to the end and agree; then the clip is verified', async () => {
     const row = (await app.db.select().from(recordings))[0]!;
     expect(await mayHearClip(app.db, verifier, row.id)).toBeNull();
     const t0 = Date.now();
@@ -105,9 +107,17 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
     expect(await mayHearClip(app.db, admin, row.id)).toBe(row.sha256);
     await expect(voteClip(app.db, verifier.id, row.id, 'match', undefined, t0 + 100)).rejects.toThrow('please listen to the whole clip');
     await expect(voteClip(app.db, verifier.id, row.id, 'mismatch', undefined, t0 + row.durationMs + 10)).rejects.toThrow('please say what is wrong');
-    expect(await voteClip(app.db, verifier.id, row.id, 'match', undefined, t0 + row.durationMs + 10)).toEqual({ status: 'verified', alreadyVoted: false });
+    // One listener is not enough (settings: clipVotesNeeded, 2 by default, as Common Voice).
+    expect(await voteClip(app.db, verifier.id, row.id, 'match', undefined, t0 + row.durationMs + 10)).toEqual({ status: 'submitted', alreadyVoted: false, synthesized: false });
     expect(await app.db.select().from(clipLeases)).toEqual([]);
     expect(await mayHearClip(app.db, verifier, row.id)).toBeNull();
+    // Nobody votes twice on a clip: it is not handed to them again, and a repeated vote changes nothing.
+    expect(await nextClip(app.db, verifier.id, t0 + row.durationMs + 20)).toBeNull();
+    expect(await voteClip(app.db, verifier.id, row.id, 'mismatch', 'changed my mind', t0 + row.durationMs + 30)).toMatchObject({ status: 'submitted', alreadyVoted: true });
+    const t1 = Date.now();
+    expect((await nextClip(app.db, verifier2.id, t1))!.recordingId).toBe(row.id);
+    expect(await voteClip(app.db, verifier2.id, row.id, 'match', undefined, t1 + row.durationMs + 10)).toEqual({ status: 'verified', alreadyVoted: false, synthesized: false });
+    expect(await nextClip(app.db, verifier2.id, t1 + row.durationMs + 20)).toBeNull();
   });
 
   it('refuses silence, lossy audio, empty and broken uploads with clear messages and stores nothing', async () => {
@@ -145,14 +155,20 @@ describe.skipIf(!speechTools.available)('recording, checks, recognition and veri
     expect(far.code).toBe('BAD_REQUEST');
   });
 
-  it('a clip the listener rejects fails, and its expression needs audio again', async () => {
+  it('a clip both listeners reject fails, and its expression needs audio again', async () => {
     await app.audio.drain();
     const clip = (await nextClip(app.db, verifier.id))!;
     expect(clip).not.toBeNull();
     const row = (await app.db.select().from(recordings).where(eq(recordings.id, clip.recordingId)))[0]!;
-    const lease = (await app.db.select().from(clipLeases))[0]!;
     const needBefore = (await speakerOverview(app.db, speaker.id)).needAudio;
-    expect((await voteClip(app.db, verifier.id, clip.recordingId, 'mismatch', 'it says another sentence', lease.issuedAt + row.durationMs + 1)).status).toBe('failed');
+    const voteAfterListening = async (who: User, vote: 'mismatch' | 'unclear', reason: string) => {
+      const lease = (await app.db.select().from(clipLeases).where(eq(clipLeases.verifierId, who.id)))[0]!;
+      return voteClip(app.db, who.id, clip.recordingId, vote, reason, lease.issuedAt + row.durationMs + 1);
+    };
+    expect((await voteAfterListening(verifier, 'unclear', 'mumbled')).status).toBe('submitted');
+    expect((await nextClip(app.db, verifier2.id))!.recordingId).toBe(clip.recordingId);
+    // Two complaints decide it; "does not match" is the cause over "unclear" on a tie.
+    expect((await voteAfterListening(verifier2, 'mismatch', 'it says another sentence')).status).toBe('failed');
     const failed = (await app.db.select().from(recordings).where(eq(recordings.id, clip.recordingId)))[0]!;
     expect(failed.failureCause).toBe('human_mismatch');
     const mine = await callerFor(app, speaker).record.mine();

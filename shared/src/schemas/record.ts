@@ -74,3 +74,6 @@ export const ClipVoteInput = z.object({
   vote: z.enum(CLIP_VOTES),
   reason: z.string().trim().max(500).optional(),
 });
+
+/** After a vote: the clip's status now, and (the vote cast) whether it was synthesized, for the right words. */
+export const ClipVoteResult = z.object({ status: z.enum(RECORDING_STATUSES), alreadyVoted: z.boolean(), synthesized: z.boolean() });

@@ -22,6 +22,8 @@ export const SettingsSchema = z.object({
   maxWpm: z.number().min(40).max(300).default(150),
   /** A clip whose free transcript has a higher word error rate fails the recognizer gate (1 = only the closed-set check decides). */
   maxAsrWer: z.number().min(0).max(1).default(1),
+  /** Agreeing listeners' votes that decide a clip's human check (Common Voice: 2; a split vote goes to one more listener). */
+  clipVotesNeeded: z.number().int().min(1).max(5).default(2),
 
   /** Release splits: seed and shares of train / valid_u / valid / test (MeViS: 1662 / 50 / 140 / 154 of 2006). */
   releaseSeed: z.number().int().min(0).max(2 ** 31).default(2006),

@@ -28,6 +28,7 @@ const NUMBER_FIELDS: { group: string; fields: { key: NumberKey; label: string; m
       { key: 'minWpm', label: 'Speaking rate from (words per minute)', min: 40, max: 300, step: 1 },
       { key: 'maxWpm', label: 'Speaking rate to (words per minute)', min: 40, max: 300, step: 1 },
       { key: 'maxAsrWer', label: 'Recognizer: fail clips whose transcript WER is above (1 = closed-set check only)', min: 0, max: 1, step: 0.01 },
+      { key: 'clipVotesNeeded', label: 'Listeners who must agree on a clip (a split vote goes to one more)', min: 1, max: 5, step: 1 },
     ],
   },
   {

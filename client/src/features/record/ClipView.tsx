@@ -2,12 +2,13 @@ import { useEffect, useRef, useState } from 'react';
 import WaveSurfer from 'wavesurfer.js';
 import RegionsPlugin from 'wavesurfer.js/plugins/regions';
 import { useLatest } from '../../ui/use-latest.ts';
+import { useShortcuts } from '../../ui/use-shortcuts.ts';
 
 /**
  * A recorded clip: its waveform with the speech span (after trimming silence) marked, and
  * play/pause to listen back. `onEnded` tells the caller the clip was heard to the end.
  */
-export function ClipView({ source, trim, onEnded, testId }: { source: Blob | string; trim?: { start: number; end: number }; onEnded?: () => void; testId?: string }) {
+export function ClipView({ source, trim, onEnded, testId, playKeys }: { source: Blob | string; trim?: { start: number; end: number }; onEnded?: () => void; testId?: string; playKeys?: string[] }) {
   const box = useRef<HTMLDivElement>(null);
   const ws = useRef<WaveSurfer | null>(null);
   const [playing, setPlaying] = useState(false);
@@ -39,11 +40,15 @@ export function ClipView({ source, trim, onEnded, testId }: { source: Blob | str
     };
   }, [source, trimStart, trimEnd, ended]);
 
+  // Play/pause from the keyboard where the page asks for it (the verify and record pages).
+  useShortcuts(playKeys ? [{ keys: playKeys, run: () => ready && void ws.current?.playPause() }] : [], Boolean(playKeys));
+
   return (
     <div className="clip-view" data-testid={testId}>
       <div ref={box} className="waveform" />
       <button onClick={() => void ws.current?.playPause()} disabled={!ready} data-testid={testId ? `${testId}-play` : undefined}>
         {playing ? 'Pause' : 'Play'}
+        {playKeys && <kbd>{playKeys[0] === ' ' ? 'Space' : playKeys[0]!.toUpperCase()}</kbd>}
       </button>
     </div>
   );

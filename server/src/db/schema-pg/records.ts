@@ -65,7 +65,8 @@ export const clipVotes = pgTable(
     reason: text(),
     createdAt: bigint({ mode: 'number' }).notNull(),
   },
-  (t) => [uniqueIndex('clip_votes_recording_uq').on(t.recordingId)],
+  // One vote per listener and clip; a clip takes several (settings: clipVotesNeeded).
+  (t) => [uniqueIndex('clip_votes_recording_verifier_uq').on(t.recordingId, t.verifierId)],
 );
 
 /** A clip handed to a verifier. */
