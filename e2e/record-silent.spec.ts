@@ -13,6 +13,9 @@ test('a silent recording is refused with a clear message, in the page and by the
   const speaker = await loggedIn(browser, 'speaker');
   await speaker.goto('/record');
   await expect(speaker.getByTestId('sentence')).toBeVisible();
+  // The microphone check says nothing reaches the input, before any take is wasted.
+  await speaker.getByTestId('mic-check-start').click();
+  await expect(speaker.getByTestId('mic-check-result').locator('[data-code=no_signal]')).toContainText(/No sound reached the microphone/, { timeout: 30_000 });
   await speaker.getByTestId('record').click();
   await speaker.waitForTimeout(3000);
   await speaker.getByTestId('stop').click();

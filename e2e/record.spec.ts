@@ -108,3 +108,30 @@ test('record with the (fake) microphone, check, submit: stored as 48 kHz PCM mat
     .poll(async () => (await query<{ id: number; status: string }[]>(speaker, 'record.mine')).find((m) => m.id === clip.id)!.status, { timeout: 30_000 })
     .toBe('verified');
 });
+
+test('the microphone check shows the input levels before the first take; takes by keyboard: R records and stops, D discards', async ({ browser }) => {
+  // A sentence to record, so the page has a take to make.
+  await acceptedExpression(await loggedIn(browser, 'annotator'), await loggedIn(browser, 'validator1'), 'the goat jumping down from the rock');
+  const speaker = await loggedIn(browser, 'speaker');
+  await speaker.goto('/record');
+  await expect(speaker.getByTestId('sentence')).toBeVisible();
+  // Open by itself in a browser that never passed the check.
+  const check = speaker.getByTestId('mic-check');
+  await expect(check).toHaveAttribute('open', '');
+  await check.getByTestId('mic-check-start').click();
+  const result = check.getByTestId('mic-check-result');
+  await expect(result).toBeVisible({ timeout: 30_000 });
+  // The fake microphone plays speech: a voice level is measured and something reached the input.
+  await expect(result).toContainText(/voice -\d+ dBFS/);
+  await expect(result.locator('[data-code=no_signal]')).toHaveCount(0);
+
+  const before = await speaker.getByTestId('sentence').textContent();
+  await speaker.keyboard.press('r');
+  await expect(speaker.getByTestId('stop')).toBeVisible();
+  await speaker.waitForTimeout(3000);
+  await speaker.keyboard.press('r');
+  await expect(speaker.getByTestId('take')).toBeVisible();
+  await speaker.keyboard.press('d');
+  await expect(speaker.getByTestId('take')).toHaveCount(0);
+  await expect(speaker.getByTestId('sentence')).toHaveText(before!);
+});

@@ -13,3 +13,4 @@ export { DEFAULT_MAX_WAV_BYTES, parseWav, WavError, type ParseWavOptions, type P
 export { normalizeForWer, wordErrorRate, type WordErrors } from './wer.ts';
 export { countWords } from './words.ts';
 export { wordsPerMinute } from './wpm.ts';
+export * from './mic-check.ts';

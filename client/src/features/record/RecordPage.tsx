@@ -10,7 +10,9 @@ import { analyzeTake, type TakeReport } from './analyze-take.ts';
 import type { Take } from './capture.ts';
 import { ClipView } from './ClipView.tsx';
 import { MyRecordings } from './MyRecordings.tsx';
+import { MicCheck } from './MicCheck.tsx';
 import { Recorder } from './Recorder.tsx';
+import { useShortcuts } from '../../ui/use-shortcuts.ts';
 import { dropTake, loadTake, saveTake, type PendingTake } from './take-store.ts';
 
 /** The speaker's page: read the sentence aloud, listen back, re-record, submit. */
@@ -87,6 +89,14 @@ export function RecordPage({ userId }: { userId: number }) {
     setReport(null);
   };
 
+  const errors = report?.findings.filter((f) => f.severity === 'error') ?? [];
+  const warnings = report?.findings.filter((f) => f.severity === 'warning') ?? [];
+  const blocked = errors.length > 0 || (report ? unacknowledgedClipWarnings(report.findings, take?.acknowledged ?? []).length > 0 : true);
+  useShortcuts([
+    { keys: ['Enter'], run: () => take && !blocked && !upload.isPending && submit() },
+    { keys: ['d', 'D'], run: () => take && !upload.isPending && void discard() },
+  ]);
+
   if (status.data && !status.data.enabled) return <p className="error">{status.data.note}</p>;
   if (item === undefined) return <p className="muted">Finding a sentence…</p>;
   const noticeView = notice && (
@@ -106,9 +116,6 @@ export function RecordPage({ userId }: { userId: number }) {
       </div>
     );
   }
-  const errors = report?.findings.filter((f) => f.severity === 'error') ?? [];
-  const warnings = report?.findings.filter((f) => f.severity === 'warning') ?? [];
-  const blocked = errors.length > 0 || (report ? unacknowledgedClipWarnings(report.findings, take?.acknowledged ?? []).length > 0 : true);
   return (
     <div className="record-page" data-testid="record-page">
       <div className="page-head">
@@ -124,11 +131,13 @@ export function RecordPage({ userId }: { userId: number }) {
         {item.text}
       </blockquote>
       {showVideo && item.videoId > 0 && <VideoContext videoId={item.videoId} />}
-      <Recorder onTake={(t) => void onTake(t)} disabled={upload.isPending} forceMethod={forceWorklet ? 'audioworklet-wav' : undefined} />
+      <MicCheck />
+      {/* Keyed by sentence: the last take's waveform must not linger under the next sentence. */}
+      <Recorder key={item.expressionId} onTake={(t) => void onTake(t)} disabled={upload.isPending} forceMethod={forceWorklet ? 'audioworklet-wav' : undefined} />
       {take && (
         <section className="editor" data-testid="take">
           <strong>Your take</strong>
-          {report ? <ClipView source={report.playback} trim={{ start: report.analysis.trimStart, end: report.analysis.trimEnd }} testId="take-clip" /> : <p className="muted">Checking the take…</p>}
+          {report ? <ClipView source={report.playback} trim={{ start: report.analysis.trimStart, end: report.analysis.trimEnd }} testId="take-clip" playKeys={['p', 'P']} /> : <p className="muted">Checking the take…</p>}
           {report && (
             <span className="muted small" data-testid="take-stats">
               {report.analysis.durationSec.toFixed(1)} s · speech {report.analysis.trimStart.toFixed(2)}–{report.analysis.trimEnd.toFixed(2)} s · {report.wpm === null ? '–' : `${report.wpm.toFixed(0)} words per minute`} · captured at {report.analysis.sampleRate} Hz
@@ -156,11 +165,14 @@ export function RecordPage({ userId }: { userId: number }) {
           )}
           <div className="row">
             <button className="primary" onClick={submit} disabled={blocked || upload.isPending} data-testid="submit-take">
-              {upload.isPending ? 'Uploading…' : 'Submit'}
+              {upload.isPending ? 'Uploading…' : 'Submit'} <kbd>Enter</kbd>
             </button>
-            <button onClick={() => void discard()} disabled={upload.isPending}>
-              Discard
+            <button onClick={() => void discard()} disabled={upload.isPending} data-testid="discard-take">
+              Discard <kbd>D</kbd>
             </button>
+            <span className="muted small">
+              <kbd>R</kbd> records again
+            </span>
           </div>
         </section>
       )}

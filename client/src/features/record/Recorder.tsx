@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useShortcuts } from '../../ui/use-shortcuts.ts';
 import { Capture, captureMethod, type CaptureMethod, type Take } from './capture.ts';
 
 /**
@@ -25,10 +26,13 @@ export function Recorder({ onTake, forceMethod, disabled }: { onTake(take: Take)
     };
   }, [method]);
 
+  // R starts and stops a take (shown on the button).
+  useShortcuts([{ keys: ['r', 'R'], run: () => (state === 'recording' ? void stop() : state === 'idle' && !disabled && void start()) }], Boolean(method));
+
   if (!method) {
     return <p className="error">This browser cannot record lossless audio. Please use Chrome, Edge or Chromium.</p>;
   }
-  const start = async () => {
+  async function start() {
     setError(null);
     setState('starting');
     setElapsed(0);
@@ -39,24 +43,24 @@ export function Recorder({ onTake, forceMethod, disabled }: { onTake(take: Take)
       setState('idle');
       setError(`Could not open the microphone: ${(err as Error).message}`);
     }
-  };
-  const stop = async () => {
+  }
+  async function stop() {
     setState('stopping');
     const take = await capture.current!.stop();
     setState('idle');
     onTake(take);
-  };
+  }
   return (
     <div className="recorder" data-testid="recorder" data-method={method}>
       <div ref={box} className="waveform live" data-testid="live-waveform" />
       <div className="row">
         {state === 'recording' ? (
           <button className="primary danger" onClick={() => void stop()} data-testid="stop">
-            ■ Stop ({(elapsed / 1000).toFixed(1)} s)
+            ■ Stop ({(elapsed / 1000).toFixed(1)} s) <kbd>R</kbd>
           </button>
         ) : (
           <button className="primary" onClick={() => void start()} disabled={disabled || state !== 'idle'} data-testid="record">
-            ● Record
+            ● Record <kbd>R</kbd>
           </button>
         )}
         <span className="muted small">{method === 'mediarecorder-pcm' ? 'lossless PCM (WebM)' : 'lossless PCM (WAV, AudioWorklet)'}</span>

@@ -14,8 +14,8 @@ export interface TakeReport {
   playback: Blob;
 }
 
-/** The live checks: the same shared code the server runs on the stored WAV. */
-export async function analyzeTake(blob: Blob, captureRate: number, text: string, limits: { minWpm?: number; maxWpm?: number } = {}): Promise<TakeReport> {
+/** A take decoded to mono samples at the dataset rate. */
+export async function decodeTake(blob: Blob): Promise<{ samples: Float32Array; sampleRate: number }> {
   const ctx = new OfflineAudioContext(1, 1, DATASET_RATE);
   const buffer = await ctx.decodeAudioData(await blob.arrayBuffer());
   const samples = new Float32Array(buffer.length);
@@ -23,8 +23,14 @@ export async function analyzeTake(blob: Blob, captureRate: number, text: string,
     const ch = buffer.getChannelData(c);
     for (let i = 0; i < ch.length; i++) samples[i]! += ch[i]! / buffer.numberOfChannels;
   }
+  return { samples, sampleRate: buffer.sampleRate };
+}
+
+/** The live checks: the same shared code the server runs on the stored WAV. */
+export async function analyzeTake(blob: Blob, captureRate: number, text: string, limits: { minWpm?: number; maxWpm?: number } = {}): Promise<TakeReport> {
+  const { samples, sampleRate } = await decodeTake(blob);
   // The rate check is about the microphone, not about this decoding.
-  const analysis = { ...analyzeAudio(samples, buffer.sampleRate), sampleRate: captureRate };
-  const playback = new Blob([encodeWav16(samples, buffer.sampleRate)], { type: 'audio/wav' });
+  const analysis = { ...analyzeAudio(samples, sampleRate), sampleRate: captureRate };
+  const playback = new Blob([encodeWav16(samples, sampleRate)], { type: 'audio/wav' });
   return { analysis, ...checkClip(analysis, text, limits), playback };
 }
