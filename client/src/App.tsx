@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Switch } from 'wouter';
 import { useTRPC } from './trpc.ts';
@@ -6,13 +6,16 @@ import { LoginPage } from './features/auth/LoginPage.tsx';
 import { LoginDialog } from './features/auth/LoginDialog.tsx';
 import { useSessionStore } from './features/auth/session-store.ts';
 import { HomePage } from './features/home/HomePage.tsx';
-import { VideoPage } from './features/videos/VideoPage.tsx';
-import { AnnotateEntry } from './features/annotate/AnnotateEntry.tsx';
-import { AnnotatePage } from './features/annotate/AnnotatePage.tsx';
-import { ValidatePage } from './features/validate/ValidatePage.tsx';
-import { RecordPage } from './features/record/RecordPage.tsx';
-import { VerifyPage } from './features/verify/VerifyPage.tsx';
 import { Header } from './ui/Header.tsx';
+
+// One chunk per page: the login page and the home page load none of the player, the recorder or
+// the admin charts; each role downloads its own work page when it opens it (bench:client).
+const VideoPage = lazy(() => import('./features/videos/VideoPage.tsx').then((m) => ({ default: m.VideoPage })));
+const AnnotateEntry = lazy(() => import('./features/annotate/AnnotateEntry.tsx').then((m) => ({ default: m.AnnotateEntry })));
+const AnnotatePage = lazy(() => import('./features/annotate/AnnotatePage.tsx').then((m) => ({ default: m.AnnotatePage })));
+const ValidatePage = lazy(() => import('./features/validate/ValidatePage.tsx').then((m) => ({ default: m.ValidatePage })));
+const RecordPage = lazy(() => import('./features/record/RecordPage.tsx').then((m) => ({ default: m.RecordPage })));
+const VerifyPage = lazy(() => import('./features/verify/VerifyPage.tsx').then((m) => ({ default: m.VerifyPage })));
 
 export function App() {
   const trpc = useTRPC();
@@ -34,30 +37,32 @@ export function App() {
     <>
       <Header user={current} />
       <main>
-        <Switch>
-          <Route path="/">
-            <HomePage user={current} />
-          </Route>
-          <Route path="/videos/:id">{(params) => <VideoPage videoId={Number(params.id)} />}</Route>
-          <Route path="/record">
-            <RecordPage userId={current.id} />
-          </Route>
-          <Route path="/verify">
-            <VerifyPage />
-          </Route>
-          <Route path="/validate">
-            <ValidatePage />
-          </Route>
-          <Route path="/annotate">
-            <AnnotateEntry userId={current.id} />
-          </Route>
-          <Route path="/annotate/:id">{(params) => <AnnotatePage key={params.id} userId={current.id} videoId={Number(params.id)} />}</Route>
-          <Route>
-            <p>
-              Nothing here. <Link href="/">Back home</Link>
-            </p>
-          </Route>
-        </Switch>
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <Switch>
+            <Route path="/">
+              <HomePage user={current} />
+            </Route>
+            <Route path="/videos/:id">{(params) => <VideoPage videoId={Number(params.id)} />}</Route>
+            <Route path="/record">
+              <RecordPage userId={current.id} />
+            </Route>
+            <Route path="/verify">
+              <VerifyPage />
+            </Route>
+            <Route path="/validate">
+              <ValidatePage />
+            </Route>
+            <Route path="/annotate">
+              <AnnotateEntry userId={current.id} />
+            </Route>
+            <Route path="/annotate/:id">{(params) => <AnnotatePage key={params.id} userId={current.id} videoId={Number(params.id)} />}</Route>
+            <Route>
+              <p>
+                Nothing here. <Link href="/">Back home</Link>
+              </p>
+            </Route>
+          </Switch>
+        </Suspense>
       </main>
       {expired && <LoginDialog />}
     </>

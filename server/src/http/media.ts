@@ -44,9 +44,20 @@ export async function serveMedia(app: App, user: SessionUser | null, req: Incomi
   const etag = `"${sha}"`;
   headers = { ...headers, ETag: etag };
   if (req.headers['if-none-match'] === etag) return res.writeHead(304, headers).end(), true;
-  res.writeHead(200, { ...headers, 'Content-Length': app.store.size(sha) });
-  if (req.method === 'HEAD') return res.end(), true;
-  createReadStream(app.store.pathOf(sha))
+  const size = app.store.size(sha);
+  // Media elements seek with Range requests; the files never change under their hash, so any
+  // range of the current file is the right one (If-Range has nothing to guard).
+  const range = byteRange(req.headers.range, size);
+  if (range === 'unsatisfiable') return res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}` }).end(), true;
+  const span = range ?? { start: 0, end: size - 1 };
+  res.writeHead(range ? 206 : 200, {
+    ...headers,
+    'Accept-Ranges': 'bytes',
+    'Content-Length': span.end - span.start + 1,
+    ...(range ? { 'Content-Range': `bytes ${span.start}-${span.end}/${size}` } : {}),
+  });
+  if (req.method === 'HEAD' || size === 0) return res.end(), true;
+  createReadStream(app.store.pathOf(sha), span)
     .on('error', (err) => {
       app.log.error({ err, sha }, 'frame read failed');
       res.destroy(err);
@@ -68,4 +79,23 @@ async function serveReleaseTar(app: App, user: SessionUser, req: IncomingMessage
     app.log.error({ err, version }, 'release download failed');
     res.destroy(err as Error);
   });
+}
+
+/**
+ * One byte range of a `Range: bytes=…` header (`a-b`, `a-`, `-n`), clamped to the file; null when
+ * there is none or it is not one we serve (several ranges, another unit: the whole file is sent,
+ * as RFC 9110 allows); 'unsatisfiable' when it starts past the end.
+ */
+export function byteRange(header: string | undefined, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size) return 'unsatisfiable';
+  return start <= end ? { start, end } : null;
 }

@@ -111,6 +111,17 @@ describe('HTTP server', () => {
     const again = await raw(port, { path: `/media/frames/${acceptedId}/0`, headers: { cookie, 'if-none-match': res.headers.etag! } });
     expect(again.status).toBe(304);
     expect((await raw(port, { path: `/media/frames/${acceptedId}/99`, headers: { cookie } })).status).toBe(404);
+    // Ranges, as media elements ask for them: a slice, a suffix, and one past the end.
+    const size = res.body.length;
+    const slice = await raw(port, { path: `/media/frames/${acceptedId}/0`, headers: { cookie, range: 'bytes=2-9' } });
+    expect([slice.status, slice.headers['content-range'], slice.headers['accept-ranges']]).toEqual([206, `bytes 2-9/${size}`, 'bytes']);
+    expect(slice.body).toEqual(res.body.subarray(2, 10));
+    const tail = await raw(port, { path: `/media/frames/${acceptedId}/0`, headers: { cookie, range: 'bytes=-4' } });
+    expect([tail.status, tail.body]).toEqual([206, res.body.subarray(size - 4)]);
+    const past = await raw(port, { path: `/media/frames/${acceptedId}/0`, headers: { cookie, range: `bytes=${size}-` } });
+    expect([past.status, past.headers['content-range']]).toEqual([416, `bytes */${size}`]);
+    // Several ranges are not served piecewise: the whole file, as RFC 9110 allows.
+    expect((await raw(port, { path: `/media/frames/${acceptedId}/0`, headers: { cookie, range: 'bytes=0-1,4-5' } })).status).toBe(200);
   });
 
   it('hides frames of videos that are not curated from non-admins', async () => {

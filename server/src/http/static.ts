@@ -57,10 +57,34 @@ export function serveClient(root: string, req: IncomingMessage, res: ServerRespo
   const ext = path.extname(file);
   // Vite puts a content hash in asset names, so they may be cached forever; index.html never.
   const cache = file === index ? 'no-cache' : pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=3600';
-  res.writeHead(200, { 'Content-Type': TYPES[ext] ?? 'application/octet-stream', 'Cache-Control': cache });
+  // The build wrote brotli and gzip copies (client/vite.config.ts); send the best one accepted.
+  const encoding = (['br', 'gzip'] as const).find((e) => acceptsEncoding(req, e) && existsSync(`${file}${SUFFIX[e]}`)) ?? null;
+  const sent = encoding ? `${file}${SUFFIX[encoding]}` : file;
+  const stat = statSync(sent);
+  const etag = `"${stat.size.toString(36)}-${Math.trunc(stat.mtimeMs).toString(36)}${encoding ? `-${encoding}` : ''}"`;
+  const headers: Record<string, string | number> = { 'Content-Type': TYPES[ext] ?? 'application/octet-stream', 'Cache-Control': cache, ETag: etag, Vary: 'Accept-Encoding' };
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': stat.size, ...(encoding ? { 'Content-Encoding': encoding } : {}) });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
-  createReadStream(file).pipe(res);
+  createReadStream(sent).pipe(res);
+}
+
+const SUFFIX = { br: '.br', gzip: '.gz' } as const;
+
+/** Whether Accept-Encoding lists this coding without q=0. */
+function acceptsEncoding(req: IncomingMessage, coding: string): boolean {
+  const header = req.headers['accept-encoding'];
+  if (typeof header !== 'string') return false;
+  return header.split(',').some((part) => {
+    const [name, ...params] = part.trim().split(';');
+    if (name!.trim().toLowerCase() !== coding) return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  });
 }
