@@ -7,6 +7,7 @@ import { LoginDialog } from './features/auth/LoginDialog.tsx';
 import { useSessionStore } from './features/auth/session-store.ts';
 import { HomePage } from './features/home/HomePage.tsx';
 import { Header } from './ui/Header.tsx';
+import { PageTitle } from './ui/PageTitle.tsx';
 
 // One chunk per page: the login page and the home page load none of the player, the recorder or
 // the admin charts; each role downloads its own work page when it opens it (bench:client).
@@ -40,23 +41,43 @@ export function App() {
         <Suspense fallback={<p className="muted">Loading…</p>}>
           <Switch>
             <Route path="/">
+              <PageTitle title="Home" />
               <HomePage user={current} />
             </Route>
-            <Route path="/videos/:id">{(params) => <VideoPage videoId={Number(params.id)} />}</Route>
+            <Route path="/videos/:id">
+              {(params) => (
+                <>
+                  <PageTitle title="Video" />
+                  <VideoPage videoId={Number(params.id)} />
+                </>
+              )}
+            </Route>
             <Route path="/record">
+              <PageTitle title="Record" />
               <RecordPage userId={current.id} />
             </Route>
             <Route path="/verify">
+              <PageTitle title="Check audio clips" />
               <VerifyPage />
             </Route>
             <Route path="/validate">
+              <PageTitle title="Validate" />
               <ValidatePage />
             </Route>
             <Route path="/annotate">
+              <PageTitle title="Annotate" />
               <AnnotateEntry userId={current.id} />
             </Route>
-            <Route path="/annotate/:id">{(params) => <AnnotatePage key={params.id} userId={current.id} videoId={Number(params.id)} />}</Route>
+            <Route path="/annotate/:id">
+              {(params) => (
+                <>
+                  <PageTitle title="Annotate" />
+                  <AnnotatePage key={params.id} userId={current.id} videoId={Number(params.id)} />
+                </>
+              )}
+            </Route>
             <Route>
+              <PageTitle title="Not found" />
               <p>
                 Nothing here. <Link href="/">Back home</Link>
               </p>

@@ -33,7 +33,9 @@ export function AudioPanel() {
       <table className="table">
         <thead>
           <tr>
-            <th />
+            <th>
+              <span className="sr-only">Kind</span>
+            </th>
             <th>all clips</th>
             <th>verified</th>
           </tr>

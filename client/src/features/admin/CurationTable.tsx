@@ -126,7 +126,9 @@ export function CurationTable() {
       <table className="table" data-testid="curation-table">
         <thead>
           <tr>
-            <th />
+            <th>
+              <span className="sr-only">Select</span>
+            </th>
             {COLUMNS.map(header)}
             <th>suggestion</th>
             <th>state</th>

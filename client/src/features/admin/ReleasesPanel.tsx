@@ -52,7 +52,9 @@ export function ReleasesPanel() {
               <th>clips</th>
               <th>date</th>
               <th>notes</th>
-              <th />
+              <th>
+              <span className="sr-only">Actions</span>
+            </th>
             </tr>
           </thead>
           <tbody>

@@ -77,7 +77,9 @@ export function UserTable() {
             <th>User</th>
             <th>Roles</th>
             <th>State</th>
-            <th />
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -2,10 +2,10 @@ import { LoginForm } from './LoginForm.tsx';
 
 export function LoginPage() {
   return (
-    <div className="login-page">
+    <main className="login-page">
       <h1>MeViS Studio</h1>
       <p className="muted">Referring motion expressions for video segmentation</p>
       <LoginForm />
-    </div>
+    </main>
   );
 }
