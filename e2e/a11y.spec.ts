@@ -29,6 +29,7 @@ test('every page of every role passes axe (no serious or critical violation)', a
     ['validator1', '/verify', 'verify'],
     ['speaker', '/', 'speaker home'],
     ['speaker', '/record', 'record'],
+    ['annotator', '/guidelines', 'guidelines'],
   ];
   for (const [user, path, where] of pages) {
     const p = await loggedIn(browser, user, { width: 1440, height: 900 });

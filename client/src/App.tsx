@@ -16,6 +16,7 @@ const AnnotateEntry = lazy(() => import('./features/annotate/AnnotateEntry.tsx')
 const AnnotatePage = lazy(() => import('./features/annotate/AnnotatePage.tsx').then((m) => ({ default: m.AnnotatePage })));
 const ValidatePage = lazy(() => import('./features/validate/ValidatePage.tsx').then((m) => ({ default: m.ValidatePage })));
 const RecordPage = lazy(() => import('./features/record/RecordPage.tsx').then((m) => ({ default: m.RecordPage })));
+const GuidelinesPage = lazy(() => import('./features/guidelines/GuidelinesPage.tsx').then((m) => ({ default: m.GuidelinesPage })));
 const VerifyPage = lazy(() => import('./features/verify/VerifyPage.tsx').then((m) => ({ default: m.VerifyPage })));
 
 export function App() {
@@ -55,6 +56,10 @@ export function App() {
             <Route path="/record">
               <PageTitle title="Record" />
               <RecordPage userId={current.id} />
+            </Route>
+            <Route path="/guidelines">
+              <PageTitle title="Guidelines" />
+              <GuidelinesPage />
             </Route>
             <Route path="/verify">
               <PageTitle title="Check audio clips" />

@@ -25,6 +25,10 @@ export function Header({ user }: { user: User }) {
         MeViS Studio
       </Link>
       <span className="spacer" />
+      {/* One click from every screen (a new tab keeps the work in progress where it is). */}
+      <a href="/guidelines" target="_blank" rel="noopener" data-testid="guidelines-link">
+        Guidelines
+      </a>
       <span className="who" data-testid="who">
         {user.username} <span className="muted">({user.roles.join(', ')})</span>
       </span>

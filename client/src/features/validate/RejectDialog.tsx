@@ -27,6 +27,11 @@ export function RejectDialog({ onReject, onClose }: { onReject(reason: RejectRea
     <div className="modal-backdrop" role="dialog" aria-modal="true" aria-labelledby="reject-title">
       <div className="modal">
         <h2 id="reject-title">Reject this expression</h2>
+        <p className="small">
+          <a href="/guidelines#V1" target="_blank" rel="noopener">
+            What V1 and V2 mean, with examples
+          </a>
+        </p>
         <div className="reasons">
           {REJECT_REASONS.map((r, i) => (
             <label key={r} className="inline">
