@@ -87,3 +87,35 @@ test('playback advances frames, loops at the end, and pause stops it', async ({ 
   await page.waitForTimeout(400);
   expect(await page.evaluate(() => window.__studioPlayer!.frame)).toBe(stopped);
 });
+
+test('the player works from the keyboard: step, play, zoom in, out and fit, with visible focus', async ({ page }) => {
+  await openFirstVideo(page);
+  const zoom = page.locator('.player-controls .zoom');
+  await expect(zoom).toContainText('100%');
+  await page.keyboard.press('+');
+  await expect(zoom).toContainText('150%');
+  await page.keyboard.press('+');
+  await expect(zoom).toContainText('225%');
+  await page.keyboard.press('-');
+  await expect(zoom).toContainText('150%');
+  await page.keyboard.press('f');
+  await expect(zoom).toContainText('100%');
+  const frame = () => page.evaluate(() => window.__studioPlayer!.frame);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(frame).toBe(1);
+  await page.keyboard.press('ArrowLeft');
+  await expect.poll(frame).toBe(0);
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('play-toggle')).toHaveText('Pause');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('play-toggle')).toHaveText('Play');
+  // Tabbing shows where the focus is.
+  await page.keyboard.press('Tab');
+  const outline = await page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    const s = getComputedStyle(el);
+    return { tag: el.tagName, style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+  });
+  expect(outline.style, JSON.stringify(outline)).not.toBe('none');
+  expect(outline.width).toBeGreaterThanOrEqual(2);
+});

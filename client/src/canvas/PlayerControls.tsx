@@ -5,11 +5,7 @@ const SPEEDS = [0.25, 0.5, 1, 1.5, 2];
 export function PlayerControls({ names }: { names: string[] }) {
   const s = usePlayerStore();
   const last = Math.max(0, s.frameCount - 1);
-  const zoomBy = (f: number) => {
-    const z = Math.max(1, Math.min(8, s.zoom * f));
-    // Zoom about the top-left keeps the maths trivial; the wheel zooms about the pointer.
-    s.setView(z, z === 1 ? { x: 0, y: 0 } : { x: (s.pan.x * z) / s.zoom, y: (s.pan.y * z) / s.zoom });
-  };
+  const zoomBy = s.zoomBy;
   return (
     <div className="player-controls">
       <button onClick={() => s.step(-1)} aria-label="previous frame" title="previous frame (←)">
@@ -49,11 +45,11 @@ export function PlayerControls({ names }: { names: string[] }) {
         title="mask opacity"
       />
       <span className="zoom">
-        <button onClick={() => zoomBy(1 / 1.5)} aria-label="zoom out" disabled={s.zoom <= 1}>
+        <button onClick={() => zoomBy(1 / 1.5)} aria-label="zoom out" title="zoom out (−)" disabled={s.zoom <= 1}>
           −
         </button>
         <span className="muted small">{Math.round(s.zoom * 100)}%</span>
-        <button onClick={() => zoomBy(1.5)} aria-label="zoom in" disabled={s.zoom >= 8}>
+        <button onClick={() => zoomBy(1.5)} aria-label="zoom in" title="zoom in (+)" disabled={s.zoom >= 8}>
           +
         </button>
       </span>

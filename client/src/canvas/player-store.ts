@@ -27,6 +27,8 @@ export interface PlayerState {
   setHover(id: number | null): void;
   toggleHighlight(id: number): void;
   setView(zoom: number, pan: { x: number; y: number }): void;
+  /** Zooms by a factor about the view's top-left (buttons and keys; the wheel zooms about the pointer). */
+  zoomBy(factor: number): void;
   set(patch: Partial<Pick<PlayerState, 'speed' | 'loop' | 'showMasks' | 'maskOpacity' | 'highlightId'>>): void;
 }
 
@@ -52,5 +54,10 @@ export const usePlayerStore = create<PlayerState>()((set) => ({
   setHover: (hoverId) => set((s) => (s.hoverId === hoverId ? s : { hoverId })),
   toggleHighlight: (id) => set((s) => ({ highlightId: s.highlightId === id ? null : id })),
   setView: (zoom, pan) => set({ zoom: Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, zoom)), pan }),
+  zoomBy: (factor) =>
+    set((s) => {
+      const zoom = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, s.zoom * factor));
+      return { zoom, pan: zoom === 1 ? { x: 0, y: 0 } : { x: (s.pan.x * zoom) / s.zoom, y: (s.pan.y * zoom) / s.zoom } };
+    }),
   set: (patch) => set(patch),
 }));
