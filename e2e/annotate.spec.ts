@@ -90,6 +90,36 @@ test('a no-target expression without a motion verb is refused with a clear messa
   await expect(page.getByTestId('submit-notice')).toContainText('Submitted');
 });
 
+test('an expression with a target but no motion word is refused (A1), in the page and by the server', async ({ page }) => {
+  const videoId = await startAnnotating(page);
+  const view = await fetchAnnotationView(page, videoId);
+  const movingIndex = view.motion.findIndex((m) => m.moving === true);
+  expect(movingIndex).toBeGreaterThanOrEqual(0);
+  const target = view.motion[movingIndex]!.localId;
+  await page.keyboard.press(String((movingIndex + 1) % 10));
+  await expect(page.getByTestId(`target-${target}`)).toBeVisible();
+  const box = page.getByRole('textbox', { name: 'Motion expression' });
+  const finding = page.locator('[data-code=target_without_motion]');
+  for (const text of ['the horse near the fence', 'the person on the horse']) {
+    await box.fill(text);
+    await expect(finding).toBeVisible();
+    await expect(finding).toContainText(/^A1:.*how they move/);
+    await expect(page.getByTestId('submit')).toBeDisabled();
+  }
+  // The server refuses it on its own, confirmations or not.
+  const res = await page.request.post('/trpc/annotate.submit', {
+    headers: { 'content-type': 'application/json' },
+    data: { uid: crypto.randomUUID(), videoId, targets: [target], text: 'the horse near the fence', motionReasoning: false, acknowledged: ['static_target', 'static_attributes', 'target_without_motion'] },
+  });
+  expect(res.status()).toBe(400);
+  expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^A1:/);
+  // Describing the motion clears it.
+  await box.fill(`the horse walking slowly along the fence ${Date.now() % 1000}`);
+  await expect(finding).toHaveCount(0);
+  await page.getByTestId('submit').click();
+  await expect(page.getByTestId('submit-notice')).toContainText('Submitted');
+});
+
 test('keyboard, hover, highlight, zoom and the A1 warning', async ({ page }) => {
   const videoId = await startAnnotating(page);
   const view = await fetchAnnotationView(page, videoId);

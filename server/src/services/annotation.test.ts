@@ -63,6 +63,23 @@ describe('annotation: submitting expressions', () => {
     expect((await expressionCount())).toBe(1);
   });
 
+  it('refuses an expression with targets but no motion word (A1), even with every warning acknowledged', async () => {
+    for (const text of ['the sheep near the fence', 'the person on the sheep']) {
+      const err = await caller.annotate
+        .submit({ uid: uid(), videoId, targets: [1], text, motionReasoning: false, acknowledged: ['static_target', 'static_attributes', 'target_without_motion'] })
+        .catch((e: unknown) => e);
+      expect(err, text).toBeInstanceOf(TRPCError);
+      expect((err as TRPCError).code).toBe('BAD_REQUEST');
+      expect((err as TRPCError).message).toMatch(/^A1: .*how they move/);
+      const details = ((err as TRPCError).cause as { details?: { findings: { code: string; severity: string }[] } }).details;
+      expect(details?.findings).toContainEqual(expect.objectContaining({ code: 'target_without_motion', severity: 'error' }));
+    }
+    expect((await expressionCount())).toBe(0);
+    // The same targets with the motion described go through.
+    await caller.annotate.submit({ uid: uid(), videoId, targets: [1], text: 'the sheep walking along the fence', motionReasoning: false, acknowledged: [] });
+    expect((await expressionCount())).toBe(1);
+  });
+
   it('requires warnings to be acknowledged and stores the acknowledgement', async () => {
     const base = { videoId, targets: [1], text: 'the big red sheep moving to the right', motionReasoning: false };
     const err = await caller.annotate.submit({ ...base, uid: uid(), acknowledged: [] }).catch((e: unknown) => e);

@@ -144,12 +144,51 @@ describe('no_target_without_motion (A5)', () => {
     'the cat licking its paw',
   ])('%j describes motion', (text) => expect(codes(check(text, []))).not.toContain('no_target_without_motion'));
 
-  it('applies to no-target expressions only', () => {
+  it('applies to no-target expressions only (target expressions get A1, below)', () => {
     expect(codes(check('the dog on the left', [3]))).not.toContain('no_target_without_motion');
+    expect(codes(check('the dog on the left', [3]))).toContain('target_without_motion');
   });
 
   it('leaves an empty draft to "too short"', () => {
     expect(codes(check('', []))).toEqual(['too_short']);
+  });
+});
+
+describe('target_without_motion (A1)', () => {
+  it.each([
+    ['the horse near the fence', [1]],
+    ['the person on the horse', [2]],
+    ['the red car', [3]],
+    ['the two dogs on the left', [1, 2]],
+    ['the parked car next to the open door', [4]],
+    ['the man standing next to the board', [5]],
+    ['the biggest elephant of the herd', [6]],
+  ])('%j with targets %j is an error that refuses submission', (text, targets) => {
+    const findings = check(text, targets);
+    const f = only(findings, 'target_without_motion');
+    expect(f.severity).toBe('error');
+    expect(f.message).toMatch(/^A1:/);
+    expect(codes(blockingFindings(findings))).toContain('target_without_motion');
+    expect(codes(findings)).not.toContain('no_target_without_motion');
+  });
+
+  it.each([
+    ['the horse walking along the fence', [1]],
+    ['the person riding the horse', [2]],
+    ['the red car turning left', [3]],
+    ['the cat that stays completely still', [4]],
+    ['the two dogs fighting', [1, 2]],
+    ['the car moving leftwards', [5]],
+  ])('%j describes motion', (text, targets) => expect(codes(check(text, targets))).not.toContain('target_without_motion'));
+
+  it('cannot be acknowledged away like a warning', () => {
+    const findings = check('the horse near the fence', [1]);
+    expect(codes(unacknowledgedWarnings(findings, ['target_without_motion']))).toEqual([]);
+    expect(codes(blockingFindings(findings))).toEqual(['target_without_motion']);
+  });
+
+  it('leaves an empty draft to "too short"', () => {
+    expect(codes(check('', [1]))).toEqual(['too_short']);
   });
 });
 
@@ -203,13 +242,14 @@ describe('order and helpers', () => {
 
   it('lists errors first, then warnings, in a fixed code order', () => {
     const findings = check('The white dog!', [1], ctx);
-    expect(codes(findings)).toEqual(['duplicate', 'static_target', 'static_attributes']);
-    expect(codes(check('white dog', [1], ctx))).toEqual(['too_short', 'duplicate', 'static_target', 'static_attributes']);
+    expect(codes(findings)).toEqual(['duplicate', 'target_without_motion', 'static_target', 'static_attributes']);
+    expect(codes(check('white dog', [1], ctx))).toEqual(['too_short', 'duplicate', 'target_without_motion', 'static_target', 'static_attributes']);
     expect(codes(check('white dog', [], ctx))).toEqual(['too_short', 'duplicate', 'no_target_without_motion', 'static_attributes']);
   });
 
   it('blockingFindings returns the errors', () => {
-    expect(codes(blockingFindings(check('The white dog!', [1], ctx)))).toEqual(['duplicate']);
+    expect(codes(blockingFindings(check('The white dog!', [1], ctx)))).toEqual(['duplicate', 'target_without_motion']);
+    expect(codes(blockingFindings(check('The white dog running!', [1], ctx)))).toEqual([]);
     expect(blockingFindings(check('the white sheep walking', [1]))).toEqual([]);
   });
 

@@ -20,7 +20,7 @@ export interface ExpressionDraft {
 }
 
 export interface CheckContext {
-  /** Per local object id: whether the object clearly moves (from its masks). Missing id = unknown → no A1 finding. */
+  /** Per local object id: whether the object clearly moves (from its masks). Missing id = unknown → no static_target warning. */
   motion: ReadonlyMap<number, { moving: boolean }>;
   /** Texts of the other expressions already written for this video. */
   existingTexts: readonly string[];
@@ -87,6 +87,16 @@ function staticAttributeFindings(tokens: readonly Token[]): Finding[] {
   return words.length ? [finding('static_attributes', messages.staticAttributes(words), { words })] : [];
 }
 
+/** The "has motion" decision behind A1/A5 (measured on fixtures/a1-labelled.json, see a1-labelled.test.ts). */
+export function describesMotion(tokens: readonly Token[]): boolean {
+  return findMotion(tokens).length > 0;
+}
+
+/** The same decision on raw text (cleaned as the server stores it). */
+export function hasMotion(text: string): boolean {
+  return describesMotion(tokenizeClean(cleanText(text)));
+}
+
 /** Findings in a fixed order: errors first, then warnings; each code at most once. */
 export function checkExpression(draft: ExpressionDraft, ctx: CheckContext): Finding[] {
   const limits = resolveLimits(ctx.limits);
@@ -98,9 +108,15 @@ export function checkExpression(draft: ExpressionDraft, ctx: CheckContext): Find
     ...lengthFindings(tokens, clean, limits),
     ...duplicateFindings(clean, Array.isArray(ctx.existingTexts) ? ctx.existingTexts : [], limits.nearDuplicate),
   ];
-  // A5; an empty draft already has "too short" and nothing to judge.
-  if (targets.length === 0 && tokens.length > 0 && findMotion(tokens).length === 0) {
-    findings.push(finding('no_target_without_motion', messages.noTargetWithoutMotion()));
+  // A1 for target expressions, A5 for no-target ones: every expression must describe motion, or a
+  // target that merely sits somewhere ("the horse near the fence") enters the dataset as a static
+  // referring expression. An empty draft already has "too short" and nothing to judge.
+  if (tokens.length > 0 && !describesMotion(tokens)) {
+    findings.push(
+      targets.length === 0
+        ? finding('no_target_without_motion', messages.noTargetWithoutMotion())
+        : finding('target_without_motion', messages.targetWithoutMotion()),
+    );
   }
   if (targets.length > 0 && typeof ctx.motion?.get === 'function') findings.push(...staticTargetFindings(targets, ctx.motion));
   findings.push(...staticAttributeFindings(tokens));

@@ -6,6 +6,7 @@ export type FindingCode =
   | 'duplicate'
   | 'near_duplicate'
   | 'no_target_without_motion'
+  | 'target_without_motion'
   | 'static_target'
   | 'static_attributes';
 
@@ -31,6 +32,7 @@ export const FINDING_CODES: readonly FindingCode[] = [
   'duplicate',
   'near_duplicate',
   'no_target_without_motion',
+  'target_without_motion',
   'static_target',
   'static_attributes',
 ];
@@ -41,6 +43,7 @@ export const SEVERITY: Readonly<Record<FindingCode, Severity>> = {
   duplicate: 'error',
   near_duplicate: 'error',
   no_target_without_motion: 'error',
+  target_without_motion: 'error',
   static_target: 'warning',
   static_attributes: 'warning',
 };

@@ -172,6 +172,48 @@ describe('forms that are also nouns', () => {
   ])('%s → %j', (text, expected) => expect(motionWords(text)).toEqual(expected));
 });
 
+describe('compound nouns and attributive forms', () => {
+  it.each([
+    ['the boy in the swimming pool', []],
+    ['the girl swimming in the pool', ['swimming']],
+    ['the car in the parking lot', []],
+    ['the car reversing out of the parking space', ['reversing']],
+    ['the stop sign at the corner', []],
+    ['the person at the bus stop', []],
+    ['the bus that stops at the corner', ['stops']],
+    ['the diving board above the pool', []],
+    ['the seal diving into the sea', ['diving']],
+    ['the man behind the steering wheel', []],
+    ['the man steering the boat', ['steering']],
+    ['the rocking chair on the porch', []],
+    ['the fallen tree across the road', []],
+    ['the rider who has fallen', ['fallen']],
+    ['the boat with the white sail', []],
+    ['the boat that sails past the pier', ['sails']],
+    ['the goat on the highest rock', []],
+    ['the empty swing under the tree', []],
+    ['the white dog swings its tail', ['swings']],
+  ])('%s → %j', (text, expected) => expect(motionWords(text)).toEqual(expected));
+});
+
+describe('verbs and phrases added from the labelled set (fixtures/a1-labelled.json)', () => {
+  it.each([
+    ['the boy skateboarding down the ramp', ['skateboarding']],
+    ['the girl snowboarding past the trees', ['snowboarding']],
+    ['the kids sledding down the hill', ['sledding']],
+    ['the man biking along the river', ['biking']],
+    ['the dog next to the bike', []],
+    ['the cat yawning on the windowsill', ['yawning']],
+    ['the car lagging behind the others', ['lagging']],
+    ['the duck trailing behind the group', ['trailing']],
+    ['the horse on the trail', []],
+    ['the horse rearing up on its hind legs', ['rearing']],
+    ['the car with the rear door open', []],
+    ['the horse that changes direction twice', ['changes direction']],
+    ['the bird taking flight from the roof', ['taking flight']],
+  ])('%s → %j', (text, expected) => expect(motionWords(text)).toEqual(expected));
+});
+
 describe('misleading forms', () => {
   it.each([
     ['the car on the left', []],

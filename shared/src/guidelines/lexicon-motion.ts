@@ -13,7 +13,7 @@ import { words } from './word-sets.ts';
  */
 const REGULAR_VERBS = words(`
   accelerate accompany advance amble appear approach arrive ascend attack avoid
-  bathe board bob bolt bounce brake brush bump
+  bathe bike board bob bolt bounce brake brush bump
   canter carry charge chase chew chop circle clap climb collapse comb crash crawl cross crouch cruise cuddle cycle
   dance dangle dart dash decelerate depart descend disappear dismount disperse dodge drag dribble drift drop
   emerge enter escape evade exit
@@ -21,21 +21,21 @@ const REGULAR_VERBS = words(`
   gallop gather glide grab grasp graze groom
   halt haul head herd hike hobble hoist hop hover hug huddle hunt hurl hurry
   jerk jog join jostle juggle jump
-  kick kiss knock
-  land lap lick lift limp lower lunge lurch
+  kayak kick kiss knock
+  lag land lap lick lift limp lower lunge lurch
   manoeuvre maneuver march meander mop mount move
   navigate nibble nod nudge nuzzle
   open orbit
   pace paddle paint park pass pat patrol pause peck peek pedal pet pivot play plod plunge point poke pounce pour preen proceed pull
   punch pursue push
-  race raise ram reach release retreat retrieve return reverse roam rock roll rotate row rub rush
-  sail scamper scatter scoot scramble scratch scrub scurry scuttle seize shift shiver shove shuffle skate ski skid skip slap slip slither
-  slow smash snatch sniff soar somersault splash spray sprint squat squirm stagger stalk stampede steer step stir stomp stop stretch
+  race raise ram reach rear release retreat retrieve return reverse roam rock roll rotate row rub rush
+  sail scamper scatter scoot scramble scratch scrub scurry scuttle seize shift shiver shove shuffle skate skateboard ski skid skip slap sled slip slither
+  slow smash snatch sniff snowboard soar somersault splash spray sprint squat squirm stagger stalk stampede steer step stir stomp stop stretch
   stroke stroll struggle stumble surf surround sway swat swerve swipe swirl swivel swoop
-  tackle tap taxi tilt tiptoe topple toss touch tow trample travel trek tremble trip trot trudge tug tumble turn twirl twist twitch
+  tackle tap taxi tilt tiptoe topple toss touch tow trail trample travel trek tremble trip trot trudge tug tumble turn twirl twist twitch
   vanish vibrate
   waddle wade wag walk wander wash wave whirl wiggle wipe wobble wrap wrestle wriggle writhe
-  yank
+  yank yawn
   zigzag zoom
 `);
 
@@ -138,8 +138,45 @@ export const NOUN_LIKE_FORMS: ReadonlySet<string> = new Set(
     swing swings slide slides lift lifts cycle cycles drive drives ride rides charge reach shift shifts paddle paddles pedal pedals
     brake brakes fall falls drop drops scratch scratches ski skis skate skates board boards brush brushes comb combs mop mops paint
     paints point points tap taps stroke strokes trip trips lap laps park parks taxi taxis stalk stalks bolt bolts pet pets cut cuts
-    mount mounts surrounding`),
+    mount mounts surrounding bike bikes kayak kayaks trail trails sled sleds skateboard skateboards snowboard snowboards rear rears`),
 );
+/**
+ * Participles far more often used as adjectives right after a determiner ("the fallen tree"); they
+ * count elsewhere ("the rider who has fallen").
+ */
+export const ATTRIBUTIVE_FORMS: ReadonlySet<string> = new Set(words('fallen'));
+
+/**
+ * Compound nouns whose first word is a motion form ("the swimming pool", "the stop sign", "the
+ * rocking chair"): the form names a thing there, not what the target does. Keyed by the motion
+ * form; the value lists the nouns that may follow it.
+ */
+export const COMPOUND_BEFORE: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries({
+    swimming: 'pool pools costume costumes trunks cap caps',
+    parking: 'lot lots space spaces spot spots garage garages meter meters area',
+    stop: 'sign signs light lights',
+    diving: 'board boards suit suits mask',
+    walking: 'stick sticks boots frame',
+    running: 'track tracks shoes shoe water',
+    rocking: 'chair chairs horse',
+    climbing: 'frame frames wall walls rope',
+    skating: 'rink rinks',
+    landing: 'strip strips zone pad pads gear',
+    rowing: 'boat boats machine',
+    sailing: 'boat boats ship ships',
+    racing: 'car cars track bike bikes',
+    sliding: 'door doors',
+    steering: 'wheel',
+    driving: 'seat range licence license',
+    washing: 'machine line',
+    revolving: 'door doors',
+  }).map(([form, nouns]) => [form, new Set(words(nouns))]),
+);
+
+/** Compound nouns whose second word is a motion form: "the bus stop". Keyed by the motion form. */
+export const COMPOUND_AFTER: ReadonlyMap<string, ReadonlySet<string>> = new Map([['stop', new Set(words('bus pit truck tram'))]]);
+
 /** Verbs that describe motion only together with a particle ("standing still", "sits down", "picks … up"). */
 const PHRASE_HEAD_IRREGULAR: Readonly<Record<string, readonly string[]>> = {
   stand: ['stood'],
@@ -154,7 +191,7 @@ const PHRASE_HEAD_IRREGULAR: Readonly<Record<string, readonly string[]>> = {
   make: ['made'],
   hold: ['held'],
 };
-const PHRASE_HEAD_REGULAR = words('stay remain pick look back slow settle');
+const PHRASE_HEAD_REGULAR = words('stay remain pick look back slow settle change');
 
 /** Particles that turn a posture verb into a motion state ("stays still the whole time", "remains stationary"). */
 const STATE_PARTICLES = ['still', 'stationary', 'motionless', 'immobile', 'put', 'idle', 'in place', 'in the same place', 'in the same spot', 'in one place', 'in one spot'];
@@ -165,7 +202,7 @@ const STATE_PARTICLES = ['still', 'stationary', 'motionless', 'immobile', 'put',
  * determiner; and a size word in front of them measures the motion, not the object.
  */
 export const MOTION_NOUNS: readonly string[] = words(
-  'step steps turn turns u-turn u-turns jump jumps leap leaps lap laps circle circles dive dives spin spins fall falls drop drops trip trips',
+  'step steps turn turns u-turn u-turns jump jumps leap leaps lap laps circle circles dive dives spin spins fall falls drop drops trip trips flight',
 );
 
 export interface MotionPhrase {
@@ -185,6 +222,7 @@ export const MOTION_PHRASES: readonly MotionPhrase[] = [
   { heads: ['let'], particles: ['go'] },
   { heads: ['back'], particles: ['up', 'away', 'off', 'out', 'into'] },
   { heads: ['take', 'make'], particles: MOTION_NOUNS },
+  { heads: ['change'], particles: ['direction', 'directions', 'course', 'lane', 'lanes', 'sides', 'places', 'position', 'positions'] },
 ];
 
 /** Words between a head and its particle: "picks the ball up", "standing completely still". */

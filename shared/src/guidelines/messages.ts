@@ -22,6 +22,8 @@ export const messages = {
     `Almost the same as ${quote(existing)}, already written for this video: describe another motion or target instead of rewording it.`,
   noTargetWithoutMotion: () =>
     `A5: a no-target expression must still describe motion — say what the absent object does, e.g. "the dog jumping over the fence".`,
+  targetWithoutMotion: () =>
+    `A1: the targets must be told apart by how they move — say what they do, e.g. "the horse walking along the fence", not "the horse near the fence" (no motion word found: check the verb's spelling, or use a common one such as moving, walking, turning).`,
   staticTarget: (objects: readonly number[]) =>
     `A1: ${plural(objects.length, 'object', 'objects')} ${list(objects.map((o) => `#${o}`))} ${plural(objects.length, 'barely moves', 'barely move')} in this video — targets must clearly move; keep ${plural(objects.length, 'it', 'them')} only if the motion you describe is really there.`,
   staticAttributes: (words: readonly string[]) =>

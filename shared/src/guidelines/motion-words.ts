@@ -2,10 +2,21 @@
  * Finds the words of an expression that describe motion (A5), reading each ambiguous form in its
  * context. Results are as written, in text order, de-duplicated case-insensitively.
  */
-import { INFINITIVE_ONLY_FORMS, MAX_PHRASE_GAP, MOTION_CUES, MOTION_FORMS, MOTION_PHRASES, NOUN_LIKE_FORMS, PHRASE_HEAD_FORMS } from './lexicon-motion.ts';
+import {
+  ATTRIBUTIVE_FORMS,
+  COMPOUND_AFTER,
+  COMPOUND_BEFORE,
+  INFINITIVE_ONLY_FORMS,
+  MAX_PHRASE_GAP,
+  MOTION_CUES,
+  MOTION_FORMS,
+  MOTION_PHRASES,
+  NOUN_LIKE_FORMS,
+  PHRASE_HEAD_FORMS,
+} from './lexicon-motion.ts';
 import { STATIC_WORDS } from './lexicon-static.ts';
 import { cleanText, prevKey, tokenizeClean, type Token } from './tokenize.ts';
-import { CONJUNCTIONS, DETERMINERS, isNumberKey, PREPOSITIONS } from './word-sets.ts';
+import { CONJUNCTIONS, DETERMINERS, isNumberKey, NOUN_ADJECTIVES, PREPOSITIONS } from './word-sets.ts';
 
 export interface MotionMatch {
   /** As written; a phrase is the whole span ("standing completely still"). */
@@ -24,7 +35,28 @@ function inNounContext(tokens: readonly Token[], i: number): boolean {
   if (i === 0 || tokens[i].boundaryBefore) return false;
   const prev = tokens[i - 1];
   if (/['’ʼ]s?$/u.test(prev.text)) return true;
-  return NOUN_MARKERS.has(prev.key) || isNumberKey(prev.key) || (PREPOSITIONS.has(prev.key) && prev.key !== 'to');
+  return NOUN_MARKERS.has(prev.key) || isNumberKey(prev.key) || (PREPOSITIONS.has(prev.key) && prev.key !== 'to') || isAttributiveAdjective(tokens, i - 1);
+}
+
+/**
+ * An adjective between a determiner and the ambiguous form ("the white sail", "the highest rock",
+ * "an empty swing"): an appearance word, a superlative or a common plain adjective. A verb after
+ * such a word needs a noun in between ("the white dog runs"), so the form is the noun.
+ */
+function isAttributiveAdjective(tokens: readonly Token[], j: number): boolean {
+  if (j < 1 || tokens[j].boundaryBefore) return false;
+  const key = tokens[j].key;
+  if (!(STATIC_WORDS.has(key) || NOUN_ADJECTIVES.has(key) || (/.{3}est$/.test(key) && !MOTION_FORMS.has(key)))) return false;
+  return NOUN_MARKERS.has(tokens[j - 1].key) || isNumberKey(tokens[j - 1].key);
+}
+
+/** "the swimming pool", "the stop sign", "the bus stop": a compound noun, not what the target does. */
+function inCompoundNoun(tokens: readonly Token[], i: number): boolean {
+  const next = tokens[i + 1];
+  if (next && !next.boundaryBefore && COMPOUND_BEFORE.get(tokens[i].key)?.has(next.key)) return true;
+  // The second word of such a compound may be a motion form too ("the diving board").
+  if (i > 0 && !tokens[i].boundaryBefore && COMPOUND_BEFORE.get(tokens[i - 1].key)?.has(tokens[i].key)) return true;
+  return COMPOUND_AFTER.get(tokens[i].key)?.has(prevKey(tokens, i) ?? '') ?? false;
 }
 
 function isMotionVerbForm(key: string): boolean {
@@ -66,7 +98,7 @@ function singleWordKind(tokens: readonly Token[], i: number): MotionMatch['kind'
     if (t.parts.some((p) => MOTION_CUES.has(p))) return 'cue';
     return undefined;
   }
-  if (isMotionVerbForm(t.key) && !(NOUN_LIKE_FORMS.has(t.key) && inNounContext(tokens, i))) return 'verb';
+  if (isMotionVerbForm(t.key) && !((NOUN_LIKE_FORMS.has(t.key) || ATTRIBUTIVE_FORMS.has(t.key)) && inNounContext(tokens, i)) && !inCompoundNoun(tokens, i)) return 'verb';
   if (INFINITIVE_ONLY_FORMS.has(t.key) && prevKey(tokens, i) === 'to') return 'verb';
   if (MOTION_CUES.has(t.key)) return 'cue';
   return undefined;

@@ -48,3 +48,12 @@ export const TIME_DISTANCE_NOUNS: ReadonlySet<string> = new Set(
     stretch stretches trip trips journey journeys flight flights pause pauses break breaks interval intervals duration span spell
     route routes path paths trajectory trajectories lap laps term range arc arcs curve curves loop loops`),
 );
+
+/**
+ * Plain adjectives (not appearance words, which lexicon-static.ts lists) that stand between a
+ * determiner and a noun: after "the empty" or "an old" an ambiguous form ("swing", "rock") is the noun.
+ */
+export const NOUN_ADJECTIVES: ReadonlySet<string> = new Set(
+  words('empty old new wooden metal plastic broken wet dry same only nearby distant front rear whole entire'),
+);
+
