@@ -111,7 +111,8 @@ export class FrameComposites {
     ctx.lineWidth = Math.max(2, this.fontPx / 5);
     for (const o of this.rasters.raster(frame).objects) {
       const label = `#${o.localId}`;
-      const x = Math.min(o.box[0], canvas.width - ctx.measureText(label).width - 2);
+      // Inside the canvas whatever the box: a label cut at the edge names no object.
+      const x = Math.max(1, Math.min(o.box[0], canvas.width - ctx.measureText(label).width - 2));
       const y = Math.max(this.fontPx + 1, o.box[1] - 2);
       ctx.strokeStyle = 'rgba(0, 0, 0, 0.8)';
       ctx.strokeText(label, x, y);

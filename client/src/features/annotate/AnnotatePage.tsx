@@ -105,7 +105,7 @@ export function AnnotatePage({ userId, videoId }: { userId: number; videoId: num
   const v = view.data.video;
 
   return (
-    <div className="annotate-page">
+    <div className="annotate-page" data-testid="annotate-page">
       <div className="page-head">
         <Link href="/">← Home</Link>
         <h2>
@@ -115,11 +115,11 @@ export function AnnotatePage({ userId, videoId }: { userId: number; videoId: num
         <button onClick={() => setHelp(true)} title="keyboard shortcuts (?)">
           ?
         </button>
-        <button onClick={() => skip.mutate({ videoId })} disabled={skip.isPending} title="skip this video (recorded)">
-          Skip video
+        <button onClick={() => skip.mutate({ videoId })} disabled={skip.isPending} title="you will not be offered this video again; its unsent draft is dropped" data-testid="skip-video">
+          Skip: never offer me this video
         </button>
-        <button onClick={() => goNext.mutate({ exclude: videoId })} disabled={goNext.isPending}>
-          Next video →
+        <button onClick={() => goNext.mutate({ exclude: videoId })} disabled={goNext.isPending} title="this video stays in your list, with its draft" data-testid="next-video">
+          Another video (keep this one) →
         </button>
       </div>
       <VideoPlayer

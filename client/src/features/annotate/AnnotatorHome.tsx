@@ -25,7 +25,8 @@ export function AnnotatorHome() {
         </div>
       )}
       <h3>Videos</h3>
-      <VideoList />
+      <p className="muted small">“Start annotating” picks the video that needs expressions most; or choose one here.</p>
+      <VideoList annotate />
     </section>
   );
 }

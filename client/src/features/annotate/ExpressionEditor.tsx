@@ -57,7 +57,12 @@ export function ExpressionEditor({ objects, draft, findings, onChange, onToggleN
         <input type="checkbox" checked={draft.motionReasoning} onChange={(e) => onChange({ motionReasoning: e.target.checked })} /> needs reasoning about motion
         (implicit: the target is found only by thinking about how things move)
       </label>
-      <GuidelineHints findings={findings} acknowledged={draft.acknowledged} onAcknowledge={(acknowledged) => onChange({ acknowledged })} />
+      {/* Nothing typed yet (a fresh field, or just after a submit): "too short" would only scold. */}
+      <GuidelineHints
+        findings={draft.text.trim() ? findings : findings.filter((f) => f.code !== 'too_short')}
+        acknowledged={draft.acknowledged}
+        onAcknowledge={(acknowledged) => onChange({ acknowledged })}
+      />
       {error && (
         <p className="error" role="alert" data-testid="submit-error">
           {error}

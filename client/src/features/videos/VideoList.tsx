@@ -2,8 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { useTRPC } from '../../trpc.ts';
 
-/** Videos the caller may watch: all for admins, curated ones for annotators (server decides). */
-export function VideoList() {
+/**
+ * Videos the caller may watch: all for admins, curated ones for annotators (server decides).
+ * `annotate`: each row also opens the video for annotation (annotators choose, besides the lottery).
+ */
+export function VideoList({ annotate = false }: { annotate?: boolean }) {
   const trpc = useTRPC();
   const list = useQuery(trpc.videos.list.queryOptions({ limit: 100, offset: 0 }));
   if (list.isPending) return <p className="muted">Loading videos…</p>;
@@ -19,6 +22,11 @@ export function VideoList() {
           <th>Frames</th>
           <th>Objects</th>
           <th>Expressions</th>
+          {annotate && (
+            <th>
+              <span className="sr-only">Annotate</span>
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>
@@ -36,13 +44,20 @@ export function VideoList() {
             </td>
             <td>{v.objectCount}</td>
             <td>{v.expressionCount}</td>
+            {annotate && (
+              <td>
+                <Link href={`/annotate/${v.id}`} data-testid={`annotate-video-${v.id}`}>
+                  Annotate this video
+                </Link>
+              </td>
+            )}
           </tr>
         ))}
       </tbody>
       {list.data.total > list.data.videos.length && (
         <tfoot>
           <tr>
-            <td colSpan={6} className="muted">
+            <td colSpan={annotate ? 7 : 6} className="muted">
               showing {list.data.videos.length} of {list.data.total}
             </td>
           </tr>
