@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { loggedIn } from './helpers/api.ts';
+import { loggedIn, mutate, query } from './helpers/api.ts';
 import { fetchAnnotationView, waitForPlayer } from './helpers/player.ts';
 
 /** Every control needed to write and send an expression lies inside the window with the video. */
@@ -58,4 +58,57 @@ test('findings: no "too short" on an untouched field or after a submit; each fin
   await expect(box).toHaveValue('');
   await expect(page.locator('[data-code=too_short]')).toHaveCount(0);
   await expect(page.locator('.error')).toHaveCount(0);
+});
+
+test('feedback that teaches: a rejection with its note, a discard with the validators\' picks on the video, and "edit and resubmit"', async ({ browser }) => {
+  const annotator = await loggedIn(browser, 'annotator');
+  const videos = await query<{ videos: { id: number }[] }>(annotator, 'videos.list', { limit: 10, offset: 0 });
+  const videoId = videos.videos[0]!.id;
+  const view = await fetchAnnotationView(annotator, videoId);
+  const [a, b, c] = view.motion.filter((m) => m.moving).map((m) => m.localId) as [number, number, number];
+  const stamp = Date.now() % 100000;
+  const rejectedText = `the one that wanders off first, ${stamp}`;
+  const discardedText = `the one that circles back twice, ${stamp}`;
+  const ids: Record<string, number> = {};
+  for (const text of [rejectedText, discardedText]) {
+    ids[text] = (await mutate<{ expressionId: number }>(annotator, 'annotate.submit', { uid: crypto.randomUUID(), videoId, targets: [a], text, motionReasoning: false, acknowledged: ['static_target', 'static_attributes'] })).expressionId;
+  }
+  // Validator 1 rejects the first with a note and picks b for the second; validator 2 picks c.
+  for (const [name, answerFor] of [
+    ['validator1', (id: number) => (id === ids[rejectedText] ? { kind: 'reject', reason: 'ambiguous', note: 'two of them wander off' } : { kind: 'targets', targets: [b] })],
+    ['validator2', () => ({ kind: 'targets', targets: [c] })],
+  ] as const) {
+    const v = await loggedIn(browser, name);
+    for (let guard = 0; guard < 60; guard++) {
+      const sample = await mutate<{ expressionId: number } | null>(v, 'validate.next');
+      if (!sample) break;
+      const ours = Object.values(ids).includes(sample.expressionId);
+      await mutate(v, 'validate.answer', { expressionId: sample.expressionId, answer: ours ? answerFor(sample.expressionId) : { kind: 'reject', reason: 'ambiguous' } });
+    }
+    await v.context().close();
+  }
+
+  await annotator.goto(`/annotate/${videoId}`);
+  const rejected = annotator.getByTestId(`outcome-${ids[rejectedText]}`);
+  await expect(rejected).toContainText('rejected: ambiguous');
+  await expect(rejected).toContainText('two of them wander off');
+  const discarded = annotator.getByTestId(`outcome-${ids[discardedText]}`);
+  await expect(discarded.getByTestId('validator-picks')).toContainText(`Validators picked #${b} and #${c}`);
+  await discarded.getByRole('link', { name: 'See them on the video' }).click();
+  await expect(annotator).toHaveURL(new RegExp(`/videos/${videoId}\\?show=${b},${c}$`));
+  await waitForPlayer(annotator);
+  expect(await annotator.evaluate(() => window.__studioPlayer!.selected)).toEqual([b, c].sort((x, y) => x - y));
+
+  // Edit and resubmit the rejected one: the draft starts from it and the new expression links to it.
+  await annotator.goto(`/annotate/${videoId}`);
+  await annotator.getByTestId(`edit-resubmit-${ids[rejectedText]}`).click();
+  await expect(annotator.getByTestId('revision-note')).toBeVisible();
+  const box = annotator.getByRole('textbox', { name: 'Motion expression' });
+  await expect(box).toHaveValue(rejectedText);
+  await box.fill(`the one that wanders off first and then lies down, ${stamp}`);
+  for (const cb of await annotator.getByTestId('findings').getByRole('checkbox').all()) await cb.check();
+  await annotator.getByTestId('submit').click();
+  await expect(annotator.getByTestId('submit-notice')).toContainText('Submitted');
+  const mine = (await query<{ expressions: { id: number; text: string; revisionOf: number | null; status: string }[] }>(annotator, 'annotate.mine', { limit: 20 })).expressions;
+  expect(mine.find((e) => e.text.startsWith('the one that wanders off first and then lies down'))).toMatchObject({ revisionOf: ids[rejectedText], status: 'pending' });
 });

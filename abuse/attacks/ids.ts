@@ -39,6 +39,27 @@ export const attacks: Attack[] = [
     },
   },
   {
+    name: 'ids: "edit and resubmit" of expressions that are not the caller\'s rejected or discarded ones, and absurd motion frames',
+    async run(ctx) {
+      const before = ctx.fingerprint();
+      const submit = (extra: Record<string, unknown>) =>
+        ctx.call('annotator2', 'annotate.submit', { uid: randomUUID(), videoId: ctx.seed.videoId, targets: [1], text: 'the first object moving in circles twice', acknowledged: ['static_target', 'static_attributes'], ...extra });
+      // Another annotator's pending and accepted expressions, the gold one, and an id that does not exist: one answer for all.
+      const ids = [...ctx.seed.pendingExpressionIds.slice(0, 2), ctx.seed.acceptedExpressionId, ctx.seed.goldExpressionId, 987_654];
+      const messages = new Set<string>();
+      for (const id of ids) {
+        const r = await submit({ revisionOf: id });
+        checkRefused(r, `annotator2 revising expression ${id}`, { code: 'BAD_REQUEST' });
+        messages.add(shape(r.error?.message));
+      }
+      check(messages.size === 1, `revising tells ids apart: ${[...messages].join(' / ')}`);
+      for (const motionFrames of [{ start: 0, end: 1e9 }, { start: 5, end: 2 }, { start: -1, end: 0 }]) {
+        checkRefused(await submit({ motionFrames }), `motion frames ${JSON.stringify(motionFrames)}`, { code: 'BAD_REQUEST' });
+      }
+      check(ctx.fingerprint() === before, 'a refused revision or motion moment wrote something');
+    },
+  },
+  {
     name: 'ids: clip votes and clip audio for clips never assigned',
     async run(ctx) {
       const before = ctx.fingerprint();

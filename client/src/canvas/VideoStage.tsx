@@ -60,6 +60,7 @@ export function VideoStage({ width, height, frames, rasters, composites, categor
         width,
         height,
         frameReady: Boolean(bitmap),
+        selected: selectedIds,
         toStage: (x, y) => stage!.getAbsoluteTransform().point({ x, y }),
         renderNow: () => {
           const t0 = performance.now();

@@ -9,6 +9,8 @@ interface Window {
     width: number;
     height: number;
     frameReady: boolean;
+    /** Objects drawn as selected (outlined), by id. */
+    selected: readonly number[];
     /** Stage pixel of a video pixel (after fit, zoom and pan). */
     toStage(x: number, y: number): { x: number; y: number };
     /** Draws the current frame synchronously and flushes the canvases; returns milliseconds. */

@@ -22,6 +22,40 @@ describe('annotation: submitting expressions', () => {
 
   const expressionCount = async () => (await app.db.select({ n: count() }).from(expressions))[0]!.n;
 
+  it('edit and resubmit: a new expression linked to the old one, only from its own rejected or discarded one; the motion moment is kept', async () => {
+    const other = await makeUser(app, 'other', ['annotator']);
+    const v1 = await makeUser(app, 'val1', ['validator']);
+    const theirs = await callerFor(app, other).annotate.submit({ uid: uid(), videoId, targets: [1], text: 'the sheep running off to the left', acknowledged: ['static_target'] });
+    const open = await caller.annotate.submit({ uid: uid(), videoId, targets: [2], text: 'the sheep that turns around', acknowledged: ['static_target'] });
+    const first = await caller.annotate.submit({ uid: uid(), videoId, targets: [1], text: 'the sheep walking past the others', acknowledged: ['static_target'] });
+    // A validator rejects it with a note.
+    const v = callerFor(app, v1);
+    for (;;) {
+      const s = await v.validate.next();
+      if (!s) break;
+      await v.validate.answer({ expressionId: s.expressionId, answer: s.expressionId === first.expressionId ? { kind: 'reject', reason: 'single_frame', note: 'visible in frame 1 already' } : { kind: 'targets', targets: [3] } });
+    }
+    const refused = async (revisionOf: number) =>
+      expect(caller.annotate.submit({ uid: uid(), videoId, targets: [1], text: 'the sheep walking past the others, then stopping', acknowledged: ['static_target'], revisionOf })).rejects.toThrow(/not one of your rejected or discarded expressions/);
+    await refused(theirs.expressionId);
+    await refused(open.expressionId); // in the second round now, not decided
+    await refused(999_999);
+    const again = await caller.annotate.submit({
+      uid: uid(),
+      videoId,
+      targets: [1],
+      text: 'the sheep walking past the others, then stopping',
+      acknowledged: ['static_target'],
+      revisionOf: first.expressionId,
+      motionFrames: { start: 1, end: 3 },
+    });
+    await expect(caller.annotate.submit({ uid: uid(), videoId, targets: [1], text: 'the sheep walking off at the very end', acknowledged: ['static_target'], motionFrames: { start: 2, end: 999 } })).rejects.toThrow(/has \d+ frames/);
+    const list = new Map((await caller.annotate.mine({ limit: 10 })).expressions.map((e) => [e.id, e]));
+    expect(list.get(first.expressionId)).toMatchObject({ status: 'rejected', rejectReason: 'single_frame', rejectNote: 'visible in frame 1 already', validatorPicks: [] });
+    expect(list.get(again.expressionId)).toMatchObject({ status: 'pending', revisionOf: first.expressionId, motionFrames: { start: 1, end: 3 }, validatorPicks: null, rejectNote: null });
+    expect(list.get(open.expressionId)).toMatchObject({ status: 'second_round', validatorPicks: null });
+  });
+
   it('stores a pending expression with its targets and derived kind, and audits it', async () => {
     const r = await caller.annotate.submit({ uid: uid(), videoId, targets: [3, 1], text: '  the sheep   moving to the right ', motionReasoning: true, acknowledged: [] });
     expect(r).toMatchObject({ status: 'pending', alreadySubmitted: false });

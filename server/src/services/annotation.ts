@@ -49,6 +49,8 @@ export interface Submission {
   text: string;
   motionReasoning: boolean;
   acknowledged: string[];
+  revisionOf?: number;
+  motionFrames?: { start: number; end: number };
 }
 
 /**
@@ -62,8 +64,20 @@ export async function submitExpression(db: Db, authorId: number, s: Submission, 
     if (previous.authorId !== authorId || previous.videoId !== s.videoId) throw conflict('this submission id belongs to another expression');
     return { expressionId: previous.id, status: previous.status, alreadySubmitted: true };
   }
-  const [video] = await db.select({ id: videos.id, status: videos.status }).from(videos).where(eq(videos.id, s.videoId));
+  const [video] = await db.select({ id: videos.id, status: videos.status, frameCount: videos.frameCount }).from(videos).where(eq(videos.id, s.videoId));
   if (!video || video.status !== 'accepted') throw notFound(`video ${s.videoId}`);
+  if (s.motionFrames && s.motionFrames.end >= video.frameCount) {
+    throw new ServiceError('BAD_REQUEST', `the marked motion ends at frame ${s.motionFrames.end}, but video ${s.videoId} has ${video.frameCount} frames`);
+  }
+  if (s.revisionOf !== undefined) {
+    // Only a rewrite of one's own decided-against expression on this video; one answer whether the
+    // id exists, is someone else's, or is still open (no oracle on other people's work).
+    const [old] = await db
+      .select({ id: expressions.id })
+      .from(expressions)
+      .where(and(eq(expressions.id, s.revisionOf), eq(expressions.authorId, authorId), eq(expressions.videoId, s.videoId), inArray(expressions.status, ['rejected', 'discarded'])));
+    if (!old) throw new ServiceError('BAD_REQUEST', `expression ${s.revisionOf} is not one of your rejected or discarded expressions on this video`);
+  }
   const objs = await objectsOf(db, s.videoId);
   const byLocal = new Map(objs.map((o) => [o.localId, o]));
   const targets = [...new Set(s.targets)].sort((a, b) => a - b);
@@ -100,10 +114,13 @@ export async function submitExpression(db: Db, authorId: number, s: Submission, 
         origin: 'annotated',
         acknowledged: acknowledged.length ? JSON.stringify(acknowledged) : null,
         createdAt: now,
+        revisionOf: s.revisionOf ?? null,
+        motionStartFrame: s.motionFrames?.start ?? null,
+        motionEndFrame: s.motionFrames?.end ?? null,
       })
       .returning({ id: expressions.id });
     if (targets.length) await tx.insert(expressionTargets).values(targets.map((t) => ({ expressionId: row!.id, objectId: byLocal.get(t)!.id })));
-    await audit(tx, { actorId: authorId, action: 'expression.submit', entity: 'expression', entityId: row!.id, data: { videoId: s.videoId, kind: kindForTargetCount(targets.length), acknowledged } }, now);
+    await audit(tx, { actorId: authorId, action: 'expression.submit', entity: 'expression', entityId: row!.id, data: { videoId: s.videoId, kind: kindForTargetCount(targets.length), acknowledged, revisionOf: s.revisionOf ?? null } }, now);
     return row!.id;
   });
   return { expressionId: id, status: 'pending', alreadySubmitted: false };
@@ -123,6 +140,9 @@ export async function myExpressions(db: Db, authorId: number, limit: number) {
       rejectReason: expressions.rejectReason,
       createdAt: expressions.createdAt,
       decidedAt: expressions.decidedAt,
+      revisionOf: expressions.revisionOf,
+      motionStartFrame: expressions.motionStartFrame,
+      motionEndFrame: expressions.motionEndFrame,
     })
     .from(expressions)
     .innerJoin(videos, eq(videos.id, expressions.videoId))
@@ -138,21 +158,30 @@ export async function myExpressions(db: Db, authorId: number, limit: number) {
     : [];
   const byExpr = new Map<number, number[]>();
   for (const t of targets) byExpr.set(t.expressionId, [...(byExpr.get(t.expressionId) ?? []), t.localId]);
-  // Discarded ones: what the two validators answered (the sample is decided, so the annotator may
-  // learn it), reduced to their shared answer if they had one.
-  const discarded = rows.filter((r) => r.status === 'discarded').map((r) => r.id);
-  const answers = discarded.length
+  // Decided ones: what the validators answered (the sample is final, so its annotator may learn
+  // it) — their picks, a rejection's note, and for a discarded one their shared answer if any.
+  const decidedIds = rows.filter((r) => r.status === 'discarded' || r.status === 'rejected' || r.status === 'accepted').map((r) => r.id);
+  const answers = decidedIds.length
     ? await db
         .select()
         .from(validations)
-        .where(and(inArray(validations.expressionId, discarded), gt(validations.round, 0)))
+        .where(and(inArray(validations.expressionId, decidedIds), gt(validations.round, 0)))
         .orderBy(asc(validations.id))
     : [];
-  const list: MyExpression[] = rows.map((r) => {
+  const list: MyExpression[] = rows.map(({ motionStartFrame, motionEndFrame, ...r }) => {
     const targets = (byExpr.get(r.id) ?? []).sort((a, b) => a - b);
-    const events = answers.filter((a) => a.expressionId === r.id).map(toEvent);
+    const mine = answers.filter((a) => a.expressionId === r.id);
+    const events = mine.map(toEvent);
     const consensus = r.status === 'discarded' ? validatorConsensus({ authorId, targets }, events) : null;
-    return { ...r, targets, suggestedTargets: consensus ? [...consensus] : null };
+    const isDecided = decidedIds.includes(r.id);
+    return {
+      ...r,
+      targets,
+      suggestedTargets: consensus ? [...consensus] : null,
+      rejectNote: r.status === 'rejected' ? (mine.find((a) => a.answer === 'reject')?.rejectNote ?? null) : null,
+      validatorPicks: isDecided ? mine.filter((a) => a.answer !== 'reject').map((a) => (a.answer === 'targets' ? (JSON.parse(a.targets ?? '[]') as number[]) : [])) : null,
+      motionFrames: motionStartFrame !== null && motionEndFrame !== null ? { start: motionStartFrame, end: motionEndFrame } : null,
+    };
   });
 
   const all = await db.select({ status: expressions.status }).from(expressions).where(eq(expressions.authorId, authorId));

@@ -25,7 +25,10 @@ export async function importVideo(app: App, name: string, status: 'candidate' | 
 }
 
 /** Inserts an expression row directly (tests that need one in a given state). */
-export async function addExpression(app: App, o: { videoId: number; authorId: number | null; status?: ExpressionStatus; targets?: number[]; text?: string }): Promise<number> {
+export async function addExpression(
+  app: App,
+  o: { videoId: number; authorId: number | null; status?: ExpressionStatus; targets?: number[]; text?: string; motionFrames?: { start: number; end: number } },
+): Promise<number> {
   const objectIds = new Map((await app.db.select().from(objects).where(eq(objects.videoId, o.videoId))).map((r) => [r.localId, r.id]));
   const targets = o.targets ?? [1];
   return app.db.transaction(async (tx) => {
@@ -40,6 +43,8 @@ export async function addExpression(app: App, o: { videoId: number; authorId: nu
         status: o.status ?? 'pending',
         origin: o.authorId === null ? 'imported' : 'annotated',
         createdAt: Date.now(),
+        motionStartFrame: o.motionFrames?.start ?? null,
+        motionEndFrame: o.motionFrames?.end ?? null,
       })
       .returning({ id: expressions.id });
     if (targets.length) await tx.insert(expressionTargets).values(targets.map((t) => ({ expressionId: row!.id, objectId: objectIds.get(t)! })));

@@ -12,6 +12,13 @@ export const SubmitExpressionInput = z.object({
   motionReasoning: z.boolean().default(false),
   /** Guideline warning codes the annotator has read and accepted. */
   acknowledged: z.array(z.string().max(64)).max(20).default([]),
+  /** "Edit and resubmit": the annotator's own rejected or discarded expression on this video that this one rewrites. */
+  revisionOf: z.number().int().positive().optional(),
+  /** The moment of the motion, marked on the object timeline: first and last frame index (inclusive). */
+  motionFrames: z
+    .object({ start: z.number().int().min(0), end: z.number().int().min(0) })
+    .refine((m) => m.start <= m.end, 'the motion must end at or after its start')
+    .optional(),
 });
 export type SubmitExpressionInput = z.input<typeof SubmitExpressionInput>;
 
@@ -55,6 +62,13 @@ export const MyExpression = z.object({
    * suggested fix (shared/src/protocol/consensus.ts). Null otherwise, and always before a decision.
    */
   suggestedTargets: z.array(z.number().int()).nullable(),
+  /** Rejected: the note the rejecting validator wrote (their reason is rejectReason). */
+  rejectNote: z.string().nullable(),
+  /** Decided: what each validator picked, in order (∅ = "no target"; rejections left out). Null before a decision. */
+  validatorPicks: z.array(z.array(z.number().int())).nullable(),
+  /** The expression this one rewrites ("edit and resubmit"), and the moment of its motion if marked. */
+  revisionOf: z.number().int().nullable(),
+  motionFrames: z.object({ start: z.number().int(), end: z.number().int() }).nullable(),
 });
 export type MyExpression = z.infer<typeof MyExpression>;
 

@@ -79,7 +79,7 @@ export function AnnotatePage({ userId, videoId }: { userId: number; videoId: num
     // The draft (and its uid) must exist in storage before the first attempt leaves.
     update({});
     const d = useDraftStore.getState().get(userId, videoId)!;
-    submit.mutate({ uid: d.uid, videoId, targets: d.targets, text: d.text, motionReasoning: d.motionReasoning, acknowledged: d.acknowledged });
+    submit.mutate({ uid: d.uid, videoId, targets: d.targets, text: d.text, motionReasoning: d.motionReasoning, acknowledged: d.acknowledged, revisionOf: d.revisionOf, motionFrames: d.motionFrames });
   };
 
   useShortcuts([

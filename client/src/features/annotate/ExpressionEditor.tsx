@@ -42,6 +42,11 @@ export function ExpressionEditor({ objects, draft, findings, onChange, onToggleN
         </button>
         {chosen && <span className="muted small" data-testid="kind">{KIND_LABEL[kindForTargetCount(draft.targets.length)]}</span>}
       </div>
+      {draft.revisionOf !== undefined && (
+        <p className="muted small" data-testid="revision-note">
+          Rewriting an earlier expression: it is sent as a new one, validated again, and linked to the old.
+        </p>
+      )}
       <label className="expression-field">
         Motion expression
         <textarea

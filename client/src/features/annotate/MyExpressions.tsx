@@ -1,7 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useLocation } from 'wouter';
 import type { MyExpression } from '#shared/schemas/annotate.ts';
 import { useTRPC } from '../../trpc.ts';
 import { Stat } from '../../ui/Stat.tsx';
+import { useDraftStore } from './draft-store.ts';
 
 const STATUS_LABEL = {
   pending: 'waiting for validation',
@@ -22,6 +24,16 @@ const REASON_LABEL = {
 /** The annotator's recent expressions with their outcome, and their score. */
 export function MyExpressions() {
   const trpc = useTRPC();
+  const [, navigate] = useLocation();
+  const userId = useQuery(trpc.auth.me.queryOptions()).data?.id;
+  // A new expression from the old one, on its video: the text and targets to start from, and the link.
+  const editAndResubmit = (e: MyExpression) => {
+    if (userId === undefined) return;
+    const store = useDraftStore.getState();
+    store.discard(userId, e.videoId);
+    store.update(userId, e.videoId, { text: e.text, targets: e.targets, noTarget: e.targets.length === 0, motionReasoning: e.motionReasoning, acknowledged: [], revisionOf: e.id });
+    navigate(`/annotate/${e.videoId}`);
+  };
   const mine = useQuery(trpc.annotate.mine.queryOptions({ limit: 20 }));
   if (!mine.data) return null;
   const { score, expressions } = mine.data;
@@ -55,10 +67,25 @@ export function MyExpressions() {
                 </td>
                 <td>{e.videoName}</td>
                 <td>{e.targets.length ? e.targets.map((t) => `#${t}`).join(' ') : 'no target'}</td>
-                <td className={`status-${e.status}`}>
+                <td className={`status-${e.status}`} data-testid={`outcome-${e.id}`}>
                   {STATUS_LABEL[e.status]}
                   {e.rejectReason && `: ${REASON_LABEL[e.rejectReason]}`}
+                  {e.rejectNote && <span className="muted"> — “{e.rejectNote}”</span>}
+                  {e.status === 'discarded' && e.validatorPicks && (
+                    <div className="small" data-testid="validator-picks">
+                      Validators picked {e.validatorPicks.map((p) => targetsText(p)).join(' and ')}.{' '}
+                      <Link href={`/videos/${e.videoId}?show=${[...new Set(e.validatorPicks.flat())].join(',')}`}>See them on the video</Link>
+                    </div>
+                  )}
                   {e.suggestedTargets && <SuggestedFix expression={e} suggested={e.suggestedTargets} />}
+                  {(e.status === 'rejected' || e.status === 'discarded') && (
+                    <div>
+                      <button className="small" onClick={() => editAndResubmit(e)} data-testid={`edit-resubmit-${e.id}`}>
+                        Edit and resubmit
+                      </button>
+                    </div>
+                  )}
+                  {e.revisionOf !== null && <div className="muted small">rewrites an earlier expression</div>}
                 </td>
               </tr>
             ))}
@@ -93,7 +120,7 @@ function SuggestedFix({ expression, suggested }: { expression: MyExpression; sug
         <button
           disabled={resubmit.isPending}
           onClick={() =>
-            resubmit.mutate({ uid: crypto.randomUUID(), videoId: expression.videoId, targets: suggested, text: expression.text, motionReasoning: expression.motionReasoning, acknowledged: [] })
+            resubmit.mutate({ uid: crypto.randomUUID(), videoId: expression.videoId, targets: suggested, text: expression.text, motionReasoning: expression.motionReasoning, acknowledged: [], revisionOf: expression.id })
           }
         >
           Resubmit with {targetsText(suggested)}

@@ -15,6 +15,10 @@ export interface Draft {
   text: string;
   motionReasoning: boolean;
   acknowledged: string[];
+  /** "Edit and resubmit": the rejected or discarded expression this draft rewrites. */
+  revisionOf?: number;
+  /** The moment of the motion marked on the object timeline (frames, inclusive). */
+  motionFrames?: { start: number; end: number };
   updatedAt: number;
 }
 

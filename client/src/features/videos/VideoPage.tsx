@@ -9,6 +9,11 @@ export function VideoPage({ videoId }: { videoId: number }) {
   const video = useQuery({ ...trpc.videos.get.queryOptions({ videoId }), enabled: valid });
   // Masks never change for a video (re-imports with other content are refused): cache them.
   const masks = useQuery({ ...trpc.videos.masks.queryOptions({ videoId }), enabled: valid, staleTime: Infinity });
+  // ?show=2,3: objects to outline (the validators' picks an annotator is shown after a decision).
+  const show = (new URLSearchParams(location.search).get('show') ?? '')
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
   if (!valid) return <p className="error">Not a video id.</p>;
   if (video.isError) return <p className="error">{video.error.message}</p>;
   if (masks.isError) return <p className="error">{masks.error.message}</p>;
@@ -25,7 +30,8 @@ export function VideoPage({ videoId }: { videoId: number }) {
           {v.width}×{v.height}, {v.frames.length} frames at {v.fps} fps, {v.objects.length} objects, {v.status}
         </span>
       </h2>
-      <VideoPlayer video={v} masks={masks.data} />
+      {show.length > 0 && <p className="muted small">Outlined: {show.map((id) => `#${id}`).join(' ')}</p>}
+      <VideoPlayer video={v} masks={masks.data} selected={show} />
     </div>
   );
 }

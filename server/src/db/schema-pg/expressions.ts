@@ -1,6 +1,6 @@
 // PostgreSQL mirror of ../schema-sqlite/expressions.ts (the primary documentation); db/schema-parity.test.ts keeps them in step.
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import {
   EXPRESSION_KINDS,
   EXPRESSION_ORIGINS,
@@ -37,6 +37,9 @@ export const expressions = pgTable(
     /** Epoch ms (bigint, like every timestamp here). */
     createdAt: bigint({ mode: 'number' }).notNull(),
     decidedAt: bigint({ mode: 'number' }),
+    revisionOf: integer().references((): AnyPgColumn => expressions.id),
+    motionStartFrame: integer(),
+    motionEndFrame: integer(),
   },
   (t) => [
     index('expressions_status_idx').on(t.status, t.createdAt),

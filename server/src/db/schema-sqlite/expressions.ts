@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import {
   EXPRESSION_KINDS,
   EXPRESSION_ORIGINS,
@@ -38,6 +38,11 @@ export const expressions = sqliteTable(
     acknowledged: text(),
     createdAt: integer().notNull(),
     decidedAt: integer(),
+    /** The rejected or discarded expression of the same annotator that this one rewrites ("edit and resubmit"). */
+    revisionOf: integer().references((): AnySQLiteColumn => expressions.id),
+    /** The moment of the motion the sentence describes, frames first..last as the annotator marked it on the timeline (optional). */
+    motionStartFrame: integer(),
+    motionEndFrame: integer(),
   },
   (t) => [
     index('expressions_status_idx').on(t.status, t.createdAt),

@@ -92,7 +92,7 @@ describe('release export', () => {
   it('rebuilds an existing version byte for byte after the database has grown', async () => {
     const first = JSON.parse(readFileSync(path.join(out('v1'), 'manifest.json'), 'utf8'));
     const author = await makeUser(app, 'ann2', ['annotator']);
-    await addExpression(app, { videoId: videoIds[2]!, authorId: author.id, status: 'accepted', targets: [1, 2], text: 'two dogs running together' });
+    await addExpression(app, { videoId: videoIds[2]!, authorId: author.id, status: 'accepted', targets: [1, 2], text: 'two dogs running together', motionFrames: { start: 1, end: 3 } });
     const again = await writeRelease(app.db, app.store, (await getRelease(app.db, 'v1'))!, out('v1-again'));
     expect(JSON.parse(readFileSync(path.join(again.dir, 'manifest.json'), 'utf8'))).toEqual(first);
 
@@ -111,6 +111,8 @@ describe('release export', () => {
     expect(existsSync(path.join(res2.dir, 'test/mask_dict.json'))).toBe(false);
     const gt = JSON.parse(readFileSync(path.join(res2.dir, 'ground_truth/test/meta_expressions.json'), 'utf8'));
     expect(gt.videos.dogs.expressions['0'].obj_id).toEqual([1, 2]);
+    // The marked moment of the motion: an additive field with the ground truth, not in the public file.
+    expect(gt.videos.dogs.expressions['0'].motion_frames).toEqual([1, 3]);
     expect(checkReleaseLikeLoader(res2.dir).problems).toEqual([]);
   });
 

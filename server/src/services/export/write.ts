@@ -43,6 +43,8 @@ interface ExpressionRow {
   /** 0/1 on SQLite, a boolean on PostgreSQL: read through Boolean(). */
   motionReasoning: number | boolean;
   recordingId: number | null;
+  motionStart: number | null;
+  motionEnd: number | null;
 }
 
 interface MaskRow {
@@ -90,7 +92,8 @@ function reads(db: Db) {
       ),
     expressions: (releaseId: number, videoId: number) =>
       rows<ExpressionRow>(
-        sql`select re.expression_id as "expressionId", re.exp_id as "expId", e.text, e.kind, e.motion_reasoning as "motionReasoning", re.recording_id as "recordingId"
+        sql`select re.expression_id as "expressionId", re.exp_id as "expId", e.text, e.kind, e.motion_reasoning as "motionReasoning", re.recording_id as "recordingId",
+                e.motion_start_frame as "motionStart", e.motion_end_frame as "motionEnd"
          from release_expressions re join expressions e on e.id = re.expression_id
          where re.release_id = ${releaseId} and re.video_id = ${videoId} order by cast(re.exp_id as integer)`,
       ),
@@ -253,7 +256,10 @@ async function writeInto(db: Db, store: FileStore, release: ReleaseRow, out: Rel
           audioMeta.write(member(firstClip, audio.slice('audio/'.length), JSON.stringify(entry)));
           firstClip = false;
         }
-        const extra = { kind: e.kind, motion_reasoning: Boolean(e.motionReasoning), audio };
+        // Additive, and only where the annotator marked it (older releases rebuild byte for byte):
+        // the frames of the motion the sentence describes, with the ground truth only.
+        const moment = e.motionStart !== null && e.motionEnd !== null ? { motion_frames: [e.motionStart, e.motionEnd] } : {};
+        const extra = { kind: e.kind, motion_reasoning: Boolean(e.motionReasoning), audio, ...moment };
         const gtEntry = JSON.stringify({ exp: e.text, obj_id: objIds, anno_id: annoIds, ...extra });
         full.push(member(full.length === 0, e.expId, gtEntry));
         pub.push(member(pub.length === 0, e.expId, withheld ? JSON.stringify({ exp: e.text, motion_reasoning: extra.motion_reasoning, audio }) : gtEntry));
