@@ -112,3 +112,44 @@ test('feedback that teaches: a rejection with its note, a discard with the valid
   const mine = (await query<{ expressions: { id: number; text: string; revisionOf: number | null; status: string }[] }>(annotator, 'annotate.mine', { limit: 20 })).expressions;
   expect(mine.find((e) => e.text.startsWith('the one that wanders off first and then lies down'))).toMatchObject({ revisionOf: ids[rejectedText], status: 'pending' });
 });
+
+test('the object timeline: a lane per object with where it moves, click to pick, hover to outline, and the moment of the motion marked and stored', async ({ browser }) => {
+  const page = await loggedIn(browser, 'annotator', { width: 1440, height: 1000 });
+  await page.getByTestId('start-annotating').click();
+  await page.waitForURL(/\/annotate\/\d+$/);
+  await waitForPlayer(page);
+  const videoId = Number(page.url().split('/').pop());
+  const view = await fetchAnnotationView(page, videoId);
+  const timeline = page.getByTestId('timeline');
+  await expect(timeline).toHaveAttribute('open', '');
+  for (const o of view.motion) await expect(page.getByTestId(`lane-${o.localId}`)).toBeVisible();
+  // A moving object's lane has solid (moving) frames drawn.
+  const mover = view.motion.find((m) => m.moving)!.localId;
+  const solid = await page.getByTestId(`lane-${mover}`).locator('canvas').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, 1).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i]! === 255) n++;
+    return n;
+  });
+  expect(solid).toBeGreaterThan(0);
+  await page.getByTestId(`lane-${mover}`).hover();
+  await expect.poll(() => page.evaluate(() => window.__studioPlayer!.hoverId)).toBe(mover);
+  await page.getByTestId(`lane-${mover}`).click();
+  await expect(page.getByTestId(`target-${mover}`)).toBeVisible();
+  // Frames 3 to 6 (indices 2–5), from the playhead.
+  await page.locator('body').click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.getByTestId('motion-start').click();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.getByTestId('motion-end').click();
+  await expect(page.getByTestId('motion-range')).toHaveText('frames 3–6');
+  await expect(page.getByTestId('timeline-motion')).toBeVisible();
+  const text = `the one that trots off to the side at last, ${Date.now() % 100000}`;
+  await page.getByRole('textbox', { name: 'Motion expression' }).fill(text);
+  for (const cb of await page.getByTestId('findings').getByRole('checkbox').all()) await cb.check();
+  await page.getByTestId('submit').click();
+  await expect(page.getByTestId('submit-notice')).toContainText('Submitted');
+  const mine = (await query<{ expressions: { text: string; motionFrames: { start: number; end: number } | null }[] }>(page, 'annotate.mine', { limit: 20 })).expressions;
+  expect(mine.find((e) => e.text === text)?.motionFrames).toEqual({ start: 2, end: 5 });
+});

@@ -61,6 +61,7 @@ export function VideoStage({ width, height, frames, rasters, composites, categor
         height,
         frameReady: Boolean(bitmap),
         selected: selectedIds,
+        hoverId: s.hoverId,
         toStage: (x, y) => stage!.getAbsoluteTransform().point({ x, y }),
         renderNow: () => {
           const t0 = performance.now();

@@ -9,6 +9,8 @@ interface Window {
     width: number;
     height: number;
     frameReady: boolean;
+    /** The object under the pointer (or the timeline lane under it), outlined; null for none. */
+    hoverId: number | null;
     /** Objects drawn as selected (outlined), by id. */
     selected: readonly number[];
     /** Stage pixel of a video pixel (after fit, zoom and pan). */

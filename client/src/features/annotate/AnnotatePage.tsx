@@ -4,6 +4,7 @@ import { Link, useLocation } from 'wouter';
 import { blockingFindings, checkExpression, unacknowledgedWarnings, type FindingCode } from '#shared/guidelines/index.ts';
 import { trpcCode, useTRPC } from '../../trpc.ts';
 import { VideoPlayer } from '../../canvas/VideoPlayer.tsx';
+import { ObjectTimeline } from '../../canvas/ObjectTimeline.tsx';
 import { PLAYER_SHORTCUT_HELP } from '../../canvas/player-shortcuts.ts';
 import { ShortcutHelp } from '../../ui/ShortcutHelp.tsx';
 import { useShortcuts } from '../../ui/use-shortcuts.ts';
@@ -129,6 +130,7 @@ export function AnnotatePage({ userId, videoId }: { userId: number; videoId: num
         onPick={togglePick}
         legendNote={(id) => (view.data.motion.find((m) => m.localId === id)?.moving === false ? 'barely moves' : null)}
       />
+      <ObjectTimeline masks={masks.data} objects={v.objects} selected={draft.targets} onPick={togglePick} motion={draft.motionFrames} onMotion={(m) => update({ motionFrames: m })} />
       <ExpressionEditor
         objects={v.objects}
         draft={draft}
