@@ -111,7 +111,11 @@ test('record with the (fake) microphone, check, submit: stored as 48 kHz PCM mat
 
 test('the microphone check shows the input levels before the first take; takes by keyboard: R records and stops, D discards', async ({ browser }) => {
   // A sentence to record, so the page has a take to make.
-  await acceptedExpression(await loggedIn(browser, 'annotator'), await loggedIn(browser, 'validator1'), 'the goat jumping down from the rock');
+  // Two sentences to record, so the page has a take to make and a next sentence after skipping.
+  const annotator = await loggedIn(browser, 'annotator');
+  const validator = await loggedIn(browser, 'validator1');
+  await acceptedExpression(annotator, validator, 'the goat jumping down from the rock');
+  await acceptedExpression(annotator, validator, 'the goat climbing back up the rock');
   const speaker = await loggedIn(browser, 'speaker');
   await speaker.goto('/record');
   await expect(speaker.getByTestId('sentence')).toBeVisible();
@@ -134,4 +138,36 @@ test('the microphone check shows the input levels before the first take; takes b
   await speaker.keyboard.press('d');
   await expect(speaker.getByTestId('take')).toHaveCount(0);
   await expect(speaker.getByTestId('sentence')).toHaveText(before!);
+
+  // The live waveform shows the last take until the sentence changes; the next sentence starts blank.
+  const painted = () =>
+    speaker.getByTestId('live-waveform').evaluate((el) => {
+      // wavesurfer draws inside a shadow root.
+      const canvases: HTMLCanvasElement[] = [];
+      const stack: ParentNode[] = [el];
+      while (stack.length) {
+        const root = stack.pop()!;
+        for (const node of root.querySelectorAll('*')) {
+          if (node instanceof HTMLCanvasElement) canvases.push(node);
+          if (node.shadowRoot) stack.push(node.shadowRoot);
+        }
+      }
+      let n = 0;
+      for (const c of canvases) {
+        if (!c.width || !c.height) continue;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+      }
+      return n;
+    });
+  await speaker.keyboard.press('r');
+  await expect(speaker.getByTestId('stop')).toBeVisible();
+  await expect.poll(painted, { timeout: 10_000 }).toBeGreaterThan(0);
+  await speaker.keyboard.press('r');
+  await expect(speaker.getByTestId('take')).toBeVisible();
+  await speaker.keyboard.press('d');
+  await speaker.getByRole('button', { name: 'Skip' }).click();
+  await expect(speaker.getByTestId('sentence')).not.toHaveText(before!);
+  await expect(speaker.getByTestId('recorder')).toBeVisible();
+  expect(await painted()).toBe(0);
 });
