@@ -26,4 +26,24 @@ test('an admin fills what still needs audio with TTS and sees the seconds, by ki
   expect(job.done).toBe(job.total);
   expect(status.stats.byKind.filter((k) => k.kind === 'tts').reduce((n, k) => n + k.clips, 0)).toBe(job.total - job.failed);
   await expect(panel.getByTestId('tts-seconds')).not.toHaveText('0.0 s', { timeout: 10_000 });
+
+  // Two listeners find the first synthesized clip unclear: it fails, and the page does not say it
+  // goes back to a speaker (there is none; the expression gets audio again).
+  const outcomes: string[] = [];
+  for (const name of ['validator1', 'validator2']) {
+    const listener = await loggedIn(browser, name);
+    await listener.goto('/verify');
+    await expect(listener.getByTestId('sentence')).toBeVisible();
+    await listener.getByTestId('clip-play').click();
+    await expect(listener.getByTestId('vote-match')).toBeEnabled({ timeout: 30_000 });
+    await listener.getByLabel('What is wrong').fill('the voice is hard to follow');
+    await listener.getByTestId('vote-unclear').click();
+    const thanks = listener.locator('p.ok').first();
+    await expect(thanks).toContainText('Thanks');
+    outcomes.push((await thanks.textContent())!);
+    await listener.context().close();
+  }
+  expect(outcomes[0]).toContain('another listener or the speech recognizer');
+  expect(outcomes[1]).toContain('the synthesized clip is dropped');
+  expect(outcomes[1]).not.toContain('speaker');
 });
