@@ -51,7 +51,8 @@ test('the session cookie is HttpOnly and SameSite=Strict', async ({ page, contex
 
 test('an expired session raises a log-in dialog over the page instead of leaving it', async ({ page, context }) => {
   await login(page, 'annotator');
-  const links = page.getByTestId('video-list').getByRole('link');
+  // The video links (each row also has an "Annotate this video" link).
+  const links = page.getByTestId('video-list').locator('a[href^="/videos/"]');
   await links.first().click();
   await expect(page.getByTestId('player')).toBeVisible();
   await page.getByRole('link', { name: '← Home' }).click();
