@@ -8,6 +8,7 @@ import { VIDEO_STATUSES } from '#shared/domain.ts';
 import { openApp, type App } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { runImport } from '../import/run.ts';
+import { reportLines } from '../import/report.ts';
 import { backup } from '../services/backup.ts';
 import { restore } from '../services/restore.ts';
 import { lockExport } from '../services/export/lock.ts';
@@ -121,12 +122,14 @@ program
   .addOption(new Option('-f, --format <format>', 'source layout').choices(['davis', 'mevis']).makeOptionMandatory())
   .addOption(new Option('-s, --status <status>', 'curation state of new videos').choices(VIDEO_STATUSES).default('candidate'))
   .option('--fps <n>', 'frame rate of the source frames (default: davis 24, mevis 6)', parsePositive)
+  .option('--strict', 'refuse the import on any warning (a stray palette index, a PNG missing among dense masks)', false)
+  .option('--no-strict', 'import despite warnings, listing them (the default)')
   .action(
-    withApp(async (app, dir: string, opts: { format: 'davis' | 'mevis'; status: (typeof VIDEO_STATUSES)[number]; fps?: number }) => {
+    withApp(async (app, dir: string, opts: { format: 'davis' | 'mevis'; status: (typeof VIDEO_STATUSES)[number]; fps?: number; strict: boolean }) => {
       const bars = phaseBars();
       const started = performance.now();
       try {
-        const { importId, stats, curationJob } = await runImport(app, { format: opts.format, dir, status: opts.status, fps: opts.fps }, bars.update);
+        const { importId, stats, curationJob, warnings, coverage } = await runImport(app, { format: opts.format, dir, status: opts.status, fps: opts.fps, strict: opts.strict }, bars.update);
         bars.stop();
         const secs = ((performance.now() - started) / 1000).toFixed(1);
         console.log(
@@ -134,6 +137,7 @@ program
             `${stats.frames} frames, ${stats.objects} objects, ${stats.masks} masks; ` +
             `${stats.expressionsAdded} expressions added, ${stats.expressionsUnchanged} unchanged`,
         );
+        for (const line of reportLines(warnings, coverage)) console.log(line);
         // The CLI does not run jobs: a running server scores within a second, else the next start.
         if (curationJob) console.log(`curation scores: queued (job ${curationJob}); the server computes them`);
       } finally {

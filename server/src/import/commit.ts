@@ -10,6 +10,7 @@ import { motionColumns } from '../services/motion-stats.ts';
 import { ImportError } from './errors.ts';
 import { discardStagedVideos, IMPORTING } from './staging.ts';
 import type { ImportPlan, ImportProgress, PlannedVideo } from './plan.ts';
+import type { CoverageReport, ImportWarning } from './report.ts';
 
 export interface ImportStats {
   videosAdded: number;
@@ -33,6 +34,8 @@ export interface CommitOptions {
   actorId: number | null;
   /** How the staging shares the write lock (tests shorten the gaps). */
   slices?: SliceOptions;
+  /** Kept in the import row's stats (the warnings and the sparse objects listed; counts in the audit). */
+  report?: { warnings: ImportWarning[]; coverage: CoverageReport };
 }
 
 /**
@@ -229,8 +232,12 @@ async function finishImport(db: Tx, plan: ImportPlan, staged: Map<string, Staged
   for (const [videoId, ids] of idsOf) {
     entries.push({ actorId: opts.actorId, action: 'expression.import', entity: 'video', entityId: videoId, data: { source: plan.source, count: ids.length, firstId: ids[0], lastId: ids.at(-1) } });
   }
-  await db.update(imports).set({ stats: JSON.stringify(stats) }).where(eq(imports.id, importRow.id));
-  entries.push({ actorId: opts.actorId, action: 'import', entity: 'import', entityId: importRow.id, data: { format: plan.format, source: plan.source, ...stats } });
+  // The masks table cannot tell "not annotated" from "absent" (no row either way), so which
+  // objects have key-frame masks only is kept here, with the warnings the import was accepted with.
+  const report = opts.report && { warnings: opts.report.warnings, fullObjects: opts.report.coverage.full, sparseObjects: opts.report.coverage.sparse };
+  await db.update(imports).set({ stats: JSON.stringify({ ...stats, ...report }) }).where(eq(imports.id, importRow.id));
+  const counts = report && { warnings: report.warnings.length, sparseObjects: report.sparseObjects.length };
+  entries.push({ actorId: opts.actorId, action: 'import', entity: 'import', entityId: importRow.id, data: { format: plan.format, source: plan.source, ...stats, ...counts } });
   await auditMany(db, entries, now);
   return { importId: importRow.id, stats };
 }

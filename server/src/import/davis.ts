@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { encodeLabels, rleArea, rleBbox } from '#shared/rle/index.ts';
 import type { VideoSource } from '#shared/domain.ts';
 import { ImportError } from './errors.ts';
-import { checkFrameSequence, checkName } from './names.ts';
+import { checkFrameSequence, checkName, naturalOrder } from './names.ts';
 import { finishVideo, storeFrames, type ImportPlan, type StagedFiles, type ImportProgress, type PlannedObject, type PlannedVideo } from './plan.ts';
 import { readPaletteMask } from './png-mask.ts';
+import { missingMaskWarnings, strayObjectWarnings, type ImportWarning } from './report.ts';
 
 /** YouTube-VOS meta.json: object categories (and frames, which we derive from the masks instead). */
 const MetaJson = z.object({
@@ -48,7 +49,10 @@ function resolutionLevel(root: string): string {
 /**
  * Plans the import of a DAVIS / YouTube-VOS / MOSE root: JPEGImages/<video>/<frame>.jpg and
  * Annotations/<video>/<frame>.png palette masks (value = object id, 0 background, 255 void; a
- * missing PNG means no object on that frame), plus optional meta.json with categories.
+ * frame without a PNG is not annotated: key-frame masks import as sparse tracks), plus optional
+ * meta.json with categories. Frame names are any names with a number, in natural order; a mask
+ * belongs to the frame with its name. A PNG missing among dense ones, and ids that look like stray
+ * palette indices, are warnings (report.ts).
  */
 export async function planDavis(root: string, staged: StagedFiles, opts: DavisOptions = {}, progress: ImportProgress = () => {}): Promise<ImportPlan> {
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new ImportError('', `import folder ${root} does not exist`);
@@ -72,12 +76,14 @@ export async function planDavis(root: string, staged: StagedFiles, opts: DavisOp
   // Scan first so the progress bar knows the total and name problems surface before any work.
   const scans = names.map((video) => {
     checkName('video', video, `${relJ}/${video}`);
-    const frames = listDir(path.join(jpegRoot, video), `${relJ}/${video}`)
+    const listed = listDir(path.join(jpegRoot, video), `${relJ}/${video}`)
       .filter((f) => /\.jpe?g$/i.test(f))
       .map((f) => ({ file: f, name: f.replace(/\.jpe?g$/i, '') }));
-    const exts = new Set(frames.map((f) => f.file.slice(f.name.length)));
+    const exts = new Set(listed.map((f) => f.file.slice(f.name.length)));
     if (exts.size > 1) throw new ImportError(`${relJ}/${video}`, `mixes frame extensions ${[...exts].join(', ')}`);
-    frames.forEach((f) => checkName('frame', f.name, `${relJ}/${video}/${f.file}`));
+    listed.forEach((f) => checkName('frame', f.name, `${relJ}/${video}/${f.file}`));
+    // The listing is in string order; tools name frames `frame_2 … frame_10` as often as `00002`.
+    const frames = naturalOrder(listed, (f) => `${relJ}/${video}/${f.file}`);
     checkFrameSequence(
       frames.map((f) => f.name),
       `${relJ}/${video}`,
@@ -88,9 +94,9 @@ export async function planDavis(root: string, staged: StagedFiles, opts: DavisOp
   let done = 0;
   const tick = (detail: string) => progress({ phase: 'frames', done: ++done, total, detail });
 
-  const plan: ImportPlan = { format: opts.format ?? 'davis', source: path.basename(path.resolve(root)), videos: [] };
+  const plan: ImportPlan = { format: opts.format ?? 'davis', source: path.basename(path.resolve(root)), videos: [], warnings: [] };
   for (const scan of scans) {
-    plan.videos.push(await planVideo(scan, { jpegRoot, annRoot, relJ, relA }, staged, meta, opts, tick));
+    plan.videos.push(await planVideo(scan, { jpegRoot, annRoot, relJ, relA }, staged, meta, opts, tick, plan.warnings));
   }
   return plan;
 }
@@ -122,6 +128,7 @@ async function planVideo(
   meta: z.infer<typeof MetaJson> | null,
   opts: DavisOptions,
   tick: (detail: string) => void,
+  warnings: ImportWarning[],
 ): Promise<PlannedVideo> {
   const { video } = scan;
   const annDir = path.join(dirs.annRoot, video);
@@ -129,9 +136,14 @@ async function planVideo(
   if (!existsSync(annDir)) throw new ImportError(relAnn, 'missing: every video needs its mask folder');
   const frameIndex = new Map(scan.frames.map((f, i) => [f.name, i]));
   const pngs = listDir(annDir, relAnn).filter((f) => /\.png$/i.test(f));
+  // A mask belongs to the frame with the same name stem (frame_000003.png ↔ frame_000003.jpg).
+  const stems = new Set<string>();
   for (const p of pngs) {
+    if (stems.has(p.slice(0, -4))) throw new ImportError(`${relAnn}/${p}`, `a second mask for frame ${p.slice(0, -4)}`);
+    stems.add(p.slice(0, -4));
     if (!frameIndex.has(p.slice(0, -4))) throw new ImportError(`${relAnn}/${p}`, `mask has no frame ${p.slice(0, -4)}${scan.ext} in ${dirs.relJ}/${video}`);
   }
+  pngs.sort((a, b) => frameIndex.get(a.slice(0, -4))! - frameIndex.get(b.slice(0, -4))!);
 
   const { frames, width, height } = await storeFrames(
     staged,
@@ -144,6 +156,7 @@ async function planVideo(
 
   const metaObjects = meta?.videos[video]?.objects;
   const objects = new Map<number, PlannedObject>();
+  const pngOfFrame = new Map(pngs.map((p) => [frameIndex.get(p.slice(0, -4))!, p]));
   for (const p of pngs) {
     const file = `${relAnn}/${p}`;
     const frameIdx = frameIndex.get(p.slice(0, -4))!;
@@ -170,6 +183,13 @@ async function planVideo(
     }
   }
   if (objects.size === 0) throw new ImportError(relAnn, 'no object masks found (every pixel is background or void)');
-  const planned = { name: video, width, height, frames, objects: [...objects.values()].sort((a, b) => a.localId - b.localId) };
+  const sorted = [...objects.values()].sort((a, b) => a.localId - b.localId);
+  const annotated = [...pngOfFrame.keys()].sort((a, b) => a - b);
+  warnings.push(...missingMaskWarnings(video, relAnn, scan.frames.map((f) => f.name), annotated));
+  if (!metaObjects) {
+    const tracks = sorted.map((o) => ({ localId: o.localId, pngs: o.masks.map((m) => pngOfFrame.get(m.frameIdx)!) }));
+    warnings.push(...strayObjectWarnings(video, relAnn, annotated.length, tracks));
+  }
+  const planned = { name: video, width, height, frames, annotatedFrames: annotated.length, objects: sorted };
   return finishVideo(planned, opts.fps ?? DAVIS_DEFAULT_FPS);
 }

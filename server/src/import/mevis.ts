@@ -63,9 +63,8 @@ export async function planMevis(dir: string, staged: StagedFiles, opts: MevisOpt
     checkName('video', video, rel);
     const v = meta.videos[video]!;
     v.frames.forEach((f) => checkName('frame', f, rel));
-    const sorted = [...v.frames].sort();
-    // Loaders sort frames while the evaluator uses the stored order: unsorted lists are ambiguous.
-    if (sorted.some((f, i) => f !== v.frames[i])) throw new ImportError(rel, 'frames are not sorted, so the mask order is ambiguous');
+    // mask_dict.json indexes tracks by position in this list, so it is taken as given and must
+    // already be in natural order (`frame_2` before `frame_10`): anything else is ambiguous.
     checkFrameSequence(v.frames, rel);
     const objects = new Map<number, PlannedObject>();
     const expressions: PlannedExpression[] = [];
@@ -112,10 +111,11 @@ export async function planMevis(dir: string, staged: StagedFiles, opts: MevisOpt
   const videos: PlannedVideo[] = videoNames.map((video) => {
     const p = pending.get(video)!;
     const s = sizes.get(video)!;
-    const planned = { name: video, width: s.width, height: s.height, frames: s.frames, objects: [...p.objects.values()].sort((a, b) => a.localId - b.localId) };
+    // Every frame is annotated: a track has an entry per frame, and null means "absent".
+    const planned = { name: video, width: s.width, height: s.height, frames: s.frames, annotatedFrames: s.frames.length, objects: [...p.objects.values()].sort((a, b) => a.localId - b.localId) };
     return finishVideo(planned, opts.fps ?? MEVIS_DEFAULT_FPS, p.expressions);
   });
-  return { format: 'mevis', source: path.basename(path.resolve(dir)), videos };
+  return { format: 'mevis', source: path.basename(path.resolve(dir)), videos, warnings: [] };
 }
 
 async function readMeta(file: string, rel: string): Promise<MetaExpressions> {

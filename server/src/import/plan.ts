@@ -5,6 +5,7 @@ import type { VideoSource } from '#shared/domain.ts';
 import type { FileStore } from '../store/file-store.ts';
 import { ImportError } from './errors.ts';
 import { checkJpeg } from './jpeg.ts';
+import type { ImportWarning } from './report.ts';
 import type { ObjectMotion } from '#shared/motion/index.ts';
 import { motionOfTrack } from '../services/motion-stats.ts';
 
@@ -47,6 +48,12 @@ export interface PlannedVideo {
   height: number;
   fps: number;
   frames: PlannedFrame[];
+  /**
+   * Frames that carry an annotation (DAVIS layout: have a PNG; MeViS: all, null is "absent").
+   * Fewer than `frames` means key-frame masks: the rest are "not annotated", which the masks table
+   * cannot tell from "absent" (no row either way), so it is reported as coverage (report.ts).
+   */
+  annotatedFrames: number;
   objects: PlannedObject[];
   expressions: PlannedExpression[];
   contentHash: string;
@@ -56,6 +63,8 @@ export interface ImportPlan {
   format: VideoSource;
   source: string;
   videos: PlannedVideo[];
+  /** Accepted but suspicious inputs, each naming its file; a strict import refuses them. */
+  warnings: ImportWarning[];
 }
 
 /**

@@ -6,6 +6,7 @@ import { planDavis } from './davis.ts';
 import { planMevis } from './mevis.ts';
 import { StagedFiles, type ImportProgress } from './plan.ts';
 import { removeLeftoverStaging } from './staging.ts';
+import { coverageOf, ImportWarningsRefused, type CoverageReport, type ImportWarning } from './report.ts';
 import { FileLock, LockBusyError } from '../locks.ts';
 import type { SliceOptions } from '../db/sliced-writes.ts';
 import type { PoolClient } from 'pg';
@@ -19,6 +20,21 @@ export interface ImportRequest {
   status?: VideoStatus;
   fps?: number;
   actorId?: number | null;
+  /**
+   * Refuse the import (nothing written) when it has warnings: a stray palette index, a PNG missing
+   * among dense masks (report.ts). Off by default and on the CLI (`--strict`); an import an admin
+   * starts without seeing the files (the browser) should set it.
+   */
+  strict?: boolean;
+}
+
+export interface ImportResult {
+  importId: number;
+  stats: ImportStats;
+  /** Accepted with warnings (a strict import throws ImportWarningsRefused instead). */
+  warnings: ImportWarning[];
+  coverage: CoverageReport;
+  curationJob: string | null;
 }
 
 const IMPORT_LOCK_BUSY = 'another import is running on this data dir (one at a time); wait for it to finish and try again';
@@ -62,9 +78,10 @@ async function lockImports(app: App): Promise<() => void> {
  * Holding it also proves that videos still marked `importing` belong to no running import, so they
  * are what an interrupted one (kill -9) left, and are removed first.
  */
-export async function runImport(app: App, req: ImportRequest, progress?: ImportProgress, opts: { slices?: SliceOptions } = {}): Promise<{ importId: number; stats: ImportStats; curationJob: string | null }> {
+export async function runImport(app: App, req: ImportRequest, progress?: ImportProgress, opts: { slices?: SliceOptions } = {}): Promise<ImportResult> {
   const unlock = await lockImports(app);
   let result: { importId: number; stats: ImportStats };
+  let report: { warnings: ImportWarning[]; coverage: CoverageReport };
   let names: string[];
   let categoriesBefore: Map<string, string>;
   try {
@@ -76,9 +93,11 @@ export async function runImport(app: App, req: ImportRequest, progress?: ImportP
         req.format === 'mevis'
           ? await planMevis(req.dir, staged, { fps: req.fps }, progress)
           : await planDavis(req.dir, staged, { fps: req.fps, format: req.format }, progress);
+      if (req.strict && plan.warnings.length) throw new ImportWarningsRefused(plan.warnings);
+      report = { warnings: plan.warnings, coverage: coverageOf(plan.videos) };
       names = plan.videos.map((v) => v.name);
       categoriesBefore = await categorySnapshot(app.db, names);
-      result = await commitPlan(app.db, plan, { status: req.status ?? 'candidate', actorId: req.actorId ?? null, slices: opts.slices }, progress);
+      result = await commitPlan(app.db, plan, { status: req.status ?? 'candidate', actorId: req.actorId ?? null, slices: opts.slices, report }, progress);
     } catch (e) {
       staged.discard();
       throw e;
@@ -96,5 +115,5 @@ export async function runImport(app: App, req: ImportRequest, progress?: ImportP
   } catch (err) {
     app.log.warn({ importId: result.importId, err }, 'queueing curation scoring after import failed');
   }
-  return { ...result, curationJob };
+  return { ...result, ...report, curationJob };
 }

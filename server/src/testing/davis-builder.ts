@@ -21,9 +21,17 @@ export interface BuiltVideo {
 export async function writeDavisVideo(
   root: string,
   name: string,
-  opts: { frames?: number; width?: number; height?: number; objects?: number; speed?: number } = {},
+  opts: {
+    frames?: number;
+    width?: number;
+    height?: number;
+    objects?: number;
+    speed?: number;
+    /** File name (without extension) of frame f and its mask; default 00000, 00001, … */
+    frameName?: (f: number) => string;
+  } = {},
 ): Promise<BuiltVideo> {
-  const { frames = 4, width = 64, height = 48, objects = 2, speed = 3 } = opts;
+  const { frames = 4, width = 64, height = 48, objects = 2, speed = 3, frameName = (f: number) => String(f).padStart(5, '0') } = opts;
   const jdir = path.join(root, 'JPEGImages', name);
   const adir = path.join(root, 'Annotations', name);
   mkdirSync(jdir, { recursive: true });
@@ -39,9 +47,14 @@ export async function writeDavisVideo(
     labels.push(label);
     const rgb = Buffer.alloc(width * height * 3);
     for (let p = 0; p < width * height; p++) rgb.set(PALETTE[label[p]! * 40]!, p * 3);
-    const frameName = String(f).padStart(5, '0');
-    writeFileSync(path.join(jdir, `${frameName}.jpg`), await sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
-    writeFileSync(path.join(adir, `${frameName}.png`), encode({ width, height, data: label, depth: 8, channels: 1, palette: PALETTE }));
+    const name = frameName(f);
+    writeFileSync(path.join(jdir, `${name}.jpg`), await sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+    writeFileSync(path.join(adir, `${name}.png`), writePaletteMask(width, height, label));
   }
   return { name, width, height, frames, labels };
+}
+
+/** A DAVIS palette PNG of the given label image (tests paint stray ids into masks with it). */
+export function writePaletteMask(width: number, height: number, label: Uint8Array): Uint8Array {
+  return encode({ width, height, data: label, depth: 8, channels: 1, palette: PALETTE });
 }
