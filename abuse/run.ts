@@ -61,6 +61,21 @@ function countFiles(dir: string): number {
   return n;
 }
 
+/** Waits until no background job is queued or running (at most two minutes: a stuck job is reported by its own attack). */
+async function settleJobs(dataDir: string): Promise<void> {
+  const end = Date.now() + 120_000;
+  while (Date.now() < end) {
+    const db = new Database(path.join(dataDir, 'studio.db'), { readonly: true, fileMustExist: true });
+    try {
+      const { n } = db.prepare(`select count(*) as n from jobs where state in ('queued', 'running')`).get() as { n: number };
+      if (n === 0) return;
+    } finally {
+      db.close();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function main() {
   const started = performance.now();
   const attacks = await loadAttacks();
@@ -161,6 +176,9 @@ async function main() {
   let worstSave = 0;
   const failures: string[] = [];
   for (const attack of attacks) {
+    // Background work an earlier attack queued (the curation job of a CLI import) finishes first:
+    // its writes belong to that attack, not inside the next one's before/after fingerprint.
+    await settleJobs(dataDir);
     const t0 = performance.now();
     let verdict: string | null = null;
     try {
