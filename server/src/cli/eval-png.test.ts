@@ -120,4 +120,12 @@ describe('prediction PNG decoding', () => {
     const good = pngWithAllFilters(w, h, 0, 1, randomPixels(w * h, 5, [0, 255]));
     expect(() => decodeMaskPng(good.subarray(0, 60))).toThrow();
   });
+
+  it('refuses a header that declares more pixels than a mask may have, before inflating anything', () => {
+    // A valid 4×4 grey PNG whose IHDR then claims 200000×1000 (the CRC is not checked before the size).
+    const png = Buffer.from(pngWithAllFilters(4, 4, 0, 1, randomPixels(16, 9, [0, 255])));
+    png.writeUInt32BE(200_000, 16);
+    png.writeUInt32BE(1000, 20);
+    expect(() => decodeMaskPng(png)).toThrow(/200000×1000 is too large for a mask/);
+  });
 });

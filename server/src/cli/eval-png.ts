@@ -10,6 +10,9 @@ export interface PredMask {
 
 export class PngError extends Error {}
 
+/** Largest mask decoded (pixels): 10× a 4K frame; a header claiming more is refused unread. */
+export const MAX_MASK_PIXELS = 100_000_000;
+
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
 /**
@@ -51,6 +54,8 @@ export function decodeMaskPng(buf: Uint8Array, reuse?: Uint8Array): PredMask {
     pos = start + len + 4;
   }
   if (colorType < 0 || width === 0 || height === 0) throw new PngError('no image header');
+  // Before anything is inflated: a header may declare any size (a decompression bomb).
+  if (width * height > MAX_MASK_PIXELS) throw new PngError(`${width}×${height} is too large for a mask`);
   const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[colorType];
   if (channels === undefined) throw new PngError(`unknown colour type ${colorType}`);
   if (depth !== 8 || interlace !== 0) return viaFastPng(buf);
@@ -59,7 +64,8 @@ export function decodeMaskPng(buf: Uint8Array, reuse?: Uint8Array): PredMask {
   let raw: Buffer;
   try {
     // One output chunk of the exact size: zlib's default 16 KB chunks cost a concatenating copy.
-    raw = inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), { chunkSize: Math.max(64, height * (width * channels + 1)) });
+    const expected = height * (width * channels + 1);
+    raw = inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), { chunkSize: Math.max(64, expected), maxOutputLength: Math.max(64, expected) });
   } catch (e) {
     throw new PngError(`image data does not inflate (${(e as Error).message})`);
   }

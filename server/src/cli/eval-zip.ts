@@ -35,6 +35,11 @@ export class ZipReader {
     return this.entries.keys();
   }
 
+  /** The uncompressed size the central directory declares (nothing is inflated to learn it). */
+  declaredSize(name: string): number | undefined {
+    return this.entries.get(name)?.size;
+  }
+
   /** The member's bytes, or null when the archive has no such member. */
   read(name: string): Buffer | null {
     const e = this.entries.get(name);

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
 import { encode as encodePng } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRle } from '#shared/rle/index.ts';
 import { repoRoot } from '../paths.ts';
 import { fixture } from '../testing/fixtures.ts';
+import { writeZip } from '../testing/zip-builder.ts';
 import { runEval } from './eval.ts';
 
 const sample = fixture('mevis-sample');
@@ -38,88 +38,6 @@ function writePredictions(root: string, shift: number): void {
       });
     }
   }
-}
-
-/**
- * A deflate zip of every file under `dir`, names prefixed with `prefix` (no zip tool needed).
- * `zip64` writes the 64-bit records a real valid-split submission (> 65,535 PNGs) needs.
- */
-function writeZip(dir: string, prefix: string, out: string, zip64 = false): void {
-  const files: string[] = [];
-  const walk = (rel: string) => {
-    for (const ent of readdirSyncSorted(path.join(dir, rel))) {
-      const r = rel ? `${rel}/${ent.name}` : ent.name;
-      if (ent.isDirectory()) walk(r);
-      else files.push(r);
-    }
-  };
-  walk('');
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const rel of files) {
-    const data = readFileSync(path.join(dir, rel));
-    const body = deflateRawSync(data);
-    const name = Buffer.from(prefix + rel);
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE(20, 4);
-    cd.writeUInt16LE(20, 6);
-    cd.writeUInt16LE(8, 10);
-    cd.writeUInt32LE(crc, 16);
-    cd.writeUInt32LE(zip64 ? 0xffffffff : body.length, 20);
-    cd.writeUInt32LE(zip64 ? 0xffffffff : data.length, 24);
-    cd.writeUInt16LE(name.length, 28);
-    cd.writeUInt32LE(zip64 ? 0xffffffff : offset, 42);
-    const extra = Buffer.alloc(zip64 ? 28 : 0);
-    if (zip64) {
-      cd.writeUInt16LE(28, 30);
-      extra.writeUInt16LE(1, 0);
-      extra.writeUInt16LE(24, 2);
-      extra.writeBigUInt64LE(BigInt(data.length), 4);
-      extra.writeBigUInt64LE(BigInt(body.length), 12);
-      extra.writeBigUInt64LE(BigInt(offset), 20);
-    }
-    parts.push(local, name, body);
-    central.push(cd, name, extra);
-    offset += 30 + name.length + body.length;
-  }
-  const cdBuf = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(zip64 ? 0xffff : files.length, 8);
-  end.writeUInt16LE(zip64 ? 0xffff : files.length, 10);
-  end.writeUInt32LE(zip64 ? 0xffffffff : cdBuf.length, 12);
-  end.writeUInt32LE(zip64 ? 0xffffffff : offset, 16);
-  const tail: Buffer[] = [];
-  if (zip64) {
-    const rec = Buffer.alloc(56);
-    rec.writeUInt32LE(0x06064b50, 0);
-    rec.writeBigUInt64LE(44n, 4);
-    rec.writeBigUInt64LE(BigInt(files.length), 24);
-    rec.writeBigUInt64LE(BigInt(files.length), 32);
-    rec.writeBigUInt64LE(BigInt(cdBuf.length), 40);
-    rec.writeBigUInt64LE(BigInt(offset), 48);
-    const locator = Buffer.alloc(20);
-    locator.writeUInt32LE(0x07064b50, 0);
-    locator.writeBigUInt64LE(BigInt(offset + cdBuf.length), 8);
-    locator.writeUInt32LE(1, 16);
-    tail.push(rec, locator);
-  }
-  writeFileSync(out, Buffer.concat([...parts, cdBuf, ...tail, end]));
-}
-
-function readdirSyncSorted(dir: string) {
-  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 describe(`studio eval on the MeViS sample split${sample.skipNote}`, () => {

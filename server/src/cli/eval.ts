@@ -27,7 +27,7 @@ interface SplitSample {
   annoIds: string[];
 }
 
-interface Split {
+export interface Split {
   videos: Map<string, { frames: string[]; size: [number, number] | null }>;
   samples: SplitSample[];
   tracks: Map<string, (string | null)[]>;
@@ -54,14 +54,15 @@ export interface EvalRun {
  * one track at a time, keeping only the RLE strings of the tracks the expressions use — the
  * decoded masks never exist all at once, only one frame per worker.
  */
-async function readSplit(dir: string): Promise<Split> {
+export async function readSplit(dir: string, opts: { masksOptional?: boolean } = {}): Promise<Split> {
   // The MeViSv2 Hugging Face release ships only meta_expressions_v2.json (MEVIS_FORMAT.md §2).
   const v1Meta = path.join(dir, 'meta_expressions.json');
   const v2Meta = path.join(dir, 'meta_expressions_v2.json');
   const metaFile = !existsSync(v1Meta) && existsSync(v2Meta) ? v2Meta : v1Meta;
   const maskFile = path.join(dir, 'mask_dict.json');
   if (!existsSync(metaFile)) throw new Error(`${metaFile} not found: --gt must be a split folder with ground truth (valid_u, or ground_truth/<split> of a release)`);
-  if (!existsSync(maskFile)) throw new Error(`${maskFile} not found: this split has no ground truth here (a withheld split keeps it in ground_truth/<split>)`);
+  const noMasks = !existsSync(maskFile);
+  if (noMasks && !opts.masksOptional) throw new Error(`${maskFile} not found: this split has no ground truth here (a withheld split keeps it in ground_truth/<split>)`);
   const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { videos?: Record<string, MetaVideo> };
   if (!meta.videos || typeof meta.videos !== 'object') throw new Error(`${metaFile}: no "videos" object`);
 
@@ -88,6 +89,8 @@ async function readSplit(dir: string): Promise<Split> {
   }
 
   const tracks = new Map<string, (string | null)[]>();
+  // check-submission on a withheld split: expressions and frames only (sizes from the JPEGs).
+  if (noMasks) return { videos, samples, tracks };
   const input = createReadStream(maskFile);
   try {
     for await (const item of input.pipe(streamObject.withParserAsStream()) as AsyncIterable<{ key: string; value: unknown }>) {

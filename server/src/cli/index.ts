@@ -17,6 +17,7 @@ import { assertEmptyTarget, writeRelease } from '../services/export/write.ts';
 import { createUser, findUserByName, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
 import { phaseBars } from './progress.ts';
 import { registerEval } from './eval.ts';
+import { registerCheckSubmission } from './check-submission.ts';
 import { copyPostgresToSqlite, copySqliteToPostgres } from '../db/copy.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { FileLock } from '../locks.ts';
@@ -252,6 +253,7 @@ db.command('snapshot')
   });
 
 registerEval(program);
+registerCheckSubmission(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // One line, non-zero: scripts can grep it, people can read it.
