@@ -52,7 +52,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'app', testIgnore: /(record.*|audio-admin|release|admin)\.spec\.ts/ },
+    { name: 'app', testIgnore: /(record.*|audio-admin|release|admin|cockpit|import|challenge)\.spec\.ts/ },
     // The recording tests need a microphone: Chromium's fake device fed from generated speech.
     {
       name: 'microphone',
@@ -69,6 +69,13 @@ export default defineConfig({
     // Last: synthesizing fills the queue the recording tests draw their sentences from, and the
     // release should hold what the other specs accepted.
     { name: 'admin-last', testMatch: /(admin|audio-admin|release)\.spec\.ts/, dependencies: ['silent-microphone'] },
+    // After everything: it imports and accepts a video and changes users' roles and passwords.
+    { name: 'cockpit-last', testMatch: /cockpit\.spec\.ts/, dependencies: ['admin-last'] },
+    // After that: the browser import adds the four DAVIS fixture videos to the curation table.
+    { name: 'import-last', testMatch: /import\.spec\.ts/, dependencies: ['cockpit-last'] },
+    // Then the challenge server: it exports its own release (release.spec makes v1 itself) with the
+    // demo videos. Alone: `npx playwright test e2e/challenge.spec.ts --project challenge-last --no-deps`.
+    { name: 'challenge-last', testMatch: /challenge\.spec\.ts/, dependencies: ['import-last'] },
   ],
   globalTeardown: process.env.E2E_DATABASE_URL ? './e2e/helpers/drop-database.ts' : undefined,
   webServer: {
@@ -79,6 +86,8 @@ export default defineConfig({
       PORT: String(port),
       STUDIO_DEMO: '1',
       LOG_LEVEL: 'warn',
+      // Folders e2e/import.spec.ts imports from the browser (it creates the folder).
+      IMPORT_ROOT: path.join(process.env.E2E_DATA_DIR, 'import-root'),
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
     },
     url: `http://127.0.0.1:${port}/healthz`,

@@ -9,7 +9,7 @@
  * Last line: test:abuse attacks=<n> held=<n> worst_save_ms=<ms>   (exit 1 unless held = attacks)
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,6 +22,7 @@ import { fixturesRoot } from '../server/src/testing/fixtures.ts';
 import { rawRequest, trpcCall } from './lib/http.ts';
 import { addAccount, seedWorld, startServer } from './lib/server.ts';
 import type { AbuseCtx, AccountName, Attack } from './lib/types.ts';
+import { ABUSE_IMPORT_MAX_BYTES } from './attacks/import.ts';
 
 const SAVE_BOUND_MS = Number(process.env.ABUSE_SAVE_BOUND_MS ?? 2000);
 const ONLY = process.env.ABUSE_ONLY;
@@ -85,7 +86,10 @@ async function main() {
   const { seed, honest } = await seedWorld(dataDir);
   // Loopback is the trusted proxy here, so each attack can speak from its own client address
   // (X-Forwarded-For) and per-address limits of one attack do not spill into the next.
-  const server = await startServer(dataDir, { TRUST_PROXY: 'loopback' });
+  // The browser import reads folders under IMPORT_ROOT only; a small upload limit keeps its attacks quick.
+  const importRoot = path.join(root, 'import-root');
+  mkdirSync(importRoot);
+  const server = await startServer(dataDir, { TRUST_PROXY: 'loopback', IMPORT_ROOT: importRoot, IMPORT_MAX_BYTES: String(ABUSE_IMPORT_MAX_BYTES) });
   const readers: Database.Database[] = [];
   const writer = await openApp(loadConfig({ DATA_DIR: dataDir, STUDIO_DEMO: '0' }), { log: pino({ level: 'silent' }) });
   let accountSeq = 0;

@@ -22,7 +22,7 @@ import { hashPassword } from '../server/src/auth/password.ts';
 import { createSession, SESSION_COOKIE } from '../server/src/auth/sessions.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { expressions, leaseHistory, validations } from '../server/src/db/schema/index.ts';
-import { answersWithoutLease, overlappingLeases } from '../server/src/services/leases.ts';
+import { answersWithoutLease, leaseCacheMismatches, overlappingLeases } from '../server/src/services/leases.ts';
 import { repoRoot } from '../server/src/paths.ts';
 import { createUser } from '../server/src/services/users.ts';
 import { updateSettings } from '../server/src/services/settings.ts';
@@ -197,6 +197,7 @@ async function main() {
   // answers that no lease of their validator ended.
   const doubleAssigned = await overlappingLeases(after.db);
   const unleased = await answersWithoutLease(after.db);
+  const marks = await leaseCacheMismatches(after.db);
   const leaseRows = await count(after.db.select({ n: sql<number>`count(*)` }).from(leaseHistory));
   const mismatched = (await inconsistentSamples(after.db)).length;
   const open = await count(after.db.select({ n: sql<number>`count(*)` }).from(expressions).where(sql`${expressions.status} in ('pending', 'second_round')`));
@@ -211,10 +212,10 @@ async function main() {
   console.log(`  validate.next:    p50 ${fmt(quantile(nextLat, 0.5))} ms  p95 ${fmt(quantile(nextLat, 0.95))} ms  p99 ${fmt(quantile(nextLat, 0.99))} ms`);
   console.log(`  validate.answer:  p50 ${fmt(quantile(answerLat, 0.5))} ms  p95 ${fmt(quantile(answerLat, 0.95))} ms  p99 ${fmt(quantile(answerLat, 0.99))} ms`);
   console.log(`final states: ${statusCounts.map((s) => `${s.s} ${s.n}`).join(', ')}; still open: ${open}`);
-  console.log(`checks: lost ${lost}, answered twice in a round ${twice}, held by two at once ${doubleAssigned} (server lease history), answers without a lease ${unleased}, status ≠ replayed answers ${mismatched}`);
+  console.log(`checks: lost ${lost}, answered twice in a round ${twice}, held by two at once ${doubleAssigned} (server lease history), answers without a lease ${unleased}, status ≠ replayed answers ${mismatched}, queue marks ≠ leases ${marks}`);
   console.log('target: p99 < 50 ms, lost = double_assigned = 0');
   console.log(`bench:validate validators=${VALIDATORS} answers=${acknowledged.length} p99_ms=${fmt(quantile(latencies, 0.99))} lost=${lost} double_assigned=${doubleAssigned + twice}${instances > 1 || engine !== 'sqlite' ? ` db=${engine} instances=${instances}` : ''}`);
-  if (lost || doubleAssigned || twice || mismatched || unleased) process.exitCode = 1;
+  if (lost || doubleAssigned || twice || mismatched || unleased || marks) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {

@@ -1,18 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { loggedIn } from './helpers/api.ts';
-
-/** Rules the issue named besides the serious ones: a page without h1, content outside landmarks, empty table headers. */
-const ALSO = new Set(['page-has-heading-one', 'region', 'empty-table-header', 'landmark-one-main', 'heading-order']);
-
-/** axe-core in Chromium, WCAG 2.1 A/AA and best practices: no serious or critical violation may land. */
-async function audit(page: Page, where: string, problems: string[]) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  for (const v of result.violations) {
-    if (v.impact !== 'serious' && v.impact !== 'critical' && !ALSO.has(v.id)) continue;
-    problems.push(`${where}: ${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  }
-}
+import { audit } from './helpers/axe.ts';
 
 test('the login page passes axe (no serious or critical violation)', async ({ page }) => {
   const problems: string[] = [];
@@ -25,6 +13,18 @@ test('the login page passes axe (no serious or critical violation)', async ({ pa
 // One test per page: axe takes seconds per page on a loaded machine.
 const PAGES: [string, string, string][] = [
   ['admin', '/', 'admin home'],
+  // The cockpit, page by page (one expression's page is checked in cockpit.spec.ts, which makes one).
+  ['admin', '/admin', 'admin overview'],
+  ['admin', '/admin/import', 'admin import'],
+  ['admin', '/admin/curation', 'admin curation'],
+  ['admin', '/admin/expressions', 'admin expressions'],
+  ['admin', '/admin/audio', 'admin audio'],
+  ['admin', '/admin/releases', 'admin releases'],
+  ['admin', '/admin/challenge', 'admin challenge'],
+  ['admin', '/admin/users', 'admin users'],
+  ['admin', '/admin/audit', 'admin audit log'],
+  ['admin', '/admin/settings', 'admin settings'],
+  ['annotator', '/account', 'account'],
   ['annotator', '/', 'annotator home'],
   ['annotator', '/annotate', 'annotate'],
   ['validator1', '/', 'validator home'],

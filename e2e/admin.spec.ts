@@ -9,6 +9,11 @@ async function tile(page: import('@playwright/test').Page, testId: string): Prom
 
 test('an admin curates: an excluded demo video is never served to annotators again', async ({ browser }) => {
   const admin = await loggedIn(browser, 'admin');
+  // The home page leads into the cockpit; its side navigation leads to each page.
+  await admin.getByTestId('open-cockpit').click();
+  await admin.getByRole('navigation', { name: 'Admin pages' }).getByRole('link', { name: 'Curation' }).click();
+  await expect(admin).toHaveURL(/\/admin\/curation$/);
+  await expect(admin.getByRole('navigation', { name: 'Admin pages' }).getByRole('link', { name: 'Curation' })).toHaveAttribute('aria-current', 'page');
   const table = admin.getByTestId('curation-table');
   await expect(table.locator('tbody tr')).toHaveCount(3);
   // Scores are computed at import: every demo video has its objects counted and a suggestion.
@@ -21,6 +26,7 @@ test('an admin curates: an excluded demo video is never served to annotators aga
   // Filtering by state finds it; the audit log shows who did it.
   await admin.getByLabel('status filter').selectOption('excluded');
   await expect(table.locator('tbody tr')).toHaveCount(1);
+  await admin.getByRole('navigation', { name: 'Admin pages' }).getByRole('link', { name: 'Audit log' }).click();
   await admin.getByLabel('action filter').fill('video.status');
   await expect(admin.getByTestId('audit-log').locator('tbody tr').first()).toContainText('admin');
 
@@ -37,6 +43,7 @@ test('an admin curates: an excluded demo video is never served to annotators aga
 
 test('an admin creates a user who logs in, then disables them and their lease goes back to the queue', async ({ browser }) => {
   const admin = await loggedIn(browser, 'admin');
+  await admin.goto('/admin/users');
   const users = admin.getByTestId('users');
   await users.getByLabel('new username').fill('newcomer');
   await users.getByLabel('annotator').uncheck();
@@ -93,6 +100,7 @@ test('an admin creates a user who logs in, then disables them and their lease go
 
 test('the dashboard counts what an annotate → validate run produced', async ({ browser }) => {
   const admin = await loggedIn(browser, 'admin');
+  await admin.goto('/admin');
   await expect(admin.getByTestId('dashboard')).toBeVisible();
   const before = await tile(admin, 'dash-expr-accepted');
   const annotator = await loggedIn(browser, 'annotator');
@@ -105,6 +113,7 @@ test('the dashboard counts what an annotate → validate run produced', async ({
   await expect(admin.getByTestId('dashboard')).toContainText('annotator');
   // A name leads to that user's recent work in the audit log.
   await admin.getByTestId('dash-annotators-annotator').getByRole('link', { name: 'annotator' }).click();
+  await expect(admin).toHaveURL(/\/admin\/audit$/);
   await expect(admin.getByLabel('user filter')).toHaveValue('annotator');
   await expect(admin.getByTestId('audit-log').locator('tbody tr').first()).toContainText('expression.submit');
 });

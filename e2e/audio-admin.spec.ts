@@ -14,6 +14,7 @@ test('an admin fills what still needs audio with TTS and sees the seconds, by ki
   await acceptedExpression(annotator, validator, 'the horse galloping along the fence and turning back');
 
   const admin = await loggedIn(browser, 'admin');
+  await admin.goto('/admin/audio');
   const panel = admin.getByTestId('audio-panel');
   await expect(panel).toBeVisible();
   await expect(panel.getByTestId('tts-seconds')).toHaveText('0.0 s');

@@ -4,6 +4,7 @@ import { loggedIn, query } from './helpers/api.ts';
 
 test('an admin exports a release from the page, follows it, and downloads it as a .tar', async ({ browser }) => {
   const admin = await loggedIn(browser, 'admin');
+  await admin.goto('/admin/releases');
   const panel = admin.getByTestId('releases-panel');
   await panel.getByLabel('release notes').fill('e2e release');
   // The work in these tests is on the demo videos, which releases leave out unless asked.

@@ -110,12 +110,15 @@ export const attacks: Attack[] = [
         held = await ctx.call<{ expressionId: number }>({ cookie: late.cookie }, 'validate.next');
       }
       check(held.data && held.data.expressionId !== ctx.seed.goldExpressionId, 'no real sample to hold');
-      // Their time runs out (a writer beside the server moves the lease's end back), and the
-      // sample is the oldest in the queue, so the next validator is handed it.
+      // Their time runs out (a writer beside the server moves the lease's end back, on the lease
+      // and on the sample's queue mark, its copy), and the sample is the oldest in the queue, so
+      // the next validator is handed it once the server's sweep (at most a second apart) has put
+      // it back in the queue.
       withWriter(ctx, (db) => {
         db.prepare('update leases set expires_at = ? where validator_id = ?').run(Date.now() - 1000, late.id);
-        db.prepare('update expressions set created_at = 0 where id = ?').run(held.data!.expressionId);
+        db.prepare('update expressions set created_at = 0, lease_expires_at = ? where id = ?').run(Date.now() - 1000, held.data!.expressionId);
       });
+      await new Promise((r) => setTimeout(r, 1100));
       // A validator may be handed a gold sample instead (the gold share is a coin toss), and keeps
       // it until answered: a fresh validator then tries again.
       let taker = next;

@@ -6,6 +6,7 @@ import { LoginPage } from './features/auth/LoginPage.tsx';
 import { LoginDialog } from './features/auth/LoginDialog.tsx';
 import { useSessionStore } from './features/auth/session-store.ts';
 import { HomePage } from './features/home/HomePage.tsx';
+import { publicChallengePage } from './features/challenge/public.tsx';
 import { Header } from './ui/Header.tsx';
 import { PageTitle } from './ui/PageTitle.tsx';
 
@@ -17,7 +18,10 @@ const AnnotatePage = lazy(() => import('./features/annotate/AnnotatePage.tsx').t
 const ValidatePage = lazy(() => import('./features/validate/ValidatePage.tsx').then((m) => ({ default: m.ValidatePage })));
 const RecordPage = lazy(() => import('./features/record/RecordPage.tsx').then((m) => ({ default: m.RecordPage })));
 const GuidelinesPage = lazy(() => import('./features/guidelines/GuidelinesPage.tsx').then((m) => ({ default: m.GuidelinesPage })));
+const AdminCockpit = lazy(() => import('./features/admin/cockpit/AdminCockpit.tsx').then((m) => ({ default: m.AdminCockpit })));
+const AccountPage = lazy(() => import('./features/account/AccountPage.tsx').then((m) => ({ default: m.AccountPage })));
 const VerifyPage = lazy(() => import('./features/verify/VerifyPage.tsx').then((m) => ({ default: m.VerifyPage })));
+const ChallengeRoutes = lazy(() => import('./features/challenge/ChallengeRoutes.tsx').then((m) => ({ default: m.ChallengeRoutes })));
 
 export function App() {
   const trpc = useTRPC();
@@ -33,8 +37,9 @@ export function App() {
   const current = me.data ?? user;
   if (me.isPending && !current) return <div className="center muted">Loading…</div>;
   if (me.isError && !current) return <div className="center error">Cannot reach the server: {me.error.message}</div>;
-  if (!current) return <LoginPage />;
+  if (!current) return publicChallengePage(window.location.pathname) ?? <LoginPage />;
 
+  const isAdmin = current.roles.includes('admin');
   return (
     <>
       <Header user={current} />
@@ -81,6 +86,16 @@ export function App() {
                 </>
               )}
             </Route>
+            {/* The admin cockpit: its own pages by task. Others never load its chunk (the server refuses them anyway). */}
+            <Route path="/admin/expressions/:id">
+              {(params) => (isAdmin ? <AdminCockpit section="expressions" expressionId={Number(params.id)} /> : <AdminsOnly />)}
+            </Route>
+            <Route path="/admin/:section?">{(params) => (isAdmin ? <AdminCockpit section={params.section} /> : <AdminsOnly />)}</Route>
+            <Route path="/account">
+              <PageTitle title="Account" />
+              <AccountPage user={current} />
+            </Route>
+            <Route path="/challenges" nest><ChallengeRoutes /></Route>
             <Route>
               <PageTitle title="Not found" />
               <p>
@@ -91,6 +106,17 @@ export function App() {
         </Suspense>
       </main>
       {expired && <LoginDialog />}
+    </>
+  );
+}
+
+function AdminsOnly() {
+  return (
+    <>
+      <PageTitle title="Admins only" />
+      <p>
+        This page is for admins. <Link href="/">Back home</Link>
+      </p>
     </>
   );
 }

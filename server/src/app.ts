@@ -6,7 +6,10 @@ import { AudioPipeline } from './services/audio-pipeline.ts';
 import { TtsJobs } from './services/tts.ts';
 import { ExportJobs } from './services/export/jobs.ts';
 import { CurationJobs } from './services/curation-jobs.ts';
+import { ChallengeJobs } from './services/challenge/scoring.ts';
 import { createJobQueue, type JobQueue } from './jobs/index.ts';
+import { ImportJobs } from './services/import-jobs.ts';
+import { runImport } from './import/run.ts';
 
 /**
  * Long-lived parts shared by the HTTP server, the CLI and tests. It is the composition root, not a
@@ -27,6 +30,10 @@ export interface App {
   exports: ExportJobs;
   /** Curation scores of imported videos, computed in the background. */
   curation: CurationJobs;
+  /** Imports started from the browser (uploads and IMPORT_ROOT folders), run as background jobs. */
+  imports: ImportJobs;
+  /** Scoring of challenge submissions, in the background (issue 16). */
+  challenges: ChallengeJobs;
   /**
    * Background jobs (exports, TTS, speech checks, curation scoring): pg-boss on PostgreSQL, in process on SQLite.
    * Recorded by anyone; run only by processes that call `jobs.start()` (the server, tests).
@@ -42,7 +49,8 @@ export async function openApp(config: Config, opts: { log?: Logger; dbFile?: str
   const store = new FileStore(config.storeDir);
   const jobs = createJobQueue(database, { log, instance: config.instanceId, databaseUrl: opts.databaseUrl ?? config.databaseUrl });
   const audio = new AudioPipeline(db, store, jobs);
-  return {
+  const exports = new ExportJobs({ db, store, log, jobs, dataDir: config.dataDir });
+  const app: App = {
     config,
     database,
     db,
@@ -50,12 +58,15 @@ export async function openApp(config: Config, opts: { log?: Logger; dbFile?: str
     log,
     audio,
     tts: new TtsJobs({ db, store, audio, log, jobs }),
-    exports: new ExportJobs({ db, store, log, jobs, dataDir: config.dataDir }),
+    exports,
     curation: new CurationJobs({ db, store, log, jobs }),
+    imports: new ImportJobs({ db, log, jobs, config, runImport: (req, progress) => runImport(app, req, progress) }),
+    challenges: new ChallengeJobs({ db, log, jobs, exports, dataDir: config.dataDir }),
     jobs,
     close: async () => {
       await jobs.stop(0);
       await database.close();
     },
   };
+  return app;
 }

@@ -41,6 +41,13 @@ const EnvSchema = z.object({
   /** Names this instance in logs (default: host name and process id). */
   INSTANCE_ID: z.string().min(1).max(100).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * A folder on the server whose subfolders admins may import from the browser (never anything
+   * outside it: services/import-jobs.ts). Unset: only uploads.
+   */
+  IMPORT_ROOT: z.string().max(2000).optional(),
+  /** Largest archive an admin may upload for an import; it may unpack to 4 times as much. */
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
 });
 
 export interface Config {
@@ -60,6 +67,9 @@ export interface Config {
   trustProxy: TrustedProxies;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   clientDist: string;
+  /** IMPORT_ROOT, resolved; undefined when unset. */
+  importRoot: string | undefined;
+  importMaxBytes: number;
 }
 
 /** Parses the environment once; a bad value stops start-up with the variable's name. */
@@ -89,5 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     clientDist: path.join(repoRoot, 'client', 'dist'),
+    importRoot: e.IMPORT_ROOT ? path.resolve(e.IMPORT_ROOT) : undefined,
+    importMaxBytes: e.IMPORT_MAX_BYTES,
   };
 }

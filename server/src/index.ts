@@ -39,6 +39,8 @@ async function main() {
   // no server ran), as a background job: the server serves meanwhile and the table shows
   // "scoring…" for those rows. Instances starting together queue one such job between them.
   await app.curation.backfill();
+  // Challenge submissions a stopped instance recorded but never saw scored get their job again.
+  await app.challenges.resume();
 
   let accounts: DemoAccount[] | null = null;
   if (config.demo) {

@@ -1,4 +1,4 @@
-import type { Role } from './roles.ts';
+import { STAFF_ROLES, type Role } from './roles.ts';
 
 export type Access = 'public' | 'authed' | readonly Role[];
 
@@ -11,9 +11,10 @@ export const ACCESS = {
   'auth.login': 'public',
   'auth.logout': 'public',
   'auth.me': 'public',
+  'auth.changePassword': 'authed',
   'videos.list': ['admin', 'annotator'],
-  'videos.get': 'authed',
-  'videos.masks': 'authed',
+  'videos.get': STAFF_ROLES,
+  'videos.masks': STAFF_ROLES,
   'annotate.overview': ['annotator'],
   'annotate.nextVideo': ['annotator'],
   'annotate.skip': ['annotator'],
@@ -36,6 +37,12 @@ export const ACCESS = {
   'verify.next': ['validator'],
   'verify.vote': ['validator'],
   'admin.overview': ['admin'],
+  'admin.import.status': ['admin'],
+  'admin.import.folders': ['admin'],
+  'admin.import.start': ['admin'],
+  'admin.checklist': ['admin'],
+  'admin.expressions.get': ['admin'],
+  'admin.users.setRoles': ['admin'],
   'admin.expressions.list': ['admin'],
   'admin.expressions.setGold': ['admin'],
   'admin.audio.status': ['admin'],
@@ -54,6 +61,18 @@ export const ACCESS = {
   'admin.users.create': ['admin'],
   'admin.users.setDisabled': ['admin'],
   'admin.users.resetPassword': ['admin'],
+  'challenge.list': ['admin', 'participant'],
+  'challenge.get': ['admin', 'participant'],
+  'challenge.createTeam': ['participant'],
+  'challenge.joinTeam': ['participant'],
+  'challenge.submissions': ['participant'],
+  'challenge.submission': ['admin', 'participant'],
+  'challenge.leaderboard': 'public',
+  'challenge.register': 'public',
+  'challenge.admin.list': ['admin'],
+  'challenge.admin.create': ['admin'],
+  'challenge.admin.update': ['admin'],
+  'challenge.admin.submissions': ['admin'],
 } as const satisfies Record<string, Access>;
 
 export type ProcedurePath = keyof typeof ACCESS;

@@ -13,7 +13,7 @@ export const MAX_BATCH_SIZE = 10;
 export const MAX_JSON_BODY_BYTES = 256 * 1024;
 
 /** Procedures that never travel in a batch: a batch would multiply their cost per request. */
-export const NEVER_BATCHED = ['auth.login', 'record.upload'] as const;
+export const NEVER_BATCHED = ['auth.login', 'record.upload', 'challenge.register'] as const;
 
 /** The one route that takes large (multipart) bodies. */
 export const UPLOAD_PROCEDURE = 'record.upload';

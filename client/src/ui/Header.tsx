@@ -29,9 +29,18 @@ export function Header({ user }: { user: User }) {
       <a href="/guidelines" target="_blank" rel="noopener" data-testid="guidelines-link">
         Guidelines
       </a>
+      {user.roles.includes('admin') && (
+        <Link href="/admin" data-testid="admin-link">
+          Admin
+        </Link>
+      )}
       <span className="who" data-testid="who">
         {user.username} <span className="muted">({user.roles.join(', ')})</span>
       </span>
+      {/* The user's own account: their roles and "Change password". */}
+      <Link href="/account" data-testid="account-link">
+        Account
+      </Link>
       <button onClick={() => logout.mutate()} disabled={logout.isPending}>
         Log out
       </button>

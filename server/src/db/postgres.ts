@@ -1,18 +1,23 @@
-import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { noteCommit } from './commits.ts';
+import { listenForChanges, type ChangeFeed } from './pg-notify.ts';
 import * as schema from './schema-pg/index.ts';
 import type { Db, Tx } from './types.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../../../migrations-pg', import.meta.url));
 
-/** Any two instances migrating at once take turns on this advisory lock (an arbitrary constant). */
+/**
+ * Any two instances migrating at once take turns on this advisory lock (an arbitrary constant).
+ * The app's advisory locks, each its own number (one key space for session and transaction locks):
+ * …001 migrations, …002 the validations log (answer-sums.ts), …003 imports (import/run.ts), …004
+ * the job queue's set-up.
+ */
 const MIGRATION_LOCK = 7_305_117_001;
 /** Likewise for setting up the job queue's schema and queues (pg-boss DDL deadlocks when two instances run it at once). */
-export const JOB_QUEUE_SETUP_LOCK = 7_305_117_002;
+export const JOB_QUEUE_SETUP_LOCK = 7_305_117_004;
 
 /**
  * PostgreSQL's answers in the shapes SQLite gives: 64-bit integers (epoch milliseconds, byte sizes,
@@ -48,37 +53,37 @@ export interface PostgresOptions {
  */
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresDatabase> {
   await migratePostgres(url);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: opts.poolSize ?? 10,
-    options: '-c default_transaction_isolation=serializable -c default_transaction_read_only=on',
-  });
+  const options = '-c default_transaction_isolation=serializable -c default_transaction_read_only=on';
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options });
+  // Transactions whose loss on a crash is harmless (leases, session touches) commit without
+  // waiting for the WAL flush. Their own connections say so once, at connect, rather than each
+  // transaction saying `set local synchronous_commit = off`: a round trip less on every sample
+  // handed out (bench:validate).
+  const lazyPool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options: `${options} -c synchronous_commit=off` });
   // An idle connection that dies (server restart) emits here; without a listener it would crash.
   pool.on('error', () => {});
+  lazyPool.on('error', () => {});
   const db = drizzle({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
+  const lazyDb = drizzle({ client: lazyPool, schema, casing: 'snake_case' }) as unknown as Db;
   const native = db.transaction.bind(db);
+  const nativeLazy = lazyDb.transaction.bind(lazyDb);
   const transaction = async <T>(fn: (tx: Tx) => Promise<T>, lazy = false, readCommitted = false): Promise<T> => {
-    const out = await native(
-      async (tx) => {
-        // Loss on a crash is harmless for these (leases, session touches): skip the WAL flush wait.
-        if (lazy) await tx.execute(sql`set local synchronous_commit = off`);
-        return fn(tx);
-      },
-      { accessMode: 'read write', ...(readCommitted ? { isolationLevel: 'read committed' as const } : {}) },
-    );
+    const out = await (lazy ? nativeLazy : native)(fn, { accessMode: 'read write', ...(readCommitted ? { isolationLevel: 'read committed' as const } : {}) });
     noteCommit();
     return out;
   };
   Object.assign(db, { transaction: (fn: (tx: Tx) => Promise<unknown>) => transaction(fn) });
+  const changes = listenForChanges(url);
   hooks.set(db, {
     lazyTransaction: (fn) => transaction(fn, true),
     rowLockTransaction: (fn, lazy) => transaction(fn, lazy, true),
+    changes,
   });
   return {
     dialect: 'postgres',
     db,
     pool,
-    close: () => pool.end(),
+    close: () => Promise.all([changes.close(), pool.end(), lazyPool.end()]).then(() => {}),
   };
 }
 
@@ -114,6 +119,8 @@ export async function migratePostgres(url: string): Promise<void> {
 interface Hooks {
   lazyTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   rowLockTransaction<T>(fn: (tx: Tx) => Promise<T>, lazy: boolean): Promise<T>;
+  /** Changes other instances commit (pg-notify.ts), for caches kept per process. */
+  changes: ChangeFeed;
 }
 const hooks = new WeakMap<object, Hooks>();
 export const postgresHooksOf = (db: object): Hooks | undefined => hooks.get(db);

@@ -1,11 +1,13 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STAFF_ROLES } from '#shared/roles.ts';
 import type { SessionUser } from '#shared/schemas/users.ts';
 import type { App } from '../app.ts';
 import { frameHash } from '../services/videos.ts';
 import { mayHearClip } from '../services/clip-verification.ts';
 import { getRelease } from '../services/export/plan.ts';
 import { streamReleaseTar } from '../services/export/tar.ts';
+import { serveChallengeMedia } from './challenge-routes.ts';
 
 const FRAME_ROUTE = /^\/media\/frames\/([1-9][0-9]{0,9})\/(0|[1-9][0-9]{0,6})$/;
 const AUDIO_ROUTE = /^\/media\/audio\/([1-9][0-9]{0,9})$/;
@@ -19,6 +21,7 @@ const RELEASE_ROUTE = /^\/media\/releases\/([A-Za-z0-9][A-Za-z0-9_-]{0,39}(?:\.[
  */
 export async function serveMedia(app: App, user: SessionUser | null, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
   if (!pathname.startsWith('/media/')) return false;
+  if (pathname.startsWith('/media/challenges/')) return serveChallengeMedia(app, user, req, res, pathname);
   const plain = (status: number, text: string) => res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(text + '\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') return plain(405, 'method not allowed'), true;
   if (!user) return plain(401, 'please log in'), true;
@@ -29,7 +32,9 @@ export async function serveMedia(app: App, user: SessionUser | null, req: Incomi
   let sha: string | null = null;
   let headers: Record<string, string>;
   if (frame) {
-    sha = await frameHash(app.db, Number(frame[1]), Number(frame[2]), { onlyAccepted: !user.roles.includes('admin') });
+    // Participants get frames only inside the release download (their challenge's splits).
+    const staff = user.roles.some((r) => (STAFF_ROLES as readonly string[]).includes(r));
+    sha = staff ? await frameHash(app.db, Number(frame[1]), Number(frame[2]), { onlyAccepted: !user.roles.includes('admin') }) : null;
     // Private: frames are visible to logged-in users only; immutable: the content never changes
     // under the same (video, index) because a re-import with other content is refused.
     headers = { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=31536000, immutable' };

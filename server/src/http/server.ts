@@ -10,6 +10,8 @@ import { clientAddress } from './client-address.ts';
 import { MAX_BATCH_SIZE, MAX_JSON_BODY_BYTES, NEVER_BATCHED, UPLOAD_PROCEDURE } from '#shared/http-limits.ts';
 import { serveMedia } from './media.ts';
 import { serveClient } from './static.ts';
+import { handleImportUpload } from './import-upload.ts';
+import { IMPORT_UPLOAD_PATH } from '#shared/schemas/import.ts';
 import { MAX_UPLOAD_BYTES } from '../services/recording.ts';
 
 const SECURITY_HEADERS = {
@@ -162,6 +164,7 @@ export function createAppServer(app: App, opts: ServerOptions = {}): Server {
       res.writeHead(ok ? 200 : 503, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store', 'X-Instance': app.config.instanceId }).end(`${body}\n`);
       return;
     }
+    if (pathname === IMPORT_UPLOAD_PATH) return handleImportUpload(app, req, res, url, policy);
     if (pathname.startsWith('/media/')) {
       const cookies = cookieJar(req, res, app.config.cookieSecure);
       const token = cookies.get(SESSION_COOKIE);

@@ -4,19 +4,25 @@ import { badRequest, notFound } from '../services/errors.ts';
 import { audioStatus } from '../services/audio-stats.ts';
 import {
   AuditQuery,
+  AdminExpressionDetail,
   CreateReleaseInput,
+  ExpressionIdInput,
   ExpressionListQuery,
   ExpressionPage,
   FillAudioInput,
+  FirstRunChecklistView,
   JobIdInput,
   OkResult,
   SetGoldInput,
+  SetRolesInput,
   SynthesizeInput,
   UserView,
   VideoStatusChanged,
 } from '#shared/schemas/admin.ts';
 import { SettingsPatch, SettingsSchema } from '#shared/schemas/settings.ts';
 import { listExpressions, setGold } from '../services/expressions-admin.ts';
+import { expressionDetail } from '../services/expression-detail.ts';
+import { adminChecklist } from '../services/first-run.ts';
 import { listReleasesForAdmin } from '../services/releases-admin.ts';
 import { updateSettingsFromAdmin } from '../services/settings-admin.ts';
 import { listCuration, setVideoStatus } from '../services/curation-admin.ts';
@@ -25,20 +31,29 @@ import { dashboard } from '../services/dashboard.ts';
 import { CurationPage, CurationQuery, SetVideoStatus } from '#shared/schemas/curation.ts';
 import { adminOverview } from '../services/overview.ts';
 import { getSettings } from '../services/settings.ts';
-import { createUserOnce, listUsers, setPasswordOnce, setUserDisabled } from '../services/users.ts';
+import { createUserOnce, listUsers, setPasswordOnce, setUserDisabled, setUserRoles } from '../services/users.ts';
 import { roleProcedure, router } from '../trpc/init.ts';
+import { adminImportRouter } from './admin-import.ts';
 
 /** The admin pages. Thin: each procedure checks its input (schemas in shared/src/schemas) and hands over to services. */
 const admin = roleProcedure('admin');
 
 export const adminRouter = router({
   overview: admin.query(({ ctx }) => adminOverview(ctx.app.db)),
+  import: adminImportRouter,
+  /** The overview's first-run checklist, ticked from the project's state. */
+  checklist: admin.output(FirstRunChecklistView).query(({ ctx }) => adminChecklist(ctx.app.db)),
 
   expressions: router({
     list: admin
       .input(ExpressionListQuery)
       .output(ExpressionPage)
       .query(({ ctx, input }) => listExpressions(ctx.app.db, input)),
+    /** One expression with its targets and every answer it got. */
+    get: admin
+      .input(ExpressionIdInput)
+      .output(AdminExpressionDetail)
+      .query(({ ctx, input }) => expressionDetail(ctx.app.db, input.expressionId, ctx.user)),
     setGold: admin
       .input(SetGoldInput)
       .output(OkResult)
@@ -90,6 +105,11 @@ export const adminRouter = router({
         if (input.userId === ctx.user.id && input.disabled) throw badRequest('you cannot disable your own account');
         return setUserDisabled(ctx.app.db, input.userId, input.disabled, ctx.user.id);
       }),
+    /** Replace a user's roles (audited; never one's own admin role, never the last admin's). */
+    setRoles: admin
+      .input(SetRolesInput)
+      .output(UserView)
+      .mutation(({ ctx, input }) => setUserRoles(ctx.app.db, input.userId, input.roles, ctx.user.id)),
     resetPassword: admin
       .input(ResetPasswordInput)
       .output(OkResult)

@@ -1,9 +1,10 @@
-import { LoginInput, SessionUser } from '#shared/schemas/users.ts';
+import { ChangePasswordInput, LoginInput, SessionUser } from '#shared/schemas/users.ts';
 import { z } from 'zod';
 import { SESSION_COOKIE, deleteSession } from '../auth/sessions.ts';
 import { login } from '../auth/login.ts';
+import { changeOwnPassword } from '../auth/change-password.ts';
 import { DEVICE_COOKIE, DEVICE_MAX_AGE_MS } from '../auth/devices.ts';
-import { publicProcedure, router } from '../trpc/init.ts';
+import { authedProcedure, publicProcedure, router } from '../trpc/init.ts';
 
 export const authRouter = router({
   login: publicProcedure
@@ -23,6 +24,15 @@ export const authRouter = router({
     ctx.cookies.clear(SESSION_COOKIE);
     return { ok: true as const };
   }),
+
+  /** Any signed-in user, with their current password; their other sessions end. */
+  changePassword: authedProcedure
+    .input(ChangePasswordInput)
+    .output(z.object({ ok: z.literal(true), sessionsEnded: z.number().int() }))
+    .mutation(async ({ ctx, input }) => {
+      const { sessionsEnded } = await changeOwnPassword(ctx.app.db, ctx.user.id, ctx.sessionId, input.currentPassword, input.newPassword);
+      return { ok: true as const, sessionsEnded };
+    }),
 
   /** null when not logged in: the client uses it to decide between login page and home. */
   me: publicProcedure.output(SessionUser.nullable()).query(({ ctx }) => ctx.user),

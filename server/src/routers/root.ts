@@ -1,6 +1,7 @@
 import { router } from '../trpc/init.ts';
 import { adminRouter } from './admin.ts';
 import { authRouter } from './auth.ts';
+import { challengeRouter } from './challenge.ts';
 import { annotateRouter } from './annotate.ts';
 import { recordRouter } from './record.ts';
 import { validateRouter } from './validate.ts';
@@ -15,6 +16,7 @@ export const appRouter = router({
   record: recordRouter,
   verify: verifyRouter,
   admin: adminRouter,
+  challenge: challengeRouter,
 });
 
 export type AppRouter = typeof appRouter;

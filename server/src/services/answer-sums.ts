@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { DIALECT } from '../db/dialect.ts';
 import { indexedBy } from '../db/portable.ts';
+import { validations } from '../db/schema/index.ts';
 
 const DAY_MS = 86_400_000;
 // Inlined, not bound: PostgreSQL matches a GROUP BY expression to the selected one only when both are the same text.
@@ -37,7 +38,7 @@ export interface DaySums {
  * updates or deletes a validation (an answer is final; expressions are never deleted, and a
  * restore needs the server stopped), and ids are handed out in commit order — on SQLite because
  * it has one writer at a time, on PostgreSQL because every insert into the log first takes the
- * log's transaction lock (lockValidationLog) — so whoever sees max(id) sees every id below it, and
+ * log's transaction lock (appendValidation) — so whoever sees max(id) sees every id below it, and
  * a fold of (upTo, max(id)] never misses a row. If the log ever shrank (max(id) below upTo), the
  * sums start over from nothing. Each process keeps its own sums; they agree because they are all
  * folds of the same log.
@@ -55,13 +56,24 @@ export interface DaySums {
 /** An arbitrary constant naming the validations log's transaction lock on PostgreSQL. */
 const VALIDATION_LOG_LOCK = 7_305_117_002;
 
+/** A row of the validations log as submitAnswer stores it. */
+export type NewValidation = typeof validations.$inferInsert;
+
 /**
- * Call in the transaction that inserts into `validations`, before the insert: on PostgreSQL the
- * inserting transactions then take turns until they commit, so ids become visible in order (see
- * above). Answers are one short transaction each; SQLite serializes them anyway.
+ * Appends an answer to the validations log under the log's lock (appendValidation): on
+ * PostgreSQL in one statement, the lock taken in its FROM before the row (and its id) exists, a
+ * round trip less on every answer than the lock and the insert one after the other.
  */
-export async function lockValidationLog(tx: DbOrTx): Promise<void> {
-  if (DIALECT === 'postgres') await tx.execute(sql`select pg_advisory_xact_lock(${VALIDATION_LOG_LOCK})`);
+export async function appendValidation(tx: DbOrTx, v: NewValidation): Promise<void> {
+  if (DIALECT !== 'postgres') {
+    await tx.insert(validations).values(v);
+    return;
+  }
+  await tx.execute(sql`insert into validations (expression_id, validator_id, round, answer, targets, agrees, reject_reason, reject_note, duration_ms, created_at)
+    select cast(${v.expressionId} as integer), cast(${v.validatorId} as integer), cast(${v.round} as integer), cast(${v.answer} as text),
+           cast(${v.targets ?? null} as text), cast(${v.agrees ?? false} as boolean), cast(${v.rejectReason ?? null} as text), cast(${v.rejectNote ?? null} as text),
+           cast(${v.durationMs} as bigint), cast(${v.createdAt} as bigint)
+      from (select pg_advisory_xact_lock(${VALIDATION_LOG_LOCK})) as log_lock`);
 }
 
 const TOP = sql`select coalesce(max(id), 0) as "top" from validations`;

@@ -147,6 +147,37 @@ export async function setUserDisabled(db: Db, userId: number, disabled: boolean,
   });
 }
 
+/**
+ * Replaces a user's roles (the admin's "edit roles"). Two guards keep the project administrable:
+ * an admin cannot take away their own admin role (no locking oneself out by a slip), and the
+ * last active admin cannot lose it. Checked inside the write transaction (serialized on SQLite,
+ * SERIALIZABLE on PostgreSQL), so two admins demoting each other at once cannot both succeed.
+ * A user who stops validating hands back what they hold at once, as when disabled.
+ */
+export async function setUserRoles(db: Db, userId: number, roles: Role[], actorId: number): Promise<UserView> {
+  const next = [...new Set(roles)].sort();
+  if (next.length === 0) throw badRequest('a user needs at least one role');
+  return db.transaction(async (tx) => {
+    const [user] = await tx.select().from(users).where(eq(users.id, userId));
+    if (!user) throw notFound(`user ${userId}`);
+    const before = await rolesOf(tx, userId);
+    const view = { id: user.id, username: user.username, roles: next, disabled: user.disabled, createdAt: user.createdAt };
+    if (before.join(',') === next.join(',')) return view;
+    const losesAdmin = before.includes('admin') && !next.includes('admin');
+    if (losesAdmin && userId === actorId) throw badRequest('you cannot remove your own admin role; ask another admin');
+    if (losesAdmin && !user.disabled && (await countAdmins(tx)) <= 1) throw badRequest(`${user.username} is the last admin; make someone else admin first`);
+    await tx.delete(userRoles).where(eq(userRoles.userId, userId));
+    await tx.insert(userRoles).values(next.map((role) => ({ userId, role })));
+    let released = 0;
+    if (before.includes('validator') && !next.includes('validator')) {
+      released += await releaseLeasesOf(tx, userId, Date.now());
+      released += (await tx.delete(clipLeases).where(eq(clipLeases.verifierId, userId)).returning({ id: clipLeases.recordingId })).length;
+    }
+    await audit(tx, { actorId, action: 'user.roles', entity: 'user', entityId: userId, data: { from: before, to: next, ...(released ? { leasesReleased: released } : {}) } });
+    return view;
+  });
+}
+
 export async function setPassword(db: Db, userId: number, password: string, actorId: number | null, request?: AdminRequest): Promise<void> {
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) throw notFound(`user ${userId}`);

@@ -4,7 +4,8 @@ import type { AnswerInput } from '#shared/schemas/validate.ts';
 import { expressions, leaseHistory, leases, validations } from '../db/schema/index.ts';
 import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
 import { addExpression, importVideo } from '../testing/factories.ts';
-import { answersWithoutLease, overlappingLeases } from './leases.ts';
+import { answersWithoutLease, leaseCacheMismatches, overlappingLeases } from './leases.ts';
+import { setUserDisabled } from './users.ts';
 import { updateSettings } from './settings.ts';
 import { inconsistentSamples, nextSample, submitAnswer, validatorStats } from './validation.ts';
 
@@ -194,6 +195,42 @@ describe('validation protocol on the server', () => {
     expect(again).toMatchObject({ expressionId: e, expiresAt: t0 + 30 * 60_000 });
     expect((await app.db.select().from(leaseHistory))).toHaveLength(1);
     expect(await nextSample(app.db, v2.id, { now: t0 + 21 * 60_000 })).toBeNull();
+  });
+
+  it("each sample's queue mark follows its lease through grant, renewal, sweep, take-over, answer and release", async () => {
+    const e = await addExpression(app, { videoId, authorId: ann.id, targets: [1] });
+    const other = await addExpression(app, { videoId, authorId: ann.id, targets: [2] });
+    const t0 = 1_000_000_000_000;
+    const mark = async (id: number) => (await app.db.select({ m: expressions.leaseExpiresAt }).from(expressions).where(eq(expressions.id, id)))[0]!.m;
+    const lease = 10 * 60_000;
+    await nextSample(app.db, v1.id, { now: t0 });
+    expect(await mark(e)).toBe(t0 + lease);
+    expect(await leaseCacheMismatches(app.db, t0)).toBe(0);
+    // The held sample is not in the queue: the next validator gets the other one.
+    expect((await nextSample(app.db, v2.id, { now: t0 + 1 }))!.expressionId).toBe(other);
+    // Renewed after running out: the mark moves with the lease.
+    await nextSample(app.db, v1.id, { now: t0 + lease + 5000 });
+    expect(await mark(e)).toBe(t0 + 2 * lease + 5000);
+    // Ran out and swept (the lease stays, its holder may still answer): back in the queue, and
+    // taken over by the next validator who asks.
+    const late = t0 + 3 * lease;
+    expect(await nextSample(app.db, v3.id, { now: late })).toMatchObject({ expressionId: e });
+    expect(await mark(e)).toBe(late + lease);
+    expect(await leaseCacheMismatches(app.db, late)).toBe(0);
+    // Answered: unmarked, and waiting for its second round in the queue.
+    await submitAnswer(app.db, v3.id, e, { kind: 'targets', targets: [2] }, late + 1000);
+    expect(await mark(e)).toBeNull();
+    // A disabled validator's samples go back at once.
+    expect((await nextSample(app.db, v1.id, { now: late + 2000 }))!.expressionId).toBe(e);
+    expect(await mark(e)).not.toBeNull();
+    await setUserDisabled(app.db, v1.id, true, null);
+    expect(await mark(e)).toBeNull();
+    expect(await leaseCacheMismatches(app.db, late + 3000)).toBe(0);
+    // The check can fail: a mark without a lease, and a live lease without its mark.
+    await app.db.transaction((tx) => tx.update(expressions).set({ leaseExpiresAt: late + lease }).where(eq(expressions.id, e)));
+    expect(await leaseCacheMismatches(app.db, late + 3000)).toBe(1);
+    await app.db.transaction((tx) => tx.update(expressions).set({ leaseExpiresAt: null }).where(eq(expressions.id, other)));
+    expect(await leaseCacheMismatches(app.db, t0 + 2)).toBe(2);
   });
 
   it('the overlap check on the lease history can fail', async () => {

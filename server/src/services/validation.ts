@@ -4,12 +4,13 @@ import type { AnswerFeedback, AnswerInput, SampleView } from '#shared/schemas/va
 import { isUniqueViolation, RaceLost } from '../db/busy.ts';
 import { lockRow, rowLockTransaction, type Db, type DbOrTx } from '../db/client.ts';
 import { DIALECT } from '../db/dialect.ts';
+import { commaList } from '../db/portable.ts';
 import { preparedPerDb } from '../db/prepared.ts';
 import { expressions, expressionTargets, leases, objects, users, validations } from '../db/schema/index.ts';
-import { answerSums, lockValidationLog } from './answer-sums.ts';
-import { audit } from './audit.ts';
+import { answerSums, appendValidation } from './answer-sums.ts';
+import { auditMany, type AuditEntry } from './audit.ts';
 import { conflict } from './errors.ts';
-import { endLease, grantLease, renewLease, takeOverExpired } from './leases.ts';
+import { endLease, grantLease, renewLease, sweepExpiredMarks, takeOverExpired } from './leases.ts';
 import { getSettings } from './settings.ts';
 
 function toAnswer(a: AnswerInput): Answer {
@@ -35,6 +36,22 @@ const byValidator = sql.placeholder('validatorId');
 /** Reads of the answer path, prepared once (see db/prepared.ts). */
 const answerStatements = preparedPerDb((db) => ({
   expression: db.select().from(expressions).where(eq(expressions.id, byExpression)).prepare('answer_expression'),
+  /**
+   * Everything an answer checks about its sample in one round trip (run after the sample's row
+   * lock, so it sees what committed before): the sample, this validator's lease on it, its targets
+   * (a comma list: one row), and whether the validator wrote for its video.
+   */
+  sample: db
+    .select({
+      expression: expressions,
+      lease: leases,
+      targets: sql<string | null>`(select ${commaList(sql`cast(o.local_id as text)`)} from "expression_targets" t join "objects" o on o.id = t.object_id where t.expression_id = ${outer('id')})`,
+      wroteOnVideo: sql<boolean>`exists (select 1 from "expressions" own where own.video_id = ${outer('video_id')} and own.author_id = ${byValidator})`,
+    })
+    .from(expressions)
+    .leftJoin(leases, and(eq(leases.expressionId, expressions.id), eq(leases.validatorId, byValidator)))
+    .where(eq(expressions.id, byExpression))
+    .prepare('answer_sample'),
   targets: db
     .select({ localId: objects.localId })
     .from(expressionTargets)
@@ -46,17 +63,6 @@ const answerStatements = preparedPerDb((db) => ({
     .from(validations)
     .where(and(eq(validations.expressionId, byExpression), eq(validations.validatorId, byValidator)))
     .prepare('answer_previous'),
-  lease: db
-    .select()
-    .from(leases)
-    .where(and(eq(leases.validatorId, byValidator), eq(leases.expressionId, byExpression)))
-    .prepare('answer_lease'),
-  wroteOnVideo: db
-    .select({ id: expressions.id })
-    .from(expressions)
-    .where(and(eq(expressions.authorId, byValidator), eq(expressions.videoId, sql.placeholder('videoId'))))
-    .limit(1)
-    .prepare('answer_wrote_on_video'),
   events: db
     .select()
     .from(validations)
@@ -71,7 +77,6 @@ const outer = (column: string) => sql.raw(`"expressions"."${column}"`);
 /** No live protocol lease: never leased, answered, or its holder's time ran out (then it can be handed over). */
 const unleasedAt = (now: number | ReturnType<typeof sql.placeholder>) =>
   sql`not exists (select 1 from "leases" l where l.expression_id = ${outer('id')} and l.round > 0 and l.expires_at > ${now})`;
-const unleased = unleasedAt(sql.placeholder('now'));
 
 /** Samples this validator may answer at all: not their own, not answered, not on their videos. */
 function eligibleFor(validatorId: number | SQL.Aliased | ReturnType<typeof sql.placeholder>, skipOwnVideos: boolean): SQL {
@@ -87,19 +92,21 @@ const nextStatements = preparedPerDb((db) => {
   const candidate = { id: expressions.id, status: expressions.status, videoId: expressions.videoId, text: expressions.text, createdAt: expressions.createdAt };
   const variant = (skipOwnVideos: boolean) => {
     const name = skipOwnVideos ? 'skip_own' : 'any_video';
-    // One query per status, each walking the (status, created_at) index in order and stopping at
-    // the first eligible sample; an IN over both statuses would sort every waiting sample first.
+    // Open samples nobody holds, oldest first: the terms are those of expressions_queue_idx's
+    // WHERE, word for word, so both engines walk that partial index in order and step over only
+    // the samples this validator may not answer (not over every held one). `held`: an expired
+    // lease is still on it (swept), to be taken over.
     const oldest = db
-      .select(candidate)
+      .select({ ...candidate, held: sql<boolean>`exists (select 1 from "leases" l where l.expression_id = ${outer('id')} and l.round > 0)` })
       .from(expressions)
-      .where(and(sql`${outer('status')} = ${sql.placeholder('status')} and ${unleased}`, eligibleFor(me, skipOwnVideos)))
+      .where(and(sql`${outer('status')} in ('pending', 'second_round') and ${outer('lease_expires_at')} is null`, eligibleFor(me, skipOwnVideos)))
       .orderBy(sql`${outer('created_at')}, ${outer('id')}`)
       .limit(1);
     return {
       // On PostgreSQL, validators asking at once on several instances each lock the sample they
       // take and skip the ones others are taking (the queue idiom), instead of all reaching for the
       // oldest and all but one failing serialization. SQLite has one writer; it needs neither.
-      oldest: (DIALECT === 'postgres' ? oldest.for('update', { skipLocked: true }) : oldest).prepare(`next_oldest_${name}`),
+      oldest: (DIALECT === 'postgres' ? oldest.for('update', { skipLocked: true }) : oldest).prepare(`next_queue_${name}`),
       gold: db
         .select(candidate)
         .from(expressions)
@@ -120,6 +127,22 @@ const nextStatements = preparedPerDb((db) => {
     anyVideo: variant(false),
   };
 });
+
+/** How often (per process, in the caller's clock) nextSample sweeps run-out leases back into the queue. */
+const SWEEP_EVERY_MS = 1000;
+const lastSweep = new WeakMap<Db, number>();
+
+/**
+ * Samples whose lease ran out rejoin the queue (sweepExpiredMarks) at most once a second per
+ * process: one indexed statement that finds nothing on most calls, so it need not run on each.
+ * A sample is thus handed over up to a second after its lease ran out; leases last minutes.
+ */
+async function sweepNow(db: Db, now: number): Promise<void> {
+  const last = lastSweep.get(db);
+  if (last !== undefined && now >= last && now - last < SWEEP_EVERY_MS) return;
+  lastSweep.set(db, now);
+  await rowLockTransaction(db, (tx) => sweepExpiredMarks(tx, now));
+}
 
 /** How many samples wait for this validator (counts only: a home page must not describe samples). */
 export async function waitingFor(db: DbOrTx, validatorId: number): Promise<number> {
@@ -153,9 +176,12 @@ export async function nextSample(db: Db, validatorId: number, opts: { now?: numb
   // the oldest-sample query locks its row and skips rows others hold, takeOverExpired re-reads the
   // sample's leases after that lock, and the unique indexes on leases (one per sample and round >
   // 0, one per validator) refuse whatever slipped through; each of those is a lost race, retried.
+  await sweepNow(db, now);
+  // Read outside the transaction: kept per process on PostgreSQL (services/settings.ts); the
+  // transaction runs at READ COMMITTED there, where each statement reads afresh anyway.
+  const s = await getSettings(db);
   return rowLockTransaction(db, async (tx) => {
     const q = nextStatements(tx);
-    const s = await getSettings(tx);
     const expiresAt = now + s.leaseMinutes * 60_000;
     const [held] = await q.held.execute({ me: validatorId });
     if (held) {
@@ -164,9 +190,7 @@ export async function nextSample(db: Db, validatorId: number, opts: { now?: numb
     }
     const v = s.validatorSkipsOwnVideos ? q.skipOwn : q.anyVideo;
     // Real work decides whether there is anything to do; gold is mixed into real work only.
-    const [second] = await v.oldest.execute({ me: validatorId, status: 'second_round', now });
-    const [first] = await v.oldest.execute({ me: validatorId, status: 'pending', now });
-    const work = [second, first].filter((w) => w !== undefined).sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)[0];
+    const [work] = await v.oldest.execute({ me: validatorId });
     if (!work) return null;
     const gold = random() < s.goldShare ? (await v.gold.execute({ me: validatorId }))[0] : undefined;
     const chosen = gold ?? work;
@@ -175,7 +199,7 @@ export async function nextSample(db: Db, validatorId: number, opts: { now?: numb
     // for an answer to commit, and a grant stamped with the time before that wait would seem to
     // overlap the lease the answer ended (lease_history is read as the truth of who held what when).
     const at = opts.now ?? Math.max(now, Date.now());
-    if (round > 0) await takeOverExpired(tx, chosen.id, at);
+    if (!gold && Boolean(work.held)) await takeOverExpired(tx, chosen.id, at);
     const lease = await grantLease(tx, { expressionId: chosen.id, validatorId, round, issuedAt: at, expiresAt: at + s.leaseMinutes * 60_000 }).catch((err: unknown) => {
       throw isUniqueViolation(err) ? new RaceLost(`sample ${chosen.id} or validator ${validatorId} was leased meanwhile`, { cause: err }) : err;
     });
@@ -201,19 +225,16 @@ export async function submitAnswer(db: Db, validatorId: number, expressionId: nu
   const outcome = await rowLockTransaction(db, async (tx): Promise<{ feedback: AnswerFeedback } | { refuse: string }> => {
     await lockRow(tx, 'expressions', expressionId);
     const q = answerStatements(tx);
-    const factsOf = async (e: { authorId: number | null }): Promise<SampleFacts> => ({
-      authorId: e.authorId,
-      targets: (await q.targets.execute(ids)).map((r) => r.localId).sort((a, b) => a - b),
-    });
-    const [previous] = await q.previous.execute(ids);
-    if (previous) {
-      const [e] = await q.expression.execute(ids);
-      return { feedback: feedback(e!.status, previous.agrees, previous.answer === 'reject', previous.round === 0, await factsOf(e!), true) };
+    const [row] = await q.sample.execute(ids);
+    if (!row) throw conflict(NOT_YOURS);
+    const { expression: e, lease } = row;
+    const facts: SampleFacts = { authorId: e.authorId, targets: parseTargets(row.targets) };
+    if (!lease) {
+      // No lease: a retry of an answer already stored (which ended the lease), or not theirs.
+      const [previous] = await q.previous.execute(ids);
+      if (!previous) throw conflict(NOT_YOURS);
+      return { feedback: feedback(e.status, previous.agrees, previous.answer === 'reject', previous.round === 0, facts, true) };
     }
-    const [lease] = await q.lease.execute(ids);
-    if (!lease) throw conflict(NOT_YOURS);
-    const [e] = (await q.expression.execute(ids)) as [typeof expressions.$inferSelect];
-    const facts = await factsOf(e);
     const gold = lease.round === 0;
     // Eligibility again at answer time: settings, gold marks and the validator's own writing may
     // have changed since the lease was granted. An ineligible lease is released (the sample goes
@@ -221,24 +242,25 @@ export async function submitAnswer(db: Db, validatorId: number, expressionId: nu
     const ineligible =
       facts.authorId === validatorId
         ? 'nobody validates their own expression'
-        : (await getSettings(tx)).validatorSkipsOwnVideos && (await q.wroteOnVideo.execute({ validatorId, videoId: e.videoId })).length > 0
+        : Boolean(row.wroteOnVideo) && (await getSettings(db)).validatorSkipsOwnVideos
           ? 'you wrote expressions for this video, so you do not validate it'
           : gold && !(e.gold && e.status === 'accepted')
             ? 'this sample no longer needs an answer'
             : null;
     if (ineligible) {
-      await endLease(tx, lease.id, 'released', now);
+      await endLease(tx, lease, 'released', now);
       return { refuse: `${ineligible}; please take the next one` };
     }
     const answer = toAnswer(input);
     const agreed = agrees(answer, facts);
     let round = 0;
+    let changed: AuditEntry | null = null;
     if (!gold) {
       // The stored answers are the truth; the status column is their cache.
       const state = replay(facts, (await q.events.execute(ids)).map(toEvent));
       if (state.status !== e.status) throw new Error(`sample ${expressionId}: status ${e.status} but its answers say ${state.status}`);
       if (isFinal(state.status) || roundOf(state) !== lease.round) {
-        await endLease(tx, lease.id, 'released', now);
+        await endLease(tx, lease, 'released', now);
         return { refuse: 'this sample is not waiting for this answer any more; please take the next one' };
       }
       let next;
@@ -249,41 +271,43 @@ export async function submitAnswer(db: Db, validatorId: number, expressionId: nu
         throw err;
       }
       round = roundOf(state);
+      // Its lease ends below: the queue mark goes with the status, in one statement.
       await tx
         .update(expressions)
-        .set({ status: next.status, rejectReason: next.rejectReason, decidedAt: isFinal(next.status) ? now : null })
+        .set({ status: next.status, rejectReason: next.rejectReason, decidedAt: isFinal(next.status) ? now : null, leaseExpiresAt: null })
         .where(eq(expressions.id, expressionId));
       if (next.status !== e.status) {
-        await audit(tx, { actorId: validatorId, action: 'expression.status', entity: 'expression', entityId: expressionId, data: { from: e.status, to: next.status } }, now);
+        changed = { actorId: validatorId, action: 'expression.status', entity: 'expression', entityId: expressionId, data: { from: e.status, to: next.status } };
       }
       e.status = next.status;
     }
     const targets = answerTargets(answer);
-    await endLease(tx, lease.id, 'answered', now);
-    await audit(tx, { actorId: validatorId, action: gold ? 'validation.gold' : 'validation.answer', entity: 'expression', entityId: expressionId, data: { round, kind: input.kind } }, now);
-    // Last, right before the commit: from this lock to the commit (a durable one, waiting for the
-    // WAL flush) answers on every instance take turns, so nothing else may run in between
+    await endLease(tx, lease, 'answered', now, { unmarked: !gold });
+    const answered: AuditEntry = { actorId: validatorId, action: gold ? 'validation.gold' : 'validation.answer', entity: 'expression', entityId: expressionId, data: { round, kind: input.kind } };
+    await auditMany(tx, changed ? [changed, answered] : [answered], now);
+    // Last, right before the commit: from the log's lock to the commit (a durable one, waiting for
+    // the WAL flush) answers on every instance take turns, so nothing else may run in between
     // (bench:validate: holding it across the lease and audit writes queued answers for seconds).
-    await lockValidationLog(tx);
-    await tx
-      .insert(validations)
-      .values({
-        expressionId,
-        validatorId,
-        round,
-        answer: input.kind,
-        targets: input.kind === 'targets' ? JSON.stringify(targets) : null,
-        agrees: agreed,
-        rejectReason: input.kind === 'reject' ? input.reason : null,
-        rejectNote: input.kind === 'reject' ? (input.note ?? null) : null,
-        durationMs: now - lease.issuedAt,
-        createdAt: now,
-      });
+    await appendValidation(tx, {
+      expressionId,
+      validatorId,
+      round,
+      answer: input.kind,
+      targets: input.kind === 'targets' ? JSON.stringify(targets) : null,
+      agrees: agreed,
+      rejectReason: input.kind === 'reject' ? input.reason : null,
+      rejectNote: input.kind === 'reject' ? (input.note ?? null) : null,
+      durationMs: now - lease.issuedAt,
+      createdAt: now,
+    });
     return { feedback: feedback(e.status, agreed, input.kind === 'reject', gold, facts, false) };
   }, { lazy: false });
   if ('refuse' in outcome) throw conflict(outcome.refuse);
   return outcome.feedback;
 }
+
+/** The sample's target object numbers, sorted, from the comma list of the answer path's read. */
+const parseTargets = (list: string | null): number[] => (list ? list.split(',').map(Number).sort((a, b) => a - b) : []);
 
 function feedback(status: string, agreed: boolean, wasReject: boolean, gold: boolean, facts: SampleFacts, alreadyAnswered: boolean): AnswerFeedback {
   // A gold sample is decided by definition: its targets are the known answer.

@@ -7,6 +7,8 @@ export interface ZipMember {
   data: Uint8Array;
   /** Overrides the uncompressed size written in the central directory (a zip-bomb-like lie). */
   declaredSize?: number;
+  /** A Unix mode written as made on Unix (e.g. 0o120777 for a symbolic link whose target is `data`). */
+  unixMode?: number;
 }
 
 /**
@@ -33,13 +35,14 @@ export function zipBytes(members: ZipMember[], zip64 = false): Buffer {
     local.writeUInt16LE(name.length, 26);
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE(20, 4);
+    cd.writeUInt16LE(m.unixMode === undefined ? 20 : (3 << 8) | 20, 4);
     cd.writeUInt16LE(20, 6);
     cd.writeUInt16LE(8, 10);
     cd.writeUInt32LE(crc, 16);
     cd.writeUInt32LE(zip64 ? 0xffffffff : body.length, 20);
     cd.writeUInt32LE(zip64 ? 0xffffffff : size, 24);
     cd.writeUInt16LE(name.length, 28);
+    if (m.unixMode !== undefined) cd.writeUInt32LE((m.unixMode << 16) >>> 0, 38);
     cd.writeUInt32LE(zip64 ? 0xffffffff : offset, 42);
     const extra = Buffer.alloc(zip64 ? 28 : 0);
     if (zip64) {

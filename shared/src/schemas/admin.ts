@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { EXPRESSION_KINDS, EXPRESSION_ORIGINS, EXPRESSION_STATUSES, REJECT_REASONS } from '../domain.ts';
-import { RoleSchema } from './users.ts';
+import { EXPRESSION_KINDS, EXPRESSION_ORIGINS, EXPRESSION_STATUSES, REJECT_REASONS, VALIDATION_ANSWERS, VIDEO_STATUSES } from '../domain.ts';
+import { FIRST_RUN_STEPS } from '../first-run.ts';
+import { RoleSchema, RolesSchema } from './users.ts';
 
 /** The admin pages' inputs and outputs that are more than an id or two (server/src/routers/admin.ts). */
 
@@ -78,3 +79,60 @@ export const FillAudioInput = z.object({ percent: z.number().min(1).max(100), se
 export const JobIdInput = z.object({ id: z.uuid() });
 
 export const VideoStatusChanged = z.object({ changed: z.number().int() });
+
+/** A user's roles, replaced as a whole (admin.users.setRoles). */
+export const SetRolesInput = z.object({ userId: z.number().int().positive(), roles: RolesSchema });
+
+const count = z.number().int().min(0);
+
+/** The overview's first-run checklist (shared/src/first-run.ts) and the counts it ticked from. */
+export const FirstRunChecklistView = z.object({
+  steps: z.array(z.object({ id: z.enum(FIRST_RUN_STEPS), title: z.string(), done: z.boolean(), detail: z.string() })),
+  doneCount: count,
+  next: z.enum(FIRST_RUN_STEPS).nullable(),
+  facts: z.object({ videos: count, acceptedVideos: count, demoVideos: count, people: count, annotatedExpressions: count, validations: count, releases: count }),
+});
+
+export const ExpressionIdInput = z.object({ expressionId: z.number().int().positive() });
+
+/** One validator's answer to an expression, as the admin sees it. */
+export const AdminAnswer = z.object({
+  id: z.number().int(),
+  validator: z.string(),
+  /** 1 or 2 for protocol answers, 0 for a gold sample. */
+  round: z.number().int(),
+  answer: z.enum(VALIDATION_ANSWERS),
+  /** The objects picked (local ids): [] for "no target", null for a rejection. */
+  picks: z.array(z.number().int()).nullable(),
+  /** Whether the picks equal the annotator's targets (the verdict the protocol counts). */
+  agrees: z.boolean(),
+  rejectReason: z.enum(REJECT_REASONS).nullable(),
+  note: z.string().nullable(),
+  durationMs: z.number(),
+  createdAt: z.number(),
+});
+
+/** One expression with its targets and every answer it got (admin.expressions.get). */
+export const AdminExpressionDetail = z.object({
+  id: z.number().int(),
+  videoId: z.number().int(),
+  videoName: z.string(),
+  videoStatus: z.enum(VIDEO_STATUSES),
+  text: z.string(),
+  kind: z.enum(EXPRESSION_KINDS),
+  status: z.enum(EXPRESSION_STATUSES),
+  rejectReason: z.enum(REJECT_REASONS).nullable(),
+  origin: z.enum(EXPRESSION_ORIGINS),
+  gold: z.boolean(),
+  author: z.string().nullable(),
+  createdAt: z.number(),
+  decidedAt: z.number().nullable(),
+  motionFrames: z.object({ start: z.number().int(), end: z.number().int() }).nullable(),
+  revisionOf: z.number().int().nullable(),
+  answerCount: count,
+  /** null (with `hiddenBecause`) while the sample is undecided and the viewer also validates. */
+  targets: z.array(z.number().int()).nullable(),
+  answers: z.array(AdminAnswer).nullable(),
+  hiddenBecause: z.string().nullable(),
+});
+export type AdminExpressionDetail = z.infer<typeof AdminExpressionDetail>;

@@ -32,6 +32,9 @@ export const CreateUserInput = z.object({
 
 export const ResetPasswordInput = z.object({ requestId: z.uuid(), userId: z.number().int().positive(), password: PasswordSchema });
 
+/** A signed-in user changes their own password (auth.changePassword); strength is checked on the server. */
+export const ChangePasswordInput = z.object({ currentPassword: PasswordSchema, newPassword: PasswordSchema });
+
 export const UserIdInput = z.object({ userId: z.number().int().positive() });
 
 export const SessionUser = z.object({

@@ -1,11 +1,15 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { EXPRESSION_STATUSES, type ExpressionStatus } from '#shared/domain.ts';
+import { Link } from 'wouter';
 import { useTRPC } from '../../trpc.ts';
 
 const PAGE = 25;
 
-/** Expressions by state; accepted ones can be made gold samples (known answers that check validators). */
+/**
+ * Expressions by state; accepted ones can be made gold samples (known answers that check validators).
+ * Each opens its own page with the targets on the video and every answer.
+ */
 export function ExpressionTable() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -60,8 +64,10 @@ export function ExpressionTable() {
           </thead>
           <tbody>
             {list.data.expressions.map((e) => (
-              <tr key={e.id}>
-                <td>{e.text}</td>
+              <tr key={e.id} data-expression={e.id}>
+                <td>
+                  <Link href={`/admin/expressions/${e.id}`}>{e.text}</Link>
+                </td>
                 <td>{e.videoName}</td>
                 <td>{e.targets === null ? <span className="muted">hidden until decided</span> : e.targets.length ? e.targets.map((t) => `#${t}`).join(' ') : 'none'}</td>
                 <td>

@@ -3,6 +3,7 @@ import type { RouterOutputs } from '../../trpc.ts';
 import { AnnotatorHome } from '../annotate/AnnotatorHome.tsx';
 import { ValidatorHome } from '../validate/ValidatorHome.tsx';
 import { SpeakerHome } from '../record/SpeakerHome.tsx';
+import { ParticipantHome } from '../challenge/ParticipantHome.tsx';
 
 type User = NonNullable<RouterOutputs['auth']['me']>;
 
@@ -22,6 +23,7 @@ export function HomePage({ user }: { user: User }) {
       {has('annotator') && <AnnotatorHome />}
       {has('validator') && <ValidatorHome />}
       {has('speaker') && <SpeakerHome />}
+      {(has('participant') || has('admin')) && <ParticipantHome admin={!has('participant')} />}
     </div>
   );
 }

@@ -40,9 +40,15 @@ export const expressions = pgTable(
     revisionOf: integer().references((): AnyPgColumn => expressions.id),
     motionStartFrame: integer(),
     motionEndFrame: integer(),
+    /** The live protocol lease's end, or null (a cache of `leases` for the validation queue; see the SQLite schema). */
+    leaseExpiresAt: bigint({ mode: 'number' }),
   },
   (t) => [
     index('expressions_status_idx').on(t.status, t.createdAt),
+    index('expressions_queue_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} in ('pending', 'second_round') and ${t.leaseExpiresAt} is null`),
+    index('expressions_lease_expiry_idx').on(t.leaseExpiresAt).where(sql`${t.leaseExpiresAt} is not null`),
     index('expressions_video_idx').on(t.videoId),
     index('expressions_author_video_idx').on(t.authorId, t.videoId),
     index('expressions_gold_idx').on(t.gold, t.status),

@@ -43,9 +43,24 @@ export const expressions = sqliteTable(
     /** The moment of the motion the sentence describes, frames first..last as the annotator marked it on the timeline (optional). */
     motionStartFrame: integer(),
     motionEndFrame: integer(),
+    /**
+     * When the live protocol lease on this sample (leases, round > 0) runs out; null when it has none
+     * or when its lease ran out and the sweep made it available again. A cache of `leases` kept in
+     * the same transactions (services/leases.ts), so that handing out "the oldest open sample nobody
+     * holds" walks an index of exactly those (expressions_queue_idx) instead of stepping over every
+     * held one: with 400 validators holding the 400 oldest samples that walk was most of
+     * PostgreSQL's time (bench:validate).
+     */
+    leaseExpiresAt: integer(),
   },
   (t) => [
     index('expressions_status_idx').on(t.status, t.createdAt),
+    // The validation queue: open samples no lease holds, oldest first (nextSample).
+    index('expressions_queue_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} in ('pending', 'second_round') and ${t.leaseExpiresAt} is null`),
+    // Held samples by the time their lease runs out (the sweep that makes them available again).
+    index('expressions_lease_expiry_idx').on(t.leaseExpiresAt).where(sql`${t.leaseExpiresAt} is not null`),
     index('expressions_video_idx').on(t.videoId),
     // Also answers "has this validator written for this video?" with one lookup.
     index('expressions_author_video_idx').on(t.authorId, t.videoId),

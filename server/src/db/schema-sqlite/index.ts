@@ -5,3 +5,4 @@ export * from './records.ts';
 export * from './releases.ts';
 export * from './curation.ts';
 export * from './jobs.ts';
+export * from './challenges.ts';

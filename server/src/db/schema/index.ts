@@ -43,4 +43,8 @@ export const {
   releaseExpressions,
   videoCuration,
   jobs,
+  challenges,
+  challengeTeams,
+  challengeMembers,
+  challengeSubmissions,
 } = chosen;

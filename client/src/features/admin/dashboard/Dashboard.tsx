@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import uPlot from 'uplot';
+import { Link } from 'wouter';
 import type { DashboardData, DashboardHistogram, DashboardProgress, DashboardShareProgress } from '#shared/dashboard.ts';
 import { EXPRESSION_STATUSES, VIDEO_STATUSES, type ExpressionStatus, type RejectReason, type VideoStatus } from '#shared/domain.ts';
 import { Stat } from '../../../ui/Stat.tsx';
@@ -307,9 +308,9 @@ function PeopleTable({
             {rows.map((r) => (
               <tr key={r.key} data-testid={`${testId}-${r.name}`}>
                 <td>
-                  <a href="#audit" onClick={() => showRecentWork(r.name)} title="recent work in the audit log">
+                  <Link href="/admin/audit" onClick={() => showRecentWork(r.name)} title="recent work in the audit log">
                     {r.name}
-                  </a>
+                  </Link>
                 </td>
                 {r.cells.map((c, i) => (
                   <td key={i} className="dash-num">
