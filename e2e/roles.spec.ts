@@ -26,6 +26,8 @@ test('role homes show real counts from the demo data', async ({ page }) => {
   await page.goto('/admin/users');
   await expect(page.getByTestId('user-table')).toContainText('validator2');
   await page.getByRole('button', { name: 'Log out' }).click();
+  // The log-out must be done before the next log-in's page load (a navigation cancels it).
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
 
   await login(page, 'annotator');
   await expect(page.getByTestId('stat-annotate-videos')).toContainText('3');
