@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
+import { endOfDirectory, readDirectoryEntry, tailLength, zip64Location, zip64RecordAt, ZipFormatError } from '../zip/central-directory.ts';
 
 interface Entry {
   method: number;
@@ -70,67 +71,20 @@ export class ZipReader {
 
   private readDirectory(): void {
     const size = fstatSync(this.fd).size;
-    const tailLen = Math.min(size, 22 + 65535);
-    const tail = this.bytes(size - tailLen, tailLen);
-    let eocd = -1;
-    for (let i = tailLen - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === 0x06054b50) {
-        eocd = i;
-        break;
+    try {
+      let at = endOfDirectory(this.bytes(size - tailLength(size), tailLength(size)), size);
+      if ('zip64LocatorAt' in at) at = zip64Location(this.bytes(zip64RecordAt(this.bytes(at.zip64LocatorAt, 20), size), 56), size);
+      const dir = this.bytes(at.offset, at.size);
+      for (let k = 0, p = 0; k < at.count; k++) {
+        const { entry: e, next } = readDirectoryEntry(dir, p, k);
+        p = next;
+        if (e.name.endsWith('/')) continue;
+        if (e.flags & 1) throw new ZipFormatError(`${e.name} is encrypted`);
+        if (e.method !== 0 && e.method !== 8) throw new ZipFormatError(`${e.name} uses compression method ${e.method} (only stored and deflate)`);
+        this.entries.set(e.name, { method: e.method, compressedSize: e.compressedSize, size: e.size, localOffset: e.localOffset });
       }
-    }
-    if (eocd < 0) throw new Error(`${this.file} is not a zip archive (no end-of-directory record)`);
-    let count = tail.readUInt16LE(eocd + 10);
-    let dirSize = tail.readUInt32LE(eocd + 12);
-    let dirOffset = tail.readUInt32LE(eocd + 16);
-    if (count === 0xffff || dirSize === 0xffffffff || dirOffset === 0xffffffff) {
-      const locatorAt = size - tailLen + eocd - 20;
-      const locator = this.bytes(locatorAt, 20);
-      if (locator.readUInt32LE(0) !== 0x07064b50) throw new Error(`${this.file}: zip64 locator missing`);
-      const rec = this.bytes(Number(locator.readBigUInt64LE(8)), 56);
-      if (rec.readUInt32LE(0) !== 0x06064b50) throw new Error(`${this.file}: bad zip64 end-of-directory record`);
-      count = Number(rec.readBigUInt64LE(32));
-      dirSize = Number(rec.readBigUInt64LE(40));
-      dirOffset = Number(rec.readBigUInt64LE(48));
-    }
-    const dir = this.bytes(dirOffset, dirSize);
-    let p = 0;
-    for (let k = 0; k < count; k++) {
-      if (dir.readUInt32LE(p) !== 0x02014b50) throw new Error(`${this.file}: bad central directory entry ${k}`);
-      const flags = dir.readUInt16LE(p + 8);
-      const method = dir.readUInt16LE(p + 10);
-      let compressedSize = dir.readUInt32LE(p + 20);
-      let usize = dir.readUInt32LE(p + 24);
-      const nameLen = dir.readUInt16LE(p + 28);
-      const extraLen = dir.readUInt16LE(p + 30);
-      const commentLen = dir.readUInt16LE(p + 32);
-      let localOffset = dir.readUInt32LE(p + 42);
-      const name = dir.toString('utf8', p + 46, p + 46 + nameLen);
-      // Zip64 extra field: the 64-bit values of exactly those fields stored as 0xffffffff, in order.
-      let e = p + 46 + nameLen;
-      const extraEnd = e + extraLen;
-      while (e + 4 <= extraEnd) {
-        const id = dir.readUInt16LE(e);
-        const len = dir.readUInt16LE(e + 2);
-        if (id === 0x0001) {
-          let q = e + 4;
-          if (usize === 0xffffffff) {
-            usize = Number(dir.readBigUInt64LE(q));
-            q += 8;
-          }
-          if (compressedSize === 0xffffffff) {
-            compressedSize = Number(dir.readBigUInt64LE(q));
-            q += 8;
-          }
-          if (localOffset === 0xffffffff) localOffset = Number(dir.readBigUInt64LE(q));
-        }
-        e += 4 + len;
-      }
-      p = extraEnd + commentLen;
-      if (name.endsWith('/')) continue;
-      if (flags & 1) throw new Error(`${this.file}: ${name} is encrypted`);
-      if (method !== 0 && method !== 8) throw new Error(`${this.file}: ${name} uses compression method ${method} (only stored and deflate)`);
-      this.entries.set(name, { method, compressedSize, size: usize, localOffset });
+    } catch (err) {
+      throw err instanceof ZipFormatError ? new Error(`${this.file}: ${err.message}`, { cause: err }) : err;
     }
   }
 }

@@ -4,15 +4,9 @@ import { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { ArchiveError, entryPath } from './entry-path.ts';
 import type { EntryWriter, ExtractProgress } from './entry-writer.ts';
+import { endOfDirectory, readDirectoryEntry, tailLength, zip64Location, zip64RecordAt, ZipFormatError, type ZipDirectoryEntry } from '../../zip/central-directory.ts';
 
-interface ZipEntry {
-  name: string;
-  method: number;
-  flags: number;
-  crc32: number;
-  compressedSize: number;
-  size: number;
-  localOffset: number;
+interface ZipEntry extends ZipDirectoryEntry {
   /** Unix file type bits when the entry was made on Unix (symlinks are refused by them). */
   unixType: number | null;
 }
@@ -97,76 +91,25 @@ async function bytes(fh: FileHandle, offset: number, length: number, size: numbe
 }
 
 async function readDirectory(fh: FileHandle, size: number, writer: EntryWriter): Promise<ZipEntry[]> {
-  if (size < 22) throw new ArchiveError('', 'not a zip archive (too short)');
-  const tailLen = Math.min(size, 22 + 65535);
-  const tail = await bytes(fh, size - tailLen, tailLen, size);
-  let eocd = -1;
-  for (let i = tailLen - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
+  try {
+    let at = endOfDirectory(await bytes(fh, size - tailLength(size), tailLength(size), size), size);
+    if ('zip64LocatorAt' in at) at = zip64Location(await bytes(fh, zip64RecordAt(await bytes(fh, at.zip64LocatorAt, 20, size), size), 56, size), size);
+    // Counted before the directory is read: a zip declaring millions of members stops here.
+    if (at.count > 0) writer.checkCount(at.count);
+    if (at.size > MAX_DIRECTORY_BYTES) throw new ArchiveError('', `the zip's directory is larger than ${MAX_DIRECTORY_BYTES / 1024 / 1024} MiB`);
+    const dir = await bytes(fh, at.offset, at.size, size);
+    const out: ZipEntry[] = [];
+    for (let k = 0, p = 0; k < at.count; k++) {
+      // A directory of hundreds of thousands of members is parsed in slices: requests go on meanwhile.
+      if (k % 5000 === 4999) await new Promise((r) => setImmediate(r));
+      const { entry, next } = readDirectoryEntry(dir, p, k);
+      p = next;
+      writer.count(`entry ${k}`);
+      // Host 3 is Unix: the high 16 bits of the external attributes are the file's mode.
+      out.push({ ...entry, unixType: entry.host === 3 ? (entry.externalAttributes >>> 16) & S_IFMT : null });
     }
+    return out;
+  } catch (err) {
+    throw err instanceof ZipFormatError ? new ArchiveError('', err.message) : err;
   }
-  if (eocd < 0) throw new ArchiveError('', 'damaged zip: no end-of-directory record (truncated upload?)');
-  let count = tail.readUInt16LE(eocd + 10);
-  let dirSize = tail.readUInt32LE(eocd + 12);
-  let dirOffset = tail.readUInt32LE(eocd + 16);
-  if (count === 0xffff || dirSize === 0xffffffff || dirOffset === 0xffffffff) {
-    const locator = await bytes(fh, size - tailLen + eocd - 20, 20, size);
-    if (locator.readUInt32LE(0) !== 0x07064b50) throw new ArchiveError('', 'damaged zip: zip64 locator missing');
-    const rec = await bytes(fh, Number(locator.readBigUInt64LE(8)), 56, size);
-    if (rec.readUInt32LE(0) !== 0x06064b50) throw new ArchiveError('', 'damaged zip: bad zip64 end-of-directory record');
-    count = Number(rec.readBigUInt64LE(32));
-    dirSize = Number(rec.readBigUInt64LE(40));
-    dirOffset = Number(rec.readBigUInt64LE(48));
-  }
-  // Counted before the directory is read: a zip declaring millions of members stops here.
-  if (count > 0) writer.checkCount(count);
-  if (dirSize > MAX_DIRECTORY_BYTES) throw new ArchiveError('', `the zip's directory is larger than ${MAX_DIRECTORY_BYTES / 1024 / 1024} MiB`);
-  const dir = await bytes(fh, dirOffset, dirSize, size);
-  const out: ZipEntry[] = [];
-  let p = 0;
-  for (let k = 0; k < count; k++) {
-    // A directory of hundreds of thousands of members is parsed in slices: requests go on meanwhile.
-    if (k % 5000 === 4999) await new Promise((r) => setImmediate(r));
-    if (p + 46 > dir.length || dir.readUInt32LE(p) !== 0x02014b50) throw new ArchiveError('', `damaged zip: bad directory entry ${k}`);
-    writer.count(`entry ${k}`);
-    const madeBy = dir.readUInt16LE(p + 4) >> 8;
-    const flags = dir.readUInt16LE(p + 8);
-    const method = dir.readUInt16LE(p + 10);
-    const crc = dir.readUInt32LE(p + 16);
-    let compressedSize = dir.readUInt32LE(p + 20);
-    let usize = dir.readUInt32LE(p + 24);
-    const nameLen = dir.readUInt16LE(p + 28);
-    const extraLen = dir.readUInt16LE(p + 30);
-    const commentLen = dir.readUInt16LE(p + 32);
-    const external = dir.readUInt32LE(p + 38);
-    let localOffset = dir.readUInt32LE(p + 42);
-    if (p + 46 + nameLen + extraLen + commentLen > dir.length) throw new ArchiveError('', `damaged zip: directory entry ${k} runs past the directory`);
-    const name = dir.toString('utf8', p + 46, p + 46 + nameLen);
-    // Zip64 extra field: the 64-bit values of exactly those fields stored as 0xffffffff, in order.
-    let e = p + 46 + nameLen;
-    const extraEnd = e + extraLen;
-    while (e + 4 <= extraEnd) {
-      const id = dir.readUInt16LE(e);
-      const len = dir.readUInt16LE(e + 2);
-      if (id === 0x0001) {
-        let q = e + 4;
-        if (usize === 0xffffffff && q + 8 <= extraEnd) {
-          usize = Number(dir.readBigUInt64LE(q));
-          q += 8;
-        }
-        if (compressedSize === 0xffffffff && q + 8 <= extraEnd) {
-          compressedSize = Number(dir.readBigUInt64LE(q));
-          q += 8;
-        }
-        if (localOffset === 0xffffffff && q + 8 <= extraEnd) localOffset = Number(dir.readBigUInt64LE(q));
-      }
-      e += 4 + len;
-    }
-    p = extraEnd + commentLen;
-    // Host 3 is Unix: the high 16 bits of the external attributes are the file's mode.
-    out.push({ name, method, flags, crc32: crc, compressedSize, size: usize, localOffset, unixType: madeBy === 3 ? (external >>> 16) & S_IFMT : null });
-  }
-  return out;
 }
