@@ -35,7 +35,6 @@ const byValidator = sql.placeholder('validatorId');
 
 /** Reads of the answer path, prepared once (see db/prepared.ts). */
 const answerStatements = preparedPerDb((db) => ({
-  expression: db.select().from(expressions).where(eq(expressions.id, byExpression)).prepare('answer_expression'),
   /**
    * Everything an answer checks about its sample in one round trip (run after the sample's row
    * lock, so it sees what committed before): the sample, this validator's lease on it, its targets
