@@ -74,3 +74,7 @@ export const MICROPHONES = ['headset', 'laptop', 'usb', 'phone', 'studio', 'othe
 /** A background job's life (server/src/jobs/): queued → running → finished or failed (a running job whose instance died runs again). */
 export const JOB_STATES = ['queued', 'running', 'finished', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
+
+/** How an admin closed a "bad mask" flag: took the object out, fixed/merged it, or found nothing wrong. */
+export const MASK_FLAG_RESOLUTIONS = ['excluded', 'merged', 'dismissed'] as const;
+export type MaskFlagResolution = (typeof MASK_FLAG_RESOLUTIONS)[number];

@@ -122,6 +122,7 @@ export async function scoreVideo(app: CurationDeps, videoId: number, now = Date.
     lookalikePairs: pairs.length,
     lookalikeDetail: JSON.stringify(pairs.map((p) => ({ a: p.a, b: p.b, distance: Math.round(p.distance * 1e4) / 1e4 }))),
     durationSec: video.fps > 0 ? video.frameCount / video.fps : 0,
+    sparseObjects: 0,
     scorer: CURATION_SCORER,
     computedAt: now,
   };

@@ -15,6 +15,8 @@ export const videoCuration = pgTable('video_curation', {
   /** JSON: [{a, b, distance}], most similar first. */
   lookalikeDetail: text().notNull(),
   durationSec: doublePrecision().notNull(),
+  /** Objects masked on only part of their track (see the SQLite schema). */
+  sparseObjects: integer().notNull().default(0),
   /** Version of the scoring code. */
   scorer: integer().notNull(),
   /** Epoch ms. */

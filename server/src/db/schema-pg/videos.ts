@@ -73,6 +73,12 @@ export const objects = pgTable(
     motionMeanIou: doublePrecision(),
     motionAreaChange: doublePrecision(),
     moving: boolean(),
+    /** Set when an admin takes the object out of annotation (see the SQLite schema). */
+    excludedAt: bigint({ mode: 'number' }),
+    excludedBy: integer().references(() => users.id),
+    exclusionNote: text(),
+    /** The object this id was merged into (then also excluded). */
+    mergedIntoId: integer(),
   },
   (t) => [uniqueIndex('objects_video_local_uq').on(t.videoId, t.localId)],
 );

@@ -18,6 +18,11 @@ export const videoCuration = sqliteTable('video_curation', {
   /** JSON: [{a, b, distance}] with a, b the objects' local ids, most similar first. */
   lookalikeDetail: text().notNull(),
   durationSec: real().notNull(),
+  /**
+   * Objects masked on only part of their track (key frames, as XMem/AOT-style tools give): masks on
+   * fewer frames than the span from their first to their last masked frame. MeViS needs full tracks.
+   */
+  sparseObjects: integer().notNull().default(0),
   /** Version of the scoring code, so a change can recompute old rows. */
   scorer: integer().notNull(),
   computedAt: integer().notNull(),

@@ -6,3 +6,4 @@ export * from './releases.ts';
 export * from './curation.ts';
 export * from './jobs.ts';
 export * from './challenges.ts';
+export * from './work.ts';

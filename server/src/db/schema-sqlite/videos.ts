@@ -74,6 +74,15 @@ export const objects = sqliteTable(
     motionMeanIou: real(),
     motionAreaChange: real(),
     moving: integer({ mode: 'boolean' }),
+    /**
+     * Set when an admin takes the object out of annotation (a bystander, a broken mask): annotators
+     * and validators never see it and exports leave it out. Epoch ms; the audit log has the decision.
+     */
+    excludedAt: integer(),
+    excludedBy: integer().references(() => users.id),
+    exclusionNote: text(),
+    /** When this id was merged into another object of the same video (its masks moved there); then also excluded. */
+    mergedIntoId: integer(),
   },
   (t) => [uniqueIndex('objects_video_local_uq').on(t.videoId, t.localId)],
 );

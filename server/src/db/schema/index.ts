@@ -47,4 +47,7 @@ export const {
   challengeTeams,
   challengeMembers,
   challengeSubmissions,
+  maskFlags,
+  workBatches,
+  workBatchVideos,
 } = chosen;
