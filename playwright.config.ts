@@ -52,7 +52,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'app', testIgnore: /(record.*|audio-admin|release|admin|cockpit|import|challenge)\.spec\.ts/ },
+    { name: 'app', testIgnore: /(record.*|audio-admin|release|admin|cockpit|import|import-video|challenge|objects|batches|quality)\.spec\.ts/ },
     // The recording tests need a microphone: Chromium's fake device fed from generated speech.
     {
       name: 'microphone',
@@ -76,6 +76,12 @@ export default defineConfig({
     // Then the challenge server: it exports its own release (release.spec makes v1 itself) with the
     // demo videos. Alone: `npx playwright test e2e/challenge.spec.ts --project challenge-last --no-deps`.
     { name: 'challenge-last', testMatch: /challenge\.spec\.ts/, dependencies: ['import-last'] },
+    // Each of these changes shared state (excluded objects, videos set aside for one annotator,
+    // imported videos, probe tasks), so they run after everything that expects the demo as made.
+    { name: 'objects-last', testMatch: /objects\.spec\.ts/, dependencies: ['challenge-last'] },
+    { name: 'batches-last', testMatch: /batches\.spec\.ts/, dependencies: ['objects-last'] },
+    { name: 'import-video-last', testMatch: /import-video\.spec\.ts/, dependencies: ['batches-last'] },
+    { name: 'quality-last', testMatch: /quality\.spec\.ts/, dependencies: ['import-video-last'] },
   ],
   globalTeardown: process.env.E2E_DATABASE_URL ? './e2e/helpers/drop-database.ts' : undefined,
   webServer: {
