@@ -18,6 +18,7 @@ import { createUser, findUserByName, listUsers, setPassword, setUserDisabled } f
 import { phaseBars } from './progress.ts';
 import { registerEval } from './eval.ts';
 import { registerCheckSubmission } from './check-submission.ts';
+import { registerMasks } from './masks.ts';
 import { copyPostgresToSqlite, copySqliteToPostgres } from '../db/copy.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { FileLock } from '../locks.ts';
@@ -254,6 +255,7 @@ db.command('snapshot')
 
 registerEval(program);
 registerCheckSubmission(program);
+registerMasks(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // One line, non-zero: scripts can grep it, people can read it.
