@@ -87,7 +87,8 @@ test('an admin opens a challenge; participants download the split, submit perfec
     .poll(async () => (await query<{ version: string; onDisk: boolean }[]>(admin, 'admin.releases.list')).find((r) => r.version === job.version)?.onDisk, { timeout: 90_000 })
     .toBe(true);
   const releaseDir = path.join(process.env.E2E_DATA_DIR!, 'releases', job.version);
-  const gtDir = path.join(releaseDir, 'ground_truth', 'valid');
+  // The ground truth is a package of its own, outside the releases folder (what the server scores against).
+  const gtDir = path.join(process.env.E2E_DATA_DIR!, 'ground-truth', job.version, 'valid');
   const splitDir = path.join(releaseDir, 'valid');
   const gtMeta = JSON.parse(readFileSync(path.join(gtDir, 'meta_expressions.json'), 'utf8')) as { videos: Record<string, { expressions: Record<string, { anno_id: unknown[] }> }> };
   const expressions = Object.values(gtMeta.videos).flatMap((v) => Object.values(v.expressions));
@@ -119,7 +120,7 @@ test('an admin opens a challenge; participants download the split, submit perfec
   const names = await tarNames(await download.path());
   expect(names).toContain(`mevis-${job.version}/valid/meta_expressions.json`);
   expect(names.some((n) => n.includes('JPEGImages/demo-pond/'))).toBe(true);
-  expect(names.filter((n) => /ground_truth|mask_dict|tracking\/valid/.test(n))).toEqual([]);
+  expect(names.filter((n) => /ground.truth|mask_dict|tracking\/valid/.test(n))).toEqual([]);
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'challenge-e2e-'));
   const perfect = submissionMembers(splitDir, gtDir, 'perfect');

@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Check an exported MeViS release the way the official MeViS loaders read it.
 
-Usage: python3 scripts/check-release.py <releaseDir>
+Usage: python3 scripts/check-release.py <releaseDir> [--ground-truth <groundTruthDir>]
+
+A release is two packages: the public one (<releaseDir>: every split's frames and sentences, the
+masks of train and valid_u) and the ground truth of its withheld splits (valid, test), a folder of
+its own. The public one must hold no ground truth of valid/test; their targets and masks are checked
+when --ground-truth names the package.
 
 Standard library only, so it runs on the machine of whoever receives the release. It reads the
 JSON with json.load and looks things up exactly like the official detectron2 / ReferFormer loader
@@ -20,7 +25,7 @@ except ImportError:  # numpy only adds the foreground-pixel totals
     np = None
 
 SPLITS = ("train", "valid_u", "valid", "test")
-# Only these ship mask_dict.json beside the frames; valid/test keep theirs under ground_truth/.
+# Only these ship mask_dict.json beside the frames; valid/test's is in the ground-truth package.
 SPLITS_WITH_MASKS = ("train", "valid_u")
 MAX_PROBLEMS = 500
 
@@ -103,8 +108,9 @@ def jpeg_size(path):
 
 
 class Checker:
-    def __init__(self, root):
+    def __init__(self, root, gt_root=None):
         self.root = root
+        self.gt_root = gt_root
         self.problems = []
         self.dropped = 0
         self.anno_split = {}
@@ -115,6 +121,14 @@ class Checker:
             self.problems.append("%s: %s" % (self.split, msg))
         else:
             self.dropped += 1
+
+    def check_v2(self, d, where=""):
+        meta_path = os.path.join(d, "meta_expressions.json")
+        v2_path = os.path.join(d, "meta_expressions_v2.json")
+        if not os.path.isfile(v2_path):
+            self.say("%smeta_expressions_v2.json is missing" % where)
+        elif os.path.isfile(meta_path) and read_bytes(meta_path) != read_bytes(v2_path):
+            self.say("%smeta_expressions_v2.json differs from meta_expressions.json (must be a byte-identical copy)" % where)
 
     def load_json(self, path, label):
         if not os.path.isfile(path):
@@ -171,11 +185,7 @@ class Checker:
         d = os.path.join(self.root, split)
         meta_path = os.path.join(d, "meta_expressions.json")
         pub = self.load_meta(meta_path, "meta_expressions.json", masks_in_split)
-        v2_path = os.path.join(d, "meta_expressions_v2.json")
-        if not os.path.isfile(v2_path):
-            self.say("meta_expressions_v2.json is missing")
-        elif os.path.isfile(meta_path) and read_bytes(meta_path) != read_bytes(v2_path):
-            self.say("meta_expressions_v2.json differs from meta_expressions.json (must be a byte-identical copy)")
+        self.check_v2(d)
         if pub is None:
             return counts
 
@@ -197,12 +207,18 @@ class Checker:
         if not masks_in_split:
             if os.path.exists(os.path.join(d, "mask_dict.json")):
                 self.say("mask_dict.json must not be in the public %s folder (it is the hidden ground truth)" % split)
-            gt_dir = os.path.join(self.root, "ground_truth", split)
-            gt = self.load_meta(os.path.join(gt_dir, "meta_expressions.json"), "ground_truth/%s/meta_expressions.json" % split, True)
+            if os.path.exists(os.path.join(self.root, "tracking", split)):
+                self.say("tracking/%s must not be in the public release (the boxes give the targets away)" % split)
+            if self.gt_root is None:
+                counts["unchecked"] = True
+                return counts
+            gt_dir = os.path.join(self.gt_root, split)
+            gt = self.load_meta(os.path.join(gt_dir, "meta_expressions.json"), "ground truth %s/meta_expressions.json" % split, True)
+            self.check_v2(gt_dir, "ground truth %s/" % split)
             if gt is None:
                 return counts
             self.compare_ground_truth(pub, gt)
-            label = "ground_truth/%s/mask_dict.json" % split
+            label = "ground truth %s/mask_dict.json" % split
         mask_dict = self.load_json(os.path.join(gt_dir, "mask_dict.json"), label)
         if mask_dict is None:
             return counts
@@ -243,7 +259,7 @@ class Checker:
         return sizes
 
     def compare_ground_truth(self, pub, gt):
-        where = "ground_truth meta_expressions.json"
+        where = "ground truth meta_expressions.json"
         if sorted(pub) != sorted(gt):
             self.say("%s lists other videos than the public one" % where)
         for name, p in pub.items():
@@ -344,25 +360,34 @@ def read_bytes(path):
 
 
 def main(argv):
-    if len(argv) != 2:
-        print("usage: python3 scripts/check-release.py <releaseDir>", file=sys.stderr)
+    args = argv[1:]
+    gt_root = None
+    if len(args) == 3 and args[1] == "--ground-truth":
+        gt_root = args[2]
+    elif len(args) != 1:
+        print("usage: python3 scripts/check-release.py <releaseDir> [--ground-truth <groundTruthDir>]", file=sys.stderr)
         return 2
-    checker = Checker(argv[1])
+    root = args[0]
+    checker = Checker(root, gt_root)
+    if os.path.exists(os.path.join(root, "ground_truth")):
+        checker.problems.append("release: ground_truth/ must not be in the public release (the ground truth of withheld splits is a package of its own)")
     totals = {"splits": 0, "expressions": 0, "masks": 0}
     for split in SPLITS:
-        if not os.path.isdir(os.path.join(argv[1], split)):
+        if not os.path.isdir(os.path.join(root, split)):
             continue
         c = checker.check_split(split, split in SPLITS_WITH_MASKS)
         line = "%s: videos=%d expressions=%d no_target=%d masks=%d" % (
             split, c["videos"], c["expressions"], c["no_target"], c["masks"])
-        if np is not None:
+        if c.get("unchecked"):
+            line += " ground_truth=not-given"
+        elif np is not None:
             line += " foreground=%d" % c["foreground"]
         print(line)
         totals["splits"] += 1
         totals["expressions"] += c["expressions"]
         totals["masks"] += c["masks"]
     if totals["splits"] == 0:
-        checker.problems.append("no split folder (%s) in %s" % (", ".join(SPLITS), argv[1]))
+        checker.problems.append("no split folder (%s) in %s" % (", ".join(SPLITS), root))
     if checker.dropped:
         checker.problems.append("... and %d more problems" % checker.dropped)
     if checker.problems:

@@ -81,7 +81,10 @@ function setup(ctx: AbuseCtx): Promise<World> {
       check(t.status === 200, `setup: team not created: ${t.text.slice(0, 200)}`);
     }
     const splitDir = path.join(releaseDir, 'valid');
-    const gtDir = path.join(releaseDir, 'ground_truth', 'valid');
+    // The CLI writes DATA_DIR/releases/<v>'s ground truth where the server looks: DATA_DIR/ground-truth/<v>.
+    const gtDir = path.join(ctx.dataDir, 'ground-truth', VERSION, 'valid');
+    check(existsSync(path.join(gtDir, 'mask_dict.json')), `setup: the ground truth is not in ${gtDir}`);
+    check(!existsSync(path.join(releaseDir, 'ground_truth')), 'setup: the public release holds ground_truth/');
     const up = await upload(ctx, alice, challengeId, submissionZip(splitDir, gtDir, 'perfect'));
     check(up.status === 200, `setup: Alice's upload refused: ${up.text.slice(0, 300)}`);
     const s = await settled(ctx, alice, up.data!.submissionId);
@@ -144,7 +147,7 @@ export const attacks: Attack[] = [
         check(res.status === 200, `${part}.tar: ${res.status}`);
         const names = [...res.body.toString('latin1').matchAll(/chal-abuse\/[^\0]+/g)].map((m) => m[0]);
         check(names.length > 0, `${part}.tar holds no files`);
-        const leaked = names.filter((n) => /ground_truth|\/valid\/mask_dict|tracking\/valid/.test(n));
+        const leaked = names.filter((n) => /ground.truth|\/valid\/mask_dict|tracking\/valid/.test(n));
         check(leaked.length === 0, `${part}.tar carries ground truth: ${leaked.slice(0, 3).join(', ')}`);
       }
       const paths = [
@@ -152,6 +155,9 @@ export const attacks: Attack[] = [
         `/media/challenges/${w.challengeId}/..%2f..%2freleases/${VERSION}.tar`,
         `/media/challenges/${w.challengeId}/../../releases/${VERSION}.tar`,
         `/media/releases/${VERSION}.tar`,
+        `/media/ground-truth/${VERSION}.tar`,
+        `/media/ground-truth/..%2freleases/${VERSION}.tar`,
+        `/media/challenges/${w.challengeId}/ground-truth.tar`,
         `/media/frames/${ctx.seed.videoId}/0`,
         `/media/challenges/987654/split.tar`,
       ];

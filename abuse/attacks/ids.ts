@@ -90,6 +90,8 @@ export const attacks: Attack[] = [
         for (const [p, input] of calls) checkRefused(await ctx.call(who, p, input), `${who} ${p}`, { code: 'FORBIDDEN' });
         const tar = await ctx.raw({ path: '/media/releases/v1.tar', headers: { cookie: ctx.seed.accounts[who].cookie } });
         check(tar.status === 404, `${who} reached a release download (${tar.status})`);
+        const truth = await ctx.raw({ path: '/media/ground-truth/v1.tar', headers: { cookie: ctx.seed.accounts[who].cookie } });
+        check(truth.status === 404, `${who} reached a ground-truth download (${truth.status})`);
       }
       check(ctx.fingerprint() === before, 'a forbidden call wrote something');
     },

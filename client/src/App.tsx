@@ -90,6 +90,9 @@ export function App() {
             <Route path="/admin/expressions/:id">
               {(params) => (isAdmin ? <AdminCockpit section="expressions" expressionId={Number(params.id)} /> : <AdminsOnly />)}
             </Route>
+            <Route path="/admin/videos/:id">
+              {(params) => (isAdmin ? <AdminCockpit section="curation" videoId={Number(params.id)} /> : <AdminsOnly />)}
+            </Route>
             <Route path="/admin/:section?">{(params) => (isAdmin ? <AdminCockpit section={params.section} /> : <AdminsOnly />)}</Route>
             <Route path="/account">
               <PageTitle title="Account" />

@@ -26,13 +26,15 @@ export async function mutate<T>(page: Page, path: string, input?: unknown): Prom
 }
 
 /**
- * An accepted expression with this text, made the way the product makes one: the annotator
- * submits it, then a validator's queue is worked until the sample comes up and is answered with
+ * An accepted expression with this text (on the first listed video, or the one named), made the
+ * way the product makes one: the annotator submits it, then a validator's queue is worked until the sample comes up and is answered with
  * the annotator's target (other samples on the way are rejected as ambiguous).
  */
-export async function acceptedExpression(annotator: Page, validator: Page, text: string): Promise<number> {
-  const videos = await query<{ videos: { id: number }[] }>(annotator, 'videos.list', { limit: 10, offset: 0 });
-  const videoId = videos.videos[0]!.id;
+export async function acceptedExpression(annotator: Page, validator: Page, text: string, videoName?: string): Promise<number> {
+  const videos = await query<{ videos: { id: number; name: string }[] }>(annotator, 'videos.list', { limit: 50, offset: 0 });
+  const video = videoName === undefined ? videos.videos[0] : videos.videos.find((v) => v.name === videoName);
+  expect(video, `video ${videoName ?? '(first)'} is listed`).toBeDefined();
+  const videoId = video!.id;
   const submitted = await mutate<{ expressionId: number }>(annotator, 'annotate.submit', {
     uid: crypto.randomUUID(),
     videoId,

@@ -39,6 +39,9 @@ async function main() {
   // no server ran), as a background job: the server serves meanwhile and the table shows
   // "scoring…" for those rows. Instances starting together queue one such job between them.
   await app.curation.backfill();
+  // Releases written when the ground truth sat inside the release folder: moved into its own
+  // package before anything serves or scores them (services/export/legacy-layout.ts).
+  await app.exports.separateLegacyGroundTruth();
   // Challenge submissions a stopped instance recorded but never saw scored get their job again.
   await app.challenges.resume();
 

@@ -17,7 +17,8 @@ export type VideoStatus = (typeof VIDEO_STATUSES)[number];
 export const VIDEO_ROW_STATUSES = [...VIDEO_STATUSES, 'importing'] as const;
 export type VideoRowStatus = (typeof VIDEO_ROW_STATUSES)[number];
 
-export const VIDEO_SOURCES = ['davis', 'mevis', 'demo'] as const;
+/** Which importer a video came through; `video` is a video file (MP4/WebM/MOV) whose frames ffmpeg extracted. */
+export const VIDEO_SOURCES = ['davis', 'mevis', 'video', 'demo'] as const;
 export type VideoSource = (typeof VIDEO_SOURCES)[number];
 
 /** Validation protocol states (paper §3.1 "Language Expression Validation"). */

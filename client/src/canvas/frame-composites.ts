@@ -34,8 +34,7 @@ export class FrameComposites {
     this.scratch = document.createElement('canvas');
     this.scratch.width = rasters.width;
     this.scratch.height = rasters.height;
-    // Labels are drawn at video resolution; scale them with the frame so they stay readable.
-    this.fontPx = Math.max(12, Math.round(rasters.height / 32));
+    this.fontPx = labelFontPx(rasters.height);
   }
 
   has(frame: number, style: CompositeStyle): boolean {
@@ -98,28 +97,40 @@ export class FrameComposites {
   }
 
   private paint(canvas: HTMLCanvasElement, bitmap: ImageBitmap, frame: number, style: CompositeStyle) {
-    const ctx = canvas.getContext('2d')!;
-    ctx.globalAlpha = 1;
-    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    this.scratch.getContext('2d')!.putImageData(this.rasters.colorImage(frame), 0, 0);
-    ctx.globalAlpha = style.dimmed ? style.opacity * DIMMED : style.opacity;
-    ctx.drawImage(this.scratch, 0, 0);
-    ctx.globalAlpha = 1;
-    ctx.font = `bold ${this.fontPx}px system-ui, sans-serif`;
-    ctx.textBaseline = 'bottom';
-    ctx.lineJoin = 'round';
-    ctx.lineWidth = Math.max(2, this.fontPx / 5);
-    for (const o of this.rasters.raster(frame).objects) {
-      const label = `#${o.localId}`;
-      // Inside the canvas whatever the box: a label cut at the edge names no object.
-      const x = Math.max(1, Math.min(o.box[0], canvas.width - ctx.measureText(label).width - 2));
-      const y = Math.max(this.fontPx + 1, o.box[1] - 2);
-      ctx.strokeStyle = 'rgba(0, 0, 0, 0.8)';
-      ctx.strokeText(label, x, y);
-      ctx.fillStyle = cssColor(objectColor(o.colorIndex));
-      ctx.fillText(label, x, y);
-    }
+    paintComposite(canvas, this.scratch, bitmap, this.rasters, frame, style, this.fontPx);
   }
 }
+
+/**
+ * Draws a frame with every mask of the raster in its colour and each object's `#id` label into
+ * `canvas` (video size); `scratch` is a video-size canvas for the colour layer. The player's
+ * composites and the still previews (MaskPreview.tsx) draw with this one function.
+ */
+export function paintComposite(canvas: HTMLCanvasElement, scratch: HTMLCanvasElement, image: CanvasImageSource, rasters: MaskRasters, frame: number, style: CompositeStyle, fontPx: number): void {
+  const ctx = canvas.getContext('2d')!;
+  ctx.globalAlpha = 1;
+  ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+  scratch.getContext('2d')!.putImageData(rasters.colorImage(frame), 0, 0);
+  ctx.globalAlpha = style.dimmed ? style.opacity * DIMMED : style.opacity;
+  ctx.drawImage(scratch, 0, 0);
+  ctx.globalAlpha = 1;
+  ctx.font = `bold ${fontPx}px system-ui, sans-serif`;
+  ctx.textBaseline = 'bottom';
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = Math.max(2, fontPx / 5);
+  for (const o of rasters.raster(frame).objects) {
+    const label = `#${o.localId}`;
+    // Inside the canvas whatever the box: a label cut at the edge names no object.
+    const x = Math.max(1, Math.min(o.box[0], canvas.width - ctx.measureText(label).width - 2));
+    const y = Math.max(fontPx + 1, o.box[1] - 2);
+    ctx.strokeStyle = 'rgba(0, 0, 0, 0.8)';
+    ctx.strokeText(label, x, y);
+    ctx.fillStyle = cssColor(objectColor(o.colorIndex));
+    ctx.fillText(label, x, y);
+  }
+}
+
+/** Labels are drawn at video resolution; scaled with the frame they stay readable. */
+export const labelFontPx = (videoHeight: number) => Math.max(12, Math.round(videoHeight / 32));
 
 const key = (frame: number, s: CompositeStyle) => `${frame}|${s.opacity}|${s.dimmed ? 1 : 0}`;

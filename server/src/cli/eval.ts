@@ -60,9 +60,9 @@ export async function readSplit(dir: string, opts: { masksOptional?: boolean } =
   const v2Meta = path.join(dir, 'meta_expressions_v2.json');
   const metaFile = !existsSync(v1Meta) && existsSync(v2Meta) ? v2Meta : v1Meta;
   const maskFile = path.join(dir, 'mask_dict.json');
-  if (!existsSync(metaFile)) throw new Error(`${metaFile} not found: --gt must be a split folder with ground truth (valid_u, or ground_truth/<split> of a release)`);
+  if (!existsSync(metaFile)) throw new Error(`${metaFile} not found: --gt must be a split folder with ground truth (valid_u of a release, or <split> of its ground-truth package)`);
   const noMasks = !existsSync(maskFile);
-  if (noMasks && !opts.masksOptional) throw new Error(`${maskFile} not found: this split has no ground truth here (a withheld split keeps it in ground_truth/<split>)`);
+  if (noMasks && !opts.masksOptional) throw new Error(`${maskFile} not found: this split has no ground truth here (a withheld split's is in the release's ground-truth package: --gt <ground-truth package>/<split>)`);
   const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { videos?: Record<string, MetaVideo> };
   if (!meta.videos || typeof meta.videos !== 'object') throw new Error(`${metaFile}: no "videos" object`);
 
@@ -266,7 +266,7 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('score predictions (<video>/<exp_id>/<frame>.png, a folder or a zip) against a split with ground truth: J, F, J&F, N-acc, T-acc, breakdowns')
-    .requiredOption('--gt <split-dir>', 'folder with meta_expressions.json and mask_dict.json (valid_u, or ground_truth/<split> of a release)')
+    .requiredOption('--gt <split-dir>', 'folder with meta_expressions.json and mask_dict.json (valid_u of a release, or valid/test of its ground-truth package)')
     .requiredOption('--pred <dir|zip>', 'prediction folder or zip, video folders at the top')
     .option('--out <file>', 'write the full report (breakdowns, per video, per sample) as JSON')
     .option('--csv <file>', 'write one row per sample as CSV')

@@ -5,6 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { ROLES, isRole, type Role } from '#shared/roles.ts';
 import { VIDEO_STATUSES } from '#shared/domain.ts';
+import { IMPORT_FPS, IMPORT_FPS_RULE, parseImportFps } from '#shared/schemas/import.ts';
 import { openApp, type App } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { runImport } from '../import/run.ts';
@@ -13,7 +14,8 @@ import { backup } from '../services/backup.ts';
 import { restore } from '../services/restore.ts';
 import { lockExport } from '../services/export/lock.ts';
 import { checkVersionName, createRelease, getRelease, nextVersion } from '../services/export/plan.ts';
-import { assertEmptyTarget, writeRelease } from '../services/export/write.ts';
+import { assertEmptyTarget, checkTargets, writeRelease } from '../services/export/write.ts';
+import { groundTruthDirFor } from '../services/export/jobs.ts';
 import { createUser, findUserByName, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
 import { phaseBars } from './progress.ts';
 import { registerEval } from './eval.ts';
@@ -35,9 +37,9 @@ function parseSeed(value: string): number {
   return n;
 }
 
-function parsePositive(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+function parseFps(value: string): number {
+  const n = parseImportFps(value);
+  if (n === null) throw new InvalidArgumentError(IMPORT_FPS_RULE);
   return n;
 }
 
@@ -120,14 +122,14 @@ user
 
 program
   .command('import <dir>')
-  .description('import videos with masks: a DAVIS/YouTube-VOS/MOSE root or a MeViS split folder (all or nothing)')
-  .addOption(new Option('-f, --format <format>', 'source layout').choices(['davis', 'mevis']).makeOptionMandatory())
+  .description('import videos with masks: a DAVIS/YouTube-VOS/MOSE root, a MeViS split folder, or video files (MP4/WebM/MOV) with their masks (all or nothing; every problem is listed)')
+  .addOption(new Option('-f, --format <format>', 'source layout (video: <name>.mp4|.webm|.mov with a <name>/ mask folder or <name>.mask_dict.json)').choices(['davis', 'mevis', 'video']).makeOptionMandatory())
   .addOption(new Option('-s, --status <status>', 'curation state of new videos').choices(VIDEO_STATUSES).default('candidate'))
-  .option('--fps <n>', 'frame rate of the source frames (default: davis 24, mevis 6)', parsePositive)
+  .option('--fps <n>', `frame rate of the source frames (default: davis 24, mevis 6); for video files the rate frames are extracted at (default: each video's own); ${IMPORT_FPS.min} to ${IMPORT_FPS.max}`, parseFps)
   .option('--strict', 'refuse the import on any warning (a stray palette index, a PNG missing among dense masks)', false)
   .option('--no-strict', 'import despite warnings, listing them (the default)')
   .action(
-    withApp(async (app, dir: string, opts: { format: 'davis' | 'mevis'; status: (typeof VIDEO_STATUSES)[number]; fps?: number; strict: boolean }) => {
+    withApp(async (app, dir: string, opts: { format: 'davis' | 'mevis' | 'video'; status: (typeof VIDEO_STATUSES)[number]; fps?: number; strict: boolean }) => {
       const bars = phaseBars();
       const started = performance.now();
       try {
@@ -150,21 +152,24 @@ program
 
 program
   .command('export')
-  .description('write a MeViS-format release into a new or empty folder; without --version, create the next version')
-  .requiredOption('-o, --out <dir>', 'where the release goes (must not exist yet, or be empty)')
+  .description('write a MeViS-format release (the public package) and its withheld splits\' ground truth (a package of its own) into new or empty folders; without --version, create the next version')
+  .requiredOption('-o, --out <dir>', 'where the public release goes (must not exist yet, or be empty)')
+  .option('--ground-truth-out <dir>', 'where the ground truth of valid/test goes (default: <out>.ground-truth; DATA_DIR/ground-truth/<name> when <out> is DATA_DIR/releases/<name>)')
   .option('--version <name>', 'an existing version to rebuild byte for byte, or the name of a new one')
   .option('--seed <n>', 'split seed for videos that have no split yet (default 2006)', parseSeed)
   .option('--notes <text>', 'release notes for the dataset card')
   .option('--require-audio', 'only expressions with a verified audio clip')
   .option('--include-demo', 'also the synthetic demo videos (left out by default)')
   .action(
-    withApp(async (app, opts: { out: string; version?: string; seed?: number; notes?: string; requireAudio?: boolean; includeDemo?: boolean }) => {
+    withApp(async (app, opts: { out: string; groundTruthOut?: string; version?: string; seed?: number; notes?: string; requireAudio?: boolean; includeDemo?: boolean }) => {
       assertEmptyTarget(opts.out);
       const version = opts.version ?? (await nextVersion(app.db));
       checkVersionName(version);
+      const targets = { dir: opts.out, groundTruthDir: opts.groundTruthOut ?? groundTruthDirFor(app.config.dataDir, opts.out) };
+      checkTargets(targets, version);
       // Held until the release is written: a second export of this version, here or from the admin
       // page, is refused at once instead of racing this one.
-      const lock = lockExport(app.config.dataDir, version, opts.out);
+      const lock = lockExport(app.config.dataDir, version, targets.dir, targets.groundTruthDir);
       const bars = phaseBars();
       try {
         const existing = opts.version ? await getRelease(app.db, version) : null;
@@ -173,10 +178,11 @@ program
         }
         const release = existing ?? (await createRelease(app.db, { version, seed: opts.seed, notes: opts.notes, requireAudio: opts.requireAudio, includeDemo: opts.includeDemo }, null));
         const started = performance.now();
-        const res = await writeRelease(app.db, app.store, release, opts.out, (p) => bars.update({ phase: p.phase === 'videos' ? 'export videos' : p.phase, done: p.done, total: p.total }));
+        const res = await writeRelease(app.db, app.store, release, targets, (p) => bars.update({ phase: p.phase === 'videos' ? 'export videos' : p.phase, done: p.done, total: p.total }));
         bars.stop();
         const secs = ((performance.now() - started) / 1000).toFixed(1);
         console.log(`${existing ? 'rebuilt' : 'created'} release ${release.version} in ${secs}s: ${res.files} files, ${(res.bytes / 1e6).toFixed(1)} MB → ${res.dir} (manifest sha256 ${res.manifestSha256})`);
+        if (res.groundTruth) console.log(`ground truth of the withheld splits (not for publication): ${res.groundTruth.files} files, ${(res.groundTruth.bytes / 1e6).toFixed(1)} MB → ${res.groundTruth.dir} (manifest sha256 ${res.groundTruth.manifestSha256})`);
       } finally {
         bars.stop();
         lock.release();

@@ -9,8 +9,9 @@ export interface PhaseEvent {
 
 const LABELS: Record<string, string> = {
   generate: 'generating demo',
+  video: 'extracting frames',
   frames: 'frames + masks',
-  masks: 'mask_dict (bytes)',
+  masks: 'masks',
   commit: 'writing videos',
 };
 

@@ -40,9 +40,9 @@ export class RaceLost extends Error {
   readonly code = '40001';
 }
 
-/** PostgreSQL's unique violation (23505), also when wrapped. */
+/** A unique index or primary key refused a row: PostgreSQL's 23505 or SQLite's constraint codes, also when wrapped. */
 export function isUniqueViolation(err: unknown): boolean {
-  return errorCodes(err).includes('23505');
+  return errorCodes(err).some((code) => code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
 }
 
 export class DatabaseBusyError extends Error {

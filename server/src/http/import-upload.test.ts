@@ -103,6 +103,12 @@ describe('POST /uploads/import', () => {
     }
     const bad = await post(port, { headers: { cookie: admin }, body: zip, query: '?format=rar' });
     expect(bad.status).toBe(400);
+    // A frame rate out of range (or not a number) is refused before a byte is read.
+    for (const fps of ['500', '0', '-1', 'NaN', '1e9', '24fps']) {
+      const res = await post(port, { headers: { cookie: admin }, body: zip, query: `?format=video&strict=1&name=v.zip&fps=${fps}` });
+      expect(res.status, fps).toBe(400);
+      expect(res.body.error!.message).toBe('fps must be a number from 0.1 to 120');
+    }
     expect(uploads()).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { IMPORT_FORMATS, type ImportFormatChoice } from '#shared/schemas/import.ts';
+import { IMPORT_FORMATS, IMPORT_FPS_RULE, parseImportFps, type ImportFormatChoice } from '#shared/schemas/import.ts';
 import type { App } from '../app.ts';
 import { resolveSession, SESSION_COOKIE, type SessionPolicy } from '../auth/sessions.ts';
 import { ServiceError } from '../services/errors.ts';
@@ -61,7 +61,7 @@ export function uploadCsrfProblem(req: IncomingMessage): string | null {
 }
 
 /**
- * POST /uploads/import?format=auto|davis|mevis&strict=1|0&name=<file name>: an admin's import
+ * POST /uploads/import?format=auto|davis|mevis|video&strict=1|0&name=<file name>[&fps=<n>]: an admin's import
  * archive (.zip, .tar, .tar.gz) as the raw request body, streamed to DATA_DIR/imports/uploads
  * (never held in memory, never through tRPC) and handed to the import job (services/import-jobs.ts),
  * whose id is the answer. Refused before a byte of the body is read: anyone but an admin with a
@@ -86,6 +86,9 @@ export async function handleImportUpload(app: App, req: IncomingMessage, res: Se
     if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new Refusal('BAD_REQUEST', `format must be one of ${IMPORT_FORMATS.join(', ')}`);
     const strictParam = url.searchParams.get('strict') ?? '1';
     if (strictParam !== '0' && strictParam !== '1') throw new Refusal('BAD_REQUEST', 'strict must be 1 or 0');
+    const fpsParam = url.searchParams.get('fps') ?? '';
+    const fps = fpsParam === '' ? undefined : parseImportFps(fpsParam);
+    if (fps === null) throw new Refusal('BAD_REQUEST', IMPORT_FPS_RULE);
     const name = (url.searchParams.get('name') ?? 'upload').slice(0, 300);
     const max = imports.maxUploadBytes;
     const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
@@ -100,7 +103,7 @@ export async function handleImportUpload(app: App, req: IncomingMessage, res: Se
     const bytes = await receive(req, part, max);
     await rename(part, path.join(imports.uploadsDir, upload.file));
     part = path.join(imports.uploadsDir, upload.file);
-    const jobId = await imports.startUpload({ file: upload.file, name, bytes }, { format: format as ImportFormatChoice, strict: strictParam === '1' }, session.user.id);
+    const jobId = await imports.startUpload({ file: upload.file, name, bytes }, { format: format as ImportFormatChoice, strict: strictParam === '1', ...(fps !== undefined && { fps }) }, session.user.id);
     part = null;
     answer(req, res, 200, { jobId });
   } catch (e) {

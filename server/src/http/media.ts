@@ -12,6 +12,7 @@ import { serveChallengeMedia } from './challenge-routes.ts';
 const FRAME_ROUTE = /^\/media\/frames\/([1-9][0-9]{0,9})\/(0|[1-9][0-9]{0,6})$/;
 const AUDIO_ROUTE = /^\/media\/audio\/([1-9][0-9]{0,9})$/;
 const RELEASE_ROUTE = /^\/media\/releases\/([A-Za-z0-9][A-Za-z0-9_-]{0,39}(?:\.[A-Za-z0-9_-]+)*)\.tar$/;
+const GROUND_TRUTH_ROUTE = /^\/media\/ground-truth\/([A-Za-z0-9][A-Za-z0-9_-]{0,39}(?:\.[A-Za-z0-9_-]+)*)\.tar$/;
 
 /**
  * GET /media/frames/<videoId>/<frameIndex>: the JPEG of one frame; GET /media/audio/<recordingId>:
@@ -26,7 +27,9 @@ export async function serveMedia(app: App, user: SessionUser | null, req: Incomi
   if (req.method !== 'GET' && req.method !== 'HEAD') return plain(405, 'method not allowed'), true;
   if (!user) return plain(401, 'please log in'), true;
   const release = RELEASE_ROUTE.exec(pathname);
-  if (release) return await serveReleaseTar(app, user, req, res, release[1]!, plain), true;
+  if (release) return await serveReleaseTar(app, user, req, res, release[1]!, 'public', plain), true;
+  const truth = GROUND_TRUTH_ROUTE.exec(pathname);
+  if (truth) return await serveReleaseTar(app, user, req, res, truth[1]!, 'ground-truth', plain), true;
   const frame = FRAME_ROUTE.exec(pathname);
   const audio = AUDIO_ROUTE.exec(pathname);
   let sha: string | null = null;
@@ -71,16 +74,30 @@ export async function serveMedia(app: App, user: SessionUser | null, req: Incomi
   return true;
 }
 
-/** GET /media/releases/<version>.tar: a written release as a tar stream, for admins. */
-async function serveReleaseTar(app: App, user: SessionUser, req: IncomingMessage, res: ServerResponse, version: string, plain: (status: number, text: string) => void): Promise<void> {
+/**
+ * GET /media/releases/<version>.tar: a written release (the public package) as a tar stream;
+ * GET /media/ground-truth/<version>.tar: its withheld splits' ground truth (the package for the
+ * benchmark server). Both for admins only; anyone else gets the same 404 as for a missing version.
+ */
+async function serveReleaseTar(
+  app: App,
+  user: SessionUser,
+  req: IncomingMessage,
+  res: ServerResponse,
+  version: string,
+  pkg: 'public' | 'ground-truth',
+  plain: (status: number, text: string) => void,
+): Promise<void> {
   // The version is looked up in the database before any path is built from it.
   const row = user.roles.includes('admin') ? await getRelease(app.db, version) : null;
-  const manifest = row ? app.exports.manifest(row.version) : null;
+  const manifest = !row ? null : pkg === 'public' ? app.exports.manifest(row.version) : app.exports.isWritten(row.version) ? app.exports.groundTruthManifest(row.version) : null;
   if (!row || !manifest) return plain(404, 'not found');
-  const headers = { 'Content-Type': 'application/x-tar', 'Content-Disposition': `attachment; filename="mevis-${row.version}.tar"`, 'Cache-Control': 'private, no-store' };
+  const name = pkg === 'public' ? row.version : `${row.version}.ground-truth`;
+  const headers = { 'Content-Type': 'application/x-tar', 'Content-Disposition': `attachment; filename="mevis-${name}.tar"`, 'Cache-Control': 'private, no-store' };
   res.writeHead(200, headers);
   if (req.method === 'HEAD') return void res.end();
-  streamReleaseTar(app.exports.dirOf(row.version), row.version, manifest.files, new Date(row.params.releaseDate), res).catch((err: unknown) => {
+  const dir = pkg === 'public' ? app.exports.dirOf(row.version) : app.exports.groundTruthDirOf(row.version);
+  streamReleaseTar(dir, name, manifest.files, new Date(row.params.releaseDate), res).catch((err: unknown) => {
     app.log.error({ err, version }, 'release download failed');
     res.destroy(err as Error);
   });

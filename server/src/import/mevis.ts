@@ -4,9 +4,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import streamObject from 'stream-json/streamers/stream-object.js';
 import { checkRle, RleError } from '#shared/rle/index.ts';
-import { ImportError } from './errors.ts';
+import { ImportError, ImportProblems, structureErrors } from './errors.ts';
 import { checkFrameSequence, checkName } from './names.ts';
-import { finishVideo, storeFrames, type ImportPlan, type StagedFiles, type ImportProgress, type PlannedExpression, type PlannedObject, type PlannedVideo } from './plan.ts';
+import { finishVideo, storeFrames, type ImportPlan, type StagedFiles, type ImportProgress, type PlannedExpression, type PlannedMask, type PlannedObject, type PlannedVideo } from './plan.ts';
 
 export const MEVIS_DEFAULT_FPS = 6;
 const META_FILES = ['meta_expressions.json', 'meta_expressions_v2.json'];
@@ -54,18 +54,26 @@ export async function planMevis(dir: string, staged: StagedFiles, opts: MevisOpt
   const meta = await readMeta(path.join(dir, metaName), metaName);
 
   // Per video: its objects (obj_id ↔ anno_id, one-to-one) and the expressions that name them.
+  // Every video, expression and track is checked, each problem recorded (errors.ts); a video with
+  // a problem is left out of the later steps (its frames and tracks are not read).
+  const problems = new ImportProblems();
   const annoOwner = new Map<string, { video: string; localId: number }>();
   const videoNames = Object.keys(meta.videos).sort();
   if (videoNames.length === 0) throw new ImportError(metaName, 'lists no videos');
   const pending = new Map<string, { objects: Map<number, PlannedObject>; expressions: PlannedExpression[]; frames: string[] }>();
   for (const video of videoNames) {
     const rel = `${metaName} → videos.${video}`;
-    checkName('video', video, rel);
+    const before = problems.count;
     const v = meta.videos[video]!;
-    v.frames.forEach((f) => checkName('frame', f, rel));
-    // mask_dict.json indexes tracks by position in this list, so it is taken as given and must
-    // already be in natural order (`frame_2` before `frame_10`): anything else is ambiguous.
-    checkFrameSequence(v.frames, rel);
+    const named = problems.checkSync(() => {
+      checkName('video', video, rel);
+      v.frames.forEach((f) => checkName('frame', f, rel));
+      // mask_dict.json indexes tracks by position in this list, so it is taken as given and must
+      // already be in natural order (`frame_2` before `frame_10`): anything else is ambiguous.
+      checkFrameSequence(v.frames, rel);
+      return true;
+    });
+    if (!named) continue;
     const objects = new Map<number, PlannedObject>();
     const expressions: PlannedExpression[] = [];
     const claim = (localId: number, annoId: string, erel: string) => {
@@ -80,33 +88,37 @@ export async function planMevis(dir: string, staged: StagedFiles, opts: MevisOpt
       annoOwner.set(annoId, { video, localId });
       if (!existing) objects.set(localId, { localId, category: null, sourceAnnoId: annoId, masks: [] });
     };
-    for (const [localId, annoId] of Object.entries(v.objects ?? {})) claim(Number(localId), annoId, `${rel}.objects.${localId}`);
+    for (const [localId, annoId] of Object.entries(v.objects ?? {})) problems.checkSync(() => claim(Number(localId), annoId, `${rel}.objects.${localId}`));
     for (const [expId, e] of Object.entries(v.expressions)) {
-      const erel = `${rel}.expressions.${expId}`;
-      if (e.obj_id.length !== e.anno_id.length) throw new ImportError(erel, `obj_id has ${e.obj_id.length} entries but anno_id has ${e.anno_id.length}`);
-      const text = e.exp.trim().replace(/\s+/g, ' ');
-      if (!text) throw new ImportError(erel, 'empty expression text');
-      e.obj_id.forEach((localId, i) => claim(localId, e.anno_id[i]!, erel));
-      expressions.push({ sourceExpId: expId, text, objIds: [...new Set(e.obj_id)].sort((a, b) => a - b) });
+      problems.checkSync(() => {
+        const erel = `${rel}.expressions.${expId}`;
+        if (e.obj_id.length !== e.anno_id.length) throw new ImportError(erel, `obj_id has ${e.obj_id.length} entries but anno_id has ${e.anno_id.length}`);
+        const text = e.exp.trim().replace(/\s+/g, ' ');
+        if (!text) throw new ImportError(erel, 'empty expression text');
+        e.obj_id.forEach((localId, i) => claim(localId, e.anno_id[i]!, erel));
+        expressions.push({ sourceExpId: expId, text, objIds: [...new Set(e.obj_id)].sort((a, b) => a - b) });
+      });
     }
-    pending.set(video, { objects, expressions, frames: v.frames });
+    if (problems.count === before) pending.set(video, { objects, expressions, frames: v.frames });
   }
 
   // Frames first: the mask sizes are checked against the real JPEG sizes.
   const totalFrames = [...pending.values()].reduce((s, v) => s + v.frames.length, 0);
   let done = 0;
   const sizes = new Map<string, { width: number; height: number; frames: Awaited<ReturnType<typeof storeFrames>>['frames'] }>();
-  for (const video of videoNames) {
-    const p = pending.get(video)!;
+  for (const [video, p] of pending) {
     const jdir = path.join(dir, 'JPEGImages', video);
-    if (!existsSync(jdir)) throw new ImportError(`JPEGImages/${video}`, 'missing: meta_expressions.json lists this video');
-    const stored = await storeFrames(staged, jdir, `JPEGImages/${video}`, p.frames, '.jpg', () =>
-      progress({ phase: 'frames', done: ++done, total: totalFrames, detail: video }),
-    );
-    sizes.set(video, stored);
+    if (!existsSync(jdir)) {
+      problems.add(new ImportError(`JPEGImages/${video}`, 'missing: meta_expressions.json lists this video'));
+      continue;
+    }
+    const before = problems.count;
+    const stored = await storeFrames(staged, jdir, `JPEGImages/${video}`, p.frames, '.jpg', () => progress({ phase: 'frames', done: ++done, total: totalFrames, detail: video }), problems);
+    if (problems.count === before) sizes.set(video, stored);
   }
 
-  await readMaskDict(path.join(dir, 'mask_dict.json'), annoOwner, pending, sizes, progress);
+  await readMaskDict(path.join(dir, 'mask_dict.json'), annoOwner, pending, sizes, progress, problems);
+  problems.throwIfAny();
 
   const videos: PlannedVideo[] = videoNames.map((video) => {
     const p = pending.get(video)!;
@@ -128,15 +140,15 @@ async function readMeta(file: string, rel: string): Promise<MetaExpressions> {
   }
   const parsed = MetaExpressions.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ImportError(rel, `unexpected structure at ${issue.path.join('.') || 'top level'}: ${issue.message}`);
+    throw structureErrors(rel, parsed.error.issues);
   }
   return parsed.data;
 }
 
 /**
  * mask_dict.json of a full MeViS train split is ~400 MB, so it is streamed one track at a time
- * instead of parsed whole; only tracks the expressions reference are kept.
+ * instead of parsed whole; only tracks the expressions reference are kept. Each bad track is a
+ * problem of its own; tracks of videos that already have one (no `sizes` entry) are skipped.
  */
 async function readMaskDict(
   file: string,
@@ -144,6 +156,7 @@ async function readMaskDict(
   pending: Map<string, { objects: Map<number, PlannedObject> }>,
   sizes: Map<string, { width: number; height: number; frames: unknown[] }>,
   progress: ImportProgress,
+  problems: ImportProblems,
 ): Promise<void> {
   const total = statSync(file).size;
   const input = createReadStream(file);
@@ -159,27 +172,15 @@ async function readMaskDict(
       }
       const owner = annoOwner.get(annoId);
       if (!owner) continue;
-      if (seen.has(annoId)) throw new ImportError('mask_dict.json', `anno_id ${annoId} appears twice`);
-      seen.add(annoId);
-      const size = sizes.get(owner.video)!;
-      const track = item.value;
-      const rel = `mask_dict.json → ${annoId}`;
-      if (!Array.isArray(track)) throw new ImportError(rel, 'is not a list of per-frame masks');
-      if (track.length !== size.frames.length) {
-        throw new ImportError(rel, `has ${track.length} entries but ${owner.video} has ${size.frames.length} frames`);
+      if (seen.has(annoId)) {
+        problems.add(new ImportError('mask_dict.json', `anno_id ${annoId} appears twice`));
+        continue;
       }
+      seen.add(annoId);
+      const size = sizes.get(owner.video);
+      if (!size) continue;
       const obj = pending.get(owner.video)!.objects.get(owner.localId)!;
-      track.forEach((entry, frameIdx) => {
-        if (entry === null) return;
-        try {
-          const { area, bbox } = checkRle(entry, { h: size.height, w: size.width });
-          // An all-zero RLE is the same as "not visible"; storing it would only cost rows.
-          if (area > 0) obj.masks.push({ frameIdx, counts: (entry as { counts: string }).counts, area, bbox });
-        } catch (e) {
-          if (e instanceof RleError) throw new ImportError(`${rel}[${frameIdx}]`, e.message);
-          throw e;
-        }
-      });
+      problems.checkSync(() => obj.masks.push(...trackMasks(item.value, size.frames.length, size, `mask_dict.json → ${annoId}`, `${owner.video} has ${size.frames.length} frames`)));
     }
   } catch (e) {
     if (e instanceof ImportError) throw e;
@@ -188,9 +189,30 @@ async function readMaskDict(
     input.destroy();
   }
   progress({ phase: 'masks', done: total, total });
-  const missing = [...annoOwner.keys()].filter((a) => !seen.has(a));
-  if (missing.length) {
-    const a = missing[0]!;
-    throw new ImportError('mask_dict.json', `has no track for anno_id ${a} (used by ${annoOwner.get(a)!.video})${missing.length > 1 ? ` and ${missing.length - 1} more` : ''}`);
+  for (const [annoId, owner] of annoOwner) {
+    if (!seen.has(annoId)) problems.add(new ImportError('mask_dict.json', `has no track for anno_id ${annoId} (used by ${owner.video})`));
   }
+}
+
+/**
+ * One object's masks from its track: a COCO RLE or null ("absent") per frame, exactly one entry
+ * per frame of the video (`frames`; `framesSaid` says so in the error: "kite-surf has 50 frames").
+ * Also the importer of video files (video-masks.ts) reads `<video>.mask_dict.json` tracks with it.
+ */
+export function trackMasks(track: unknown, frames: number, size: { width: number; height: number }, rel: string, framesSaid: string): PlannedMask[] {
+  if (!Array.isArray(track)) throw new ImportError(rel, 'is not a list of per-frame masks');
+  if (track.length !== frames) throw new ImportError(rel, `has ${track.length} entries but ${framesSaid}`);
+  const out: PlannedMask[] = [];
+  track.forEach((entry, frameIdx) => {
+    if (entry === null) return;
+    try {
+      const { area, bbox } = checkRle(entry, { h: size.height, w: size.width });
+      // An all-zero RLE is the same as "not visible"; storing it would only cost rows.
+      if (area > 0) out.push({ frameIdx, counts: (entry as { counts: string }).counts, area, bbox });
+    } catch (e) {
+      if (e instanceof RleError) throw new ImportError(`${rel}[${frameIdx}]`, e.message);
+      throw e;
+    }
+  });
+  return out;
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { VideoSource } from '#shared/domain.ts';
 import type { FileStore } from '../store/file-store.ts';
-import { ImportError } from './errors.ts';
+import { ImportError, type ImportProblems } from './errors.ts';
 import { checkJpeg } from './jpeg.ts';
 import type { ImportWarning } from './report.ts';
 import type { ObjectMotion } from '#shared/motion/index.ts';
@@ -88,7 +88,7 @@ export class StagedFiles {
 }
 
 export interface ImportProgressEvent {
-  phase: 'frames' | 'masks' | 'commit';
+  phase: 'video' | 'frames' | 'masks' | 'commit';
   done: number;
   total: number;
   detail?: string;
@@ -125,7 +125,10 @@ export function finishVideo(
 
 /**
  * Reads, checks and stores a video's JPEG frames (by content: header, size, end marker).
- * `rel` names files relative to the import root so errors point at them.
+ * `rel` names files relative to the import root so errors point at them. With `problems`, a bad
+ * frame is recorded there and the next one checked (every bad frame of the video is named); the
+ * size is the first readable frame's. Once the import has a problem it will not be committed, so
+ * frames are then only checked, not stored.
  */
 export async function storeFrames(
   staged: StagedFiles,
@@ -134,25 +137,30 @@ export async function storeFrames(
   names: string[],
   ext: string,
   tick: () => void,
+  problems?: ImportProblems,
 ): Promise<{ frames: PlannedFrame[]; width: number; height: number }> {
   const frames: PlannedFrame[] = [];
   let width = 0;
   let height = 0;
   for (const name of names) {
     const file = `${rel}/${name}${ext}`;
-    let buf: Buffer;
-    try {
-      buf = await readFile(path.join(dir, name + ext));
-    } catch (e) {
-      throw new ImportError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    const size = checkJpeg(buf, file);
-    if (frames.length === 0) ({ width, height } = size);
-    else if (size.width !== width || size.height !== height) {
-      throw new ImportError(file, `frame is ${size.width}×${size.height} but the video's first frame is ${width}×${height}`);
-    }
-    const sha256 = staged.put(buf);
-    frames.push({ name, sha256, bytes: buf.length });
+    const one = async () => {
+      let buf: Buffer;
+      try {
+        buf = await readFile(path.join(dir, name + ext));
+      } catch (e) {
+        throw new ImportError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      const size = checkJpeg(buf, file);
+      if (width === 0) ({ width, height } = size);
+      else if (size.width !== width || size.height !== height) {
+        throw new ImportError(file, `frame is ${size.width}×${size.height} but the video's first frame is ${width}×${height}`);
+      }
+      const sha256 = problems && problems.count > 0 ? '' : staged.put(buf);
+      frames.push({ name, sha256, bytes: buf.length });
+    };
+    if (problems) await problems.check(one);
+    else await one();
     tick();
   }
   return { frames, width, height };

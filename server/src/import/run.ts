@@ -1,9 +1,12 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { VideoStatus } from '#shared/domain.ts';
 import type { App } from '../app.ts';
 import { categorySnapshot, videosToScoreAfterImport } from '../services/curation.ts';
 import { commitPlan, type ImportStats } from './commit.ts';
 import { planDavis } from './davis.ts';
 import { planMevis } from './mevis.ts';
+import { planVideoFiles, type VideoLimits } from './video-file.ts';
 import { StagedFiles, type ImportProgress } from './plan.ts';
 import { removeLeftoverStaging } from './staging.ts';
 import { coverageOf, ImportWarningsRefused, type CoverageReport, type ImportWarning } from './report.ts';
@@ -11,13 +14,14 @@ import { FileLock, LockBusyError } from '../locks.ts';
 import type { SliceOptions } from '../db/sliced-writes.ts';
 import type { PoolClient } from 'pg';
 
-export type ImportFormat = 'davis' | 'mevis' | 'demo';
+export type ImportFormat = 'davis' | 'mevis' | 'video' | 'demo';
 
 export interface ImportRequest {
   format: ImportFormat;
   dir: string;
   /** Curation state of new videos; the demo arrives accepted so every role can act at once. */
   status?: VideoStatus;
+  /** Frame rate: of the frames (DAVIS 24, MeViS 6 by default), or for video files the rate to extract at (default: each video's own). */
   fps?: number;
   actorId?: number | null;
   /**
@@ -26,6 +30,8 @@ export interface ImportRequest {
    * starts without seeing the files (the browser) should set it.
    */
   strict?: boolean;
+  /** Video files: other bounds than VIDEO_LIMITS (tests). */
+  videoLimits?: Partial<VideoLimits>;
 }
 
 export interface ImportResult {
@@ -87,12 +93,17 @@ export async function runImport(app: App, req: ImportRequest, progress?: ImportP
   try {
     const leftovers = await removeLeftoverStaging(app.db, app.store, opts.slices);
     if (leftovers.videos) app.log.warn(leftovers, 'removed the videos an interrupted import had left half-written');
+    // Frames an interrupted extraction left (the lock proves no import is extracting now).
+    const scratchDir = path.join(app.config.dataDir, 'imports', 'frames');
+    await rm(scratchDir, { recursive: true, force: true });
     const staged = new StagedFiles(app.store);
     try {
       const plan =
         req.format === 'mevis'
           ? await planMevis(req.dir, staged, { fps: req.fps }, progress)
-          : await planDavis(req.dir, staged, { fps: req.fps, format: req.format }, progress);
+          : req.format === 'video'
+            ? await planVideoFiles(req.dir, staged, { fps: req.fps, scratchDir, actor: req.actorId == null ? 'cli' : `user:${req.actorId}`, limits: req.videoLimits }, progress)
+            : await planDavis(req.dir, staged, { fps: req.fps, format: req.format }, progress);
       if (req.strict && plan.warnings.length) throw new ImportWarningsRefused(plan.warnings);
       report = { warnings: plan.warnings, coverage: coverageOf(plan.videos) };
       names = plan.videos.map((v) => v.name);

@@ -33,7 +33,10 @@ import { adminOverview } from '../services/overview.ts';
 import { getSettings } from '../services/settings.ts';
 import { createUserOnce, listUsers, setPasswordOnce, setUserDisabled, setUserRoles } from '../services/users.ts';
 import { roleProcedure, router } from '../trpc/init.ts';
+import { adminBatchesRouter } from './admin-batches.ts';
 import { adminImportRouter } from './admin-import.ts';
+import { adminFlagsRouter, adminObjectsRouter } from './admin-objects.ts';
+import { adminQualityRouter } from './admin-quality.ts';
 
 /** The admin pages. Thin: each procedure checks its input (schemas in shared/src/schemas) and hands over to services. */
 const admin = roleProcedure('admin');
@@ -128,6 +131,15 @@ export const adminRouter = router({
       .output(VideoStatusChanged)
       .mutation(({ ctx, input }) => setVideoStatus(ctx.app.db, input.videoIds, input.status, ctx.user.id)),
   }),
+
+  batches: adminBatchesRouter,
+
+  /** A video's objects (exclude, restore, merge) and the "bad mask" flags queue. */
+  objects: adminObjectsRouter,
+  flags: adminFlagsRouter,
+
+  /** Agreement (Krippendorff's α) and per-person reliability. */
+  quality: adminQualityRouter,
 
   audit: router({
     list: admin.input(AuditQuery).query(({ ctx, input }) => listAudit(ctx.app.db, input)),

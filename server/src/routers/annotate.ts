@@ -4,6 +4,8 @@ import { VideoIdInput } from '#shared/schemas/videos.ts';
 import { annotationView, myExpressions, submitExpression } from '../services/annotation.ts';
 import { nextVideoFor, recordSkip } from '../services/assignment.ts';
 import { annotatorOverview } from '../services/overview.ts';
+import { flagByAnnotator } from '../services/mask-flags.ts';
+import { AnnotatorFlagInput, FlagResult } from '#shared/schemas/objects.ts';
 import { roleProcedure, router } from '../trpc/init.ts';
 
 const annotator = roleProcedure('annotator');
@@ -29,12 +31,18 @@ export const annotateRouter = router({
   video: annotator
     .input(VideoIdInput)
     .output(AnnotationView)
-    .query(({ ctx, input }) => annotationView(ctx.app.db, input.videoId)),
+    .query(({ ctx, input }) => annotationView(ctx.app.db, input.videoId, ctx.user.id)),
 
   submit: annotator
     .input(SubmitExpressionInput)
     .output(SubmitExpressionResult)
     .mutation(({ ctx, input }) => submitExpression(ctx.app.db, ctx.user.id, input)),
+
+  /** "Bad mask" on an object of a video this annotator may work on, with a short note (services/mask-flags.ts). */
+  flagMask: annotator
+    .input(AnnotatorFlagInput)
+    .output(FlagResult)
+    .mutation(({ ctx, input }) => flagByAnnotator(ctx.app.db, ctx.user.id, input)),
 
   mine: annotator
     .input(z.object({ limit: z.number().int().min(1).max(200).default(20) }).default({ limit: 20 }))

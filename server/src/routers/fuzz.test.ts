@@ -15,7 +15,7 @@ const paths = Object.keys(appRouter._def.procedures).sort();
 // reach the services; values at the edges of what each type can hold.
 const KEYS = ['expressionId', 'videoId', 'recordingId', 'userId', 'id', 'uid', 'text', 'targets', 'answer', 'kind', 'reason', 'vote', 'status', 'videoIds',
   'expressionIds', 'percent', 'seed', 'limit', 'offset', 'exclude', 'username', 'password', 'roles', 'version', 'rebuild', 'notes', 'acknowledged',
-  'motionReasoning', 'sort', 'dir', 'search', 'before', 'action', 'disabled', 'gold', 'leaseMinutes', 'nativeness'];
+  'motionReasoning', 'sort', 'dir', 'search', 'before', 'action', 'disabled', 'gold', 'leaseMinutes', 'nativeness', 'batchId', 'annotatorId', 'name', 'videos', 'next'];
 const edgeNumber = fc.constantFrom(0, -1, 1, 2, 2 ** 31, 2 ** 53, -(2 ** 53), 1e308, Number.NaN, 0.5, 999_999_999);
 const edgeString = fc.oneof(
   fc.constantFrom('', ' ', '../../etc/passwd', '..%2f..%2f', 'a'.repeat(10_000), '\u0000', '<script>', "'; drop table users; --", 'v1', 'admin', 'accepted', 'targets', 'reject', 'match'),

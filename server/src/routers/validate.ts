@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AnswerFeedback, LeaderboardRow, SampleView, SubmitAnswerInput, ValidatorStats } from '#shared/schemas/validate.ts';
 import { validatorOverview } from '../services/overview.ts';
+import { flagByValidator } from '../services/mask-flags.ts';
+import { FlagResult, ValidatorFlagInput } from '#shared/schemas/objects.ts';
 import { leaderboard, nextSample, submitAnswer, validatorStats } from '../services/validation.ts';
 import { roleProcedure, router } from '../trpc/init.ts';
 
@@ -27,6 +29,15 @@ export const validateRouter = router({
     .input(SubmitAnswerInput)
     .output(AnswerFeedback)
     .mutation(({ ctx, input }) => submitAnswer(ctx.app.db, ctx.user.id, input.expressionId, input.answer)),
+
+  /**
+   * "Bad mask" on an object of the held sample's video, named by its local id only: the answer is
+   * the same whatever the sample's targets are (services/mask-flags.ts).
+   */
+  flagMask: validator
+    .input(ValidatorFlagInput)
+    .output(FlagResult)
+    .mutation(({ ctx, input }) => flagByValidator(ctx.app.db, ctx.user.id, input)),
 
   stats: validator.output(ValidatorStats).query(async ({ ctx }) => {
     const [mine] = await validatorStats(ctx.app.db, [ctx.user.id]);

@@ -1,11 +1,14 @@
-import { VideoDetail, VideoIdInput, VideoListInput, VideoMasks, VideoSummary } from '#shared/schemas/videos.ts';
+import { VideoDetail, VideoListInput, VideoMasks, VideoSummary, VideoViewInput } from '#shared/schemas/videos.ts';
 import { z } from 'zod';
 import type { SessionUser } from '#shared/schemas/users.ts';
 import { getVideo, getVideoMasks, listVideos, type VideoScope } from '../services/videos.ts';
 import { STAFF_ROLES } from '#shared/roles.ts';
 import { roleProcedure, router } from '../trpc/init.ts';
 
-const scopeOf = (user: SessionUser): VideoScope => ({ onlyAccepted: !user.roles.includes('admin') });
+const scopeOf = (user: SessionUser): VideoScope => (user.roles.includes('admin') ? { onlyAccepted: false } : { onlyAccepted: true, annotatorId: user.id });
+
+/** Excluded objects are shown only to admins who ask (their video page); work pages never ask. */
+const viewScope = (user: SessionUser, withExcluded = false): VideoScope => ({ ...scopeOf(user), withExcluded: withExcluded && user.roles.includes('admin') });
 
 export const videosRouter = router({
   list: roleProcedure('admin', 'annotator')
@@ -16,12 +19,12 @@ export const videosRouter = router({
   // Every staff role watches videos (validators judge, speakers replay for context); masks carry no
   // targets. Not participants: masks of a challenge's withheld split are its ground truth.
   get: roleProcedure(...STAFF_ROLES)
-    .input(VideoIdInput)
+    .input(VideoViewInput)
     .output(VideoDetail)
-    .query(({ ctx, input }) => getVideo(ctx.app.db, input.videoId, scopeOf(ctx.user))),
+    .query(({ ctx, input }) => getVideo(ctx.app.db, input.videoId, viewScope(ctx.user, input.withExcluded))),
 
   masks: roleProcedure(...STAFF_ROLES)
-    .input(VideoIdInput)
+    .input(VideoViewInput)
     .output(VideoMasks)
-    .query(({ ctx, input }) => getVideoMasks(ctx.app.db, input.videoId, scopeOf(ctx.user))),
+    .query(({ ctx, input }) => getVideoMasks(ctx.app.db, input.videoId, viewScope(ctx.user, input.withExcluded))),
 });

@@ -1,10 +1,12 @@
-import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { kindForTargetCount } from '#shared/domain.ts';
 import { blockingFindings, checkExpression, unacknowledgedWarnings, type Finding, type FindingCode } from '#shared/guidelines/index.ts';
 import { validatorConsensus } from '#shared/protocol/index.ts';
 import type { AnnotationView, MyExpression } from '#shared/schemas/annotate.ts';
 import type { Db } from '../db/client.ts';
 import { expressions, expressionTargets, objects, validations, videos } from '../db/schema/index.ts';
+import { assertNotReservedForOther } from './assignment.ts';
+import { assertNoneExcluded } from './object-visibility.ts';
 import { audit } from './audit.ts';
 import { conflict, notFound, ServiceError } from './errors.ts';
 import { toEvent } from './validation.ts';
@@ -26,13 +28,15 @@ function objectsOf(db: Db, videoId: number) {
   return db
     .select({ id: objects.id, localId: objects.localId, moving: objects.moving, travel: objects.motionTravel, meanIou: objects.motionMeanIou, visibleFrames: objects.visibleFrames })
     .from(objects)
-    .where(eq(objects.videoId, videoId))
+    // Objects an admin excluded are not offered, nor can they be named (services/objects-admin.ts).
+    .where(and(eq(objects.videoId, videoId), isNull(objects.excludedAt)))
     .orderBy(asc(objects.localId));
 }
 
 /** Everything the annotation page needs besides frames and masks; texts only, never targets. */
-export async function annotationView(db: Db, videoId: number): Promise<AnnotationView> {
+export async function annotationView(db: Db, videoId: number, userId: number): Promise<AnnotationView> {
   const video = await getVideo(db, videoId, { onlyAccepted: true });
+  await assertNotReservedForOther(db, userId, videoId);
   const motion = (await objectsOf(db, videoId)).map(({ localId, moving, travel, meanIou, visibleFrames }) => ({ localId, moving, travel, meanIou, visibleFrames }));
   return { video, motion, existingTexts: await existingTexts(db, videoId) };
 }
@@ -82,7 +86,14 @@ export async function submitExpression(db: Db, authorId: number, s: Submission, 
   const byLocal = new Map(objs.map((o) => [o.localId, o]));
   const targets = [...new Set(s.targets)].sort((a, b) => a - b);
   const unknown = targets.filter((t) => !byLocal.has(t));
-  if (unknown.length) throw new ServiceError('BAD_REQUEST', `video ${s.videoId} has no object ${unknown.map((u) => `#${u}`).join(', ')}`);
+  if (unknown.length) {
+    const excluded = await db
+      .select({ localId: objects.localId })
+      .from(objects)
+      .where(and(eq(objects.videoId, s.videoId), inArray(objects.localId, unknown)));
+    if (excluded.length) throw new ServiceError('BAD_REQUEST', `object ${excluded.map((o) => `#${o.localId}`).join(', ')} of video ${s.videoId} was taken out of annotation by an admin; please reload the video`);
+    throw new ServiceError('BAD_REQUEST', `video ${s.videoId} has no object ${unknown.map((u) => `#${u}`).join(', ')}`);
+  }
   const text = cleanText(s.text);
 
   const findings = checkExpression(
@@ -101,6 +112,10 @@ export async function submitExpression(db: Db, authorId: number, s: Submission, 
   const acknowledged = findings.filter((f: Finding) => f.severity === 'warning').map((f) => f.code);
 
   const id = await db.transaction(async (tx) => {
+    // Inside the transaction: a batch made for someone else meanwhile is seen here.
+    await assertNotReservedForOther(tx, authorId, s.videoId);
+    // And an object excluded or merged away meanwhile (never a target written after the decision).
+    if (targets.length) await assertNoneExcluded(tx, s.videoId, targets.map((t) => byLocal.get(t)!.id));
     const [row] = await tx
       .insert(expressions)
       .values({

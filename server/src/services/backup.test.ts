@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -70,7 +70,10 @@ describe.skipIf(DIALECT === 'postgres')('backup and restore', () => {
     await backup(app, b3, { withStore: true });
     const manifest = JSON.parse(readFileSync(path.join(b3, 'store-manifest.json'), 'utf8')) as { files: { sha256: string }[] };
     const h = manifest.files[0]!.sha256;
-    writeFileSync(path.join(b3, 'store', h.slice(0, 2), h.slice(2, 4), h), 'not the original bytes');
+    const flipped = path.join(b3, 'store', h.slice(0, 2), h.slice(2, 4), h);
+    // Copied read-only like the store's own files (0444): damage needs a chmod first, except as root.
+    chmodSync(flipped, 0o644);
+    writeFileSync(flipped, 'not the original bytes');
     expect(() => restore(b3, path.join(work, 'damaged'))).toThrow(/is damaged/);
     expect(() => restore(path.join(work, 'nowhere'), path.join(work, 'x'))).toThrow(/is not a backup/);
   });

@@ -17,7 +17,7 @@ import { notImporting, shownStatus } from './video-visibility.ts';
 export async function listCuration(db: Db, q: CurationQuery) {
   const s = await getSettings(db);
   const expressionCount = sql<number>`(select count(*) from ${expressions} where ${expressions.videoId} = ${videos.id} and ${expressions.status} = 'accepted')`;
-  const suggested = sql<number | null>`case when ${videoCuration.videoId} is null then null when ${videoCuration.objectCount} >= ${s.curationMinObjects} and ${videoCuration.movingCount} >= ${s.curationMinMoving} then 1 else 0 end`;
+  const suggested = sql<number | null>`case when ${videoCuration.videoId} is null then null when ${videoCuration.objectCount} >= ${s.curationMinObjects} and ${videoCuration.movingCount} >= ${s.curationMinMoving} and ${videoCuration.sparseObjects} = 0 then 1 else 0 end`;
   const durationSec = sql<number>`${videos.frameCount} / ${videos.fps}`;
   const conditions: SQL[] = [];
   conditions.push(q.status ? eq(videos.status, q.status) : notImporting);
@@ -49,6 +49,7 @@ export async function listCuration(db: Db, q: CurationQuery) {
       movingCount: videoCuration.movingCount,
       lookalikePairs: videoCuration.lookalikePairs,
       lookalikeDetail: videoCuration.lookalikeDetail,
+      sparseObjects: videoCuration.sparseObjects,
       expressionCount,
       suggested,
     })
@@ -66,7 +67,7 @@ export async function listCuration(db: Db, q: CurationQuery) {
       const reasons =
         r.objectCount === null || r.movingCount === null || r.lookalikePairs === null
           ? []
-          : suggestion({ objectCount: r.objectCount, movingCount: r.movingCount, lookalikePairs: r.lookalikePairs }, s).reasons;
+          : suggestion({ objectCount: r.objectCount, movingCount: r.movingCount, lookalikePairs: r.lookalikePairs, sparseObjects: r.sparseObjects ?? 0 }, s).reasons;
       const { lookalikeDetail, ...rest } = r;
       return { ...rest, status: shownStatus(r.status), suggested: r.suggested === null ? null : Number(r.suggested) === 1, lookalikes: lookalikeDetail ? (JSON.parse(lookalikeDetail) as CurationRow['lookalikes']) : [], reasons };
     }),

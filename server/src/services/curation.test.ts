@@ -12,7 +12,9 @@ import { waitForJob } from '../jobs/records.ts';
 import { testApp, type TestApp } from '../testing/app.ts';
 import { writeDavisVideo } from '../testing/davis-builder.ts';
 import { fixture } from '../testing/fixtures.ts';
+import { CurationQuery } from '#shared/schemas/curation.ts';
 import { backfillCuration, CURATION_SCORER, curationRows, scoreVideo, videosToScore, type VideoCuration } from './curation.ts';
+import { listCuration } from './curation-admin.ts';
 import { getSettings, updateSettings } from './settings.ts';
 
 async function rowsByName(app: TestApp): Promise<Map<string, VideoCuration>> {
@@ -54,6 +56,8 @@ describe.skipIf(!davis.available)('curation scores of the real DAVIS fixture' + 
       expect(r.computedAt, name).toBeGreaterThan(Date.now() - 120_000);
       // shared/src/motion/CALIBRATION.md: all 11 objects of these clips really move.
       expect(r.movingCount, name).toBe(r.objectCount);
+      // Real tracks, masked on every frame the object is in view: none is sparse.
+      expect(r.sparseObjects, name).toBe(0);
       expect(r.lookalikePairs, name).toBe(r.lookalikes.length);
     }
     expect(await videosToScore(app.db)).toEqual([]);
@@ -252,6 +256,48 @@ describe('curation scores of generated videos with known look-alikes and motion'
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
+  });
+
+  it('objects masked on key frames only count as sparse and keep the video from being suggested; an occlusion does not', async () => {
+    const boxes: Box[] = [
+      { colour: RED, w: 24, h: 20, at: moving(4, 10, 3) },
+      { colour: BLUE, w: 24, h: 20, at: moving(4, 50, 2) },
+      { colour: RED, w: 22, h: 18, at: moving(120, 85, -3) },
+    ];
+    // The third object is off-screen (occluded) on frames 8–19: a gap in a full track.
+    const occluded: Box[] = [boxes[0]!, boxes[1]!, { ...boxes[2]!, at: (f) => (f >= 8 && f < 20 ? [-100, -100] : boxes[2]!.at(f)) }];
+    for (const name of ['keyframes', 'firstonly']) await writeBoxVideo(root, name, boxes, { frames: 30 });
+    await writeBoxVideo(root, 'occluded', occluded, { frames: 30 });
+    // Key-frame annotation (every 10th frame), and masks on the first frame only.
+    for (let f = 1; f < 30; f++) {
+      const png = `${String(f).padStart(5, '0')}.png`;
+      if (f % 10 !== 0) unlinkSync(path.join(root, 'Annotations', 'keyframes', png));
+      unlinkSync(path.join(root, 'Annotations', 'firstonly', png));
+    }
+    await importScored(app, { format: 'davis', dir: root });
+    const rows = await rowsByName(app);
+    expect(rows.get('keyframes')).toMatchObject({ objectCount: 3, sparseObjects: 3 });
+    expect(rows.get('firstonly')).toMatchObject({ objectCount: 3, sparseObjects: 3 });
+    expect(rows.get('occluded')).toMatchObject({ objectCount: 3, movingCount: 3, sparseObjects: 0 });
+    const settings = await getSettings(app.db);
+    expect(suggestion(rows.get('keyframes')!, settings)).toEqual({ suggested: false, reasons: ['3 of 3 objects masked on only part of their track (key frames)'] });
+    expect(suggestion(rows.get('occluded')!, settings)).toEqual({ suggested: true, reasons: [] });
+
+    // The curation table: its suggestion (computed in SQL) and its reasons agree with the rule.
+    const page = await listCuration(app.db, CurationQuery.parse({}));
+    const byName = new Map(page.rows.map((r) => [r.name, r]));
+    expect(byName.get('keyframes')).toMatchObject({ suggested: false, sparseObjects: 3, reasons: ['3 of 3 objects masked on only part of their track (key frames)'] });
+    expect(byName.get('occluded')).toMatchObject({ suggested: true, sparseObjects: 0, reasons: [] });
+    expect((await listCuration(app.db, CurationQuery.parse({ suggested: true }))).rows.map((r) => r.name)).toEqual(['occluded']);
+
+    // A row of the scorer before sparse tracks were counted holds 0 there; the backfill recomputes it.
+    const id = rows.get('keyframes')!.videoId;
+    await app.db.transaction(async (tx) => {
+      await tx.update(videoCuration).set({ scorer: CURATION_SCORER - 1, sparseObjects: 0 }).where(eq(videoCuration.videoId, id));
+    });
+    expect(await videosToScore(app.db)).toEqual([id]);
+    expect(await backfillCuration(app)).toEqual({ scored: 1, failed: 0 });
+    expect((await curationRows(app.db, [id])).get(id)).toMatchObject({ sparseObjects: 3, scorer: CURATION_SCORER });
   });
 
   it('a scoring failure after the commit never undoes the import; backfill scores it later', async () => {

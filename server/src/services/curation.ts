@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import {
   accumulateMaskedPixels,
   emptyHistogram,
+  isSparseTrack,
   lookalikePairs,
   normalizeHistogram,
   sampleFramesPerObject,
@@ -22,8 +23,10 @@ import { notImporting } from './video-visibility.ts';
 /**
  * Version of the scoring below. Bump it when the histogram, the sampling or the pairing changes:
  * backfillCuration then recomputes every older row.
+ * 2: sparse_objects counted (objects masked on key frames only, shared/src/curation/sparse.ts);
+ *    rows of 1 hold 0 there whatever the masks.
  */
-export const CURATION_SCORER = 1;
+export const CURATION_SCORER = 2;
 
 export type VideoCurationRow = typeof videoCuration.$inferSelect;
 
@@ -42,8 +45,9 @@ export function parseLookalikeDetail(text: string): LookalikePair[] {
 
 /**
  * Scores one video for curation (paper §3.1): object count, clearly moving objects (the `moving`
- * flag computed at import, R2) and look-alike pairs (R1: colour histogram of each object's masked
- * pixels over up to FRAMES_PER_OBJECT (8) frames where it is visible, plus its category), then upserts
+ * flag computed at import, R2), look-alike pairs (R1: colour histogram of each object's masked
+ * pixels over up to FRAMES_PER_OBJECT (8) frames where it is visible, plus its category) and
+ * objects whose track is sparse (masked on key frames only: MeViS needs full tracks), then upserts
  * its `video_curation` row in one transaction.
  *
  * Frames are decoded one at a time and only the sampled masks are read, so memory stays flat
@@ -60,7 +64,8 @@ export async function scoreVideo(app: CurationDeps, videoId: number, now = Date.
   const objs = await db
     .select({ id: objects.id, localId: objects.localId, category: objects.category, moving: objects.moving })
     .from(objects)
-    .where(eq(objects.videoId, videoId))
+    // The objects annotators see: one an admin excluded is no longer counted or compared.
+    .where(and(eq(objects.videoId, videoId), isNull(objects.excludedAt)))
     .orderBy(asc(objects.localId));
   // A row stored now would count such objects as still and never be recomputed (same scorer).
   if (objs.some((o) => o.moving === null)) throw new Error(`video ${videoId}: motion statistics missing (backfillMotionStats fills them at start-up)`);
@@ -68,7 +73,7 @@ export async function scoreVideo(app: CurationDeps, videoId: number, now = Date.
     .select({ objectId: masks.objectId, frameIdx: masks.frameIdx })
     .from(masks)
     .innerJoin(objects, eq(objects.id, masks.objectId))
-    .where(eq(objects.videoId, videoId))
+    .where(and(eq(objects.videoId, videoId), isNull(objects.excludedAt)))
     .orderBy(asc(masks.objectId), asc(masks.frameIdx));
 
   // Which objects to measure on which frame: an even sample of the frames where each is visible,
@@ -122,7 +127,7 @@ export async function scoreVideo(app: CurationDeps, videoId: number, now = Date.
     lookalikePairs: pairs.length,
     lookalikeDetail: JSON.stringify(pairs.map((p) => ({ a: p.a, b: p.b, distance: Math.round(p.distance * 1e4) / 1e4 }))),
     durationSec: video.fps > 0 ? video.frameCount / video.fps : 0,
-    sparseObjects: 0,
+    sparseObjects: objs.filter((o) => isSparseTrack(framesOf.get(o.id) ?? [], video.frameCount)).length,
     scorer: CURATION_SCORER,
     computedAt: now,
   };

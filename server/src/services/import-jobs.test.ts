@@ -9,6 +9,7 @@ import { endJob, insertJob, waitForJob } from '../jobs/records.ts';
 import { FileLock } from '../locks.ts';
 import { makeUser, testApp, type TestApp } from '../testing/app.ts';
 import { writeDavisVideo } from '../testing/davis-builder.ts';
+import { videoToolsMissing, writeVideoFile } from '../testing/video-builder.ts';
 import { fixture } from '../testing/fixtures.ts';
 import { folderMembers, zipBytes, type ZipMember } from '../testing/zip-builder.ts';
 import { ServiceError } from './errors.ts';
@@ -16,12 +17,12 @@ import { ServiceError } from './errors.ts';
 const davis = fixture('davis2017-val-osvos');
 
 /** Puts an archive where the upload route would, and queues its import as the route does. */
-async function upload(app: TestApp, bytes: Buffer, actorId: number, opts: { strict?: boolean; format?: 'auto' | 'davis' | 'mevis' } = {}): Promise<string> {
+async function upload(app: TestApp, bytes: Buffer, actorId: number, opts: { strict?: boolean; format?: 'auto' | 'davis' | 'mevis' | 'video'; fps?: number } = {}): Promise<string> {
   await app.imports.admit(actorId);
   const { file } = app.imports.newUpload();
   mkdirSync(app.imports.uploadsDir, { recursive: true });
   writeFileSync(path.join(app.imports.uploadsDir, file), bytes);
-  return app.imports.startUpload({ file, name: 'set.zip', bytes: bytes.length }, { format: opts.format ?? 'auto', strict: opts.strict ?? true }, actorId);
+  return app.imports.startUpload({ file, name: 'set.zip', bytes: bytes.length }, { format: opts.format ?? 'auto', strict: opts.strict ?? true, ...(opts.fps !== undefined && { fps: opts.fps }) }, actorId);
 }
 
 /** The import and the curation scoring after it, both over; the page's last view. */
@@ -87,6 +88,32 @@ describe('imports from the browser (background job)', () => {
     const lax = await settled(app, await upload(app, zipBytes(folderMembers(src)), adminId, { strict: false }));
     expect(lax.report).toMatchObject({ outcome: 'imported', videos: [{ name: 'gappy' }] });
     expect(lax.report!.warnings.map((w) => w.file)).toEqual(['Annotations/gappy/00003.png']);
+    expect(leftovers(app)).toEqual({ uploads: [], work: [] });
+  });
+
+  it.skipIf(videoToolsMissing() !== null)(`imports video files from a zip at a stated rate, and lists every problem of broken ones${videoToolsMissing() ?? ''}`, async () => {
+    const src = mkdtempSync(path.join(app.dir, 'videos-'));
+    await writeVideoFile(path.join(src, 'shots'), 'zip-video', { fps: 12, frames: 12, objects: 2 });
+    // Extracted at 6 fps: 6 frames, so 6 masks.
+    for (const f of [1, 3, 5, 7, 9, 11]) unlinkSync(path.join(src, 'shots', 'zip-video', `${String(f).padStart(5, '0')}.png`));
+    const before = await videoCount(app);
+    const ok = await settled(app, await upload(app, zipBytes(folderMembers(src)), adminId, { fps: 6 }));
+    expect(ok.fps).toBe(6);
+    expect(ok.report).toMatchObject({ outcome: 'imported', format: 'video', videos: [{ name: 'zip-video' }], stats: { videosAdded: 1, frames: 6, objects: 2 } });
+    expect(await videoCount(app)).toBe(before + 1);
+
+    const broken = mkdtempSync(path.join(app.dir, 'videos-'));
+    await writeVideoFile(broken, 'one', { fps: 12, frames: 4 });
+    unlinkSync(path.join(broken, 'one', '00003.png'));
+    await writeVideoFile(broken, 'two', { fps: 12, frames: 4 });
+    writeFileSync(path.join(broken, 'two.mp4'), 'not a video');
+    mkdirSync(path.join(broken, 'three'));
+    writeFileSync(path.join(broken, 'three', '00000.png'), 'masks of a video that is not there');
+    const refused = await settled(app, await upload(app, zipBytes(folderMembers(broken)), adminId));
+    expect(refused.report).toMatchObject({ outcome: 'refused', videos: [] });
+    expect(refused.report!.problems.map((p) => p.file)).toEqual(['three/', 'two.mp4', 'one/']);
+    expect(refused.report!.problems[2]!.message).toBe('holds 3 masks but one.mp4 gives 4 frames at 12 fps: every frame needs exactly one mask; masks at about 9 fps over its 0.33 s would match');
+    expect(await videoCount(app)).toBe(before + 1);
     expect(leftovers(app)).toEqual({ uploads: [], work: [] });
   });
 

@@ -7,7 +7,7 @@ import type { App } from '../app.ts';
 import type { Config } from '../config.ts';
 import { videos, jobs as jobsTable } from '../db/schema/index.ts';
 import { extractArchive, type ExtractLimits } from '../import/archive/extract.ts';
-import { ImportError } from '../import/errors.ts';
+import { ImportError, ImportErrors } from '../import/errors.ts';
 import { checkLinksStayInside, listImportFolders, resolveImportFolder } from '../import/import-root.ts';
 import { findImportRoot } from '../import/layout.ts';
 import type { ImportProgress } from '../import/plan.ts';
@@ -39,6 +39,8 @@ export interface ImportJobPayload {
   source: ImportSource;
   format: ImportFormatChoice;
   strict: boolean;
+  /** Frame rate stated by the admin (IMPORT_FPS); absent: the video's own, or the layout's default. */
+  fps?: number;
   actorId: number;
 }
 
@@ -123,7 +125,7 @@ export class ImportJobs {
   }
 
   /** Queues the import of a complete upload (`file` in uploadsDir); refused if another import got in first. */
-  async startUpload(upload: { file: string; name: string; bytes: number }, opts: { format: ImportFormatChoice; strict: boolean }, actorId: number): Promise<string> {
+  async startUpload(upload: { file: string; name: string; bytes: number }, opts: { format: ImportFormatChoice; strict: boolean; fps?: number }, actorId: number): Promise<string> {
     const name = path.basename(upload.name.replaceAll('\\', '/')).replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 200) || 'upload';
     const payload: ImportJobPayload = { source: { kind: 'upload', file: upload.file, name, bytes: upload.bytes }, ...opts, actorId };
     const { job, created } = await this.deps.jobs.enqueue<ImportJobPayload>(KIND, payload, { key: KEY, actorId });
@@ -135,7 +137,7 @@ export class ImportJobs {
   }
 
   /** Queues the import of a folder under IMPORT_ROOT (checked now, and again when the job runs). */
-  async startFolder(input: { folder: string; format: ImportFormatChoice; strict: boolean }, actorId: number): Promise<ImportJobView> {
+  async startFolder(input: { folder: string; format: ImportFormatChoice; strict: boolean; fps?: number }, actorId: number): Promise<ImportJobView> {
     const root = this.requireRoot();
     let rel: string;
     try {
@@ -145,7 +147,7 @@ export class ImportJobs {
       throw e;
     }
     await this.admit(actorId);
-    const { job, created } = await this.deps.jobs.enqueue<ImportJobPayload>(KIND, { source: { kind: 'folder', path: rel }, format: input.format, strict: input.strict, actorId }, { key: KEY, actorId });
+    const { job, created } = await this.deps.jobs.enqueue<ImportJobPayload>(KIND, { source: { kind: 'folder', path: rel }, format: input.format, strict: input.strict, ...(input.fps !== undefined && { fps: input.fps }), actorId }, { key: KEY, actorId });
     if (!created) throw new ServiceError('CONFLICT', 'an import is already running; wait for it to finish');
     return this.view(job);
   }
@@ -201,6 +203,7 @@ export class ImportJobs {
       source: p.source.kind === 'upload' ? { kind: 'upload', name: p.source.name, bytes: p.source.bytes } : { kind: 'folder', path: p.source.path },
       format: p.format,
       strict: p.strict,
+      fps: p.fps ?? null,
       startedAt: job.createdAt,
       updatedAt: job.updatedAt,
       progress,
@@ -231,7 +234,7 @@ export class ImportJobs {
         dir = real;
       }
       const found = await findImportRoot(dir, p.format);
-      const result = await this.deps.runImport({ format: found.format, dir: found.dir, strict: p.strict, actorId: p.actorId }, (e) => clock.emit(e.phase, e.done, e.total, { detail: e.detail ?? null }));
+      const result = await this.deps.runImport({ format: found.format, dir: found.dir, strict: p.strict, fps: p.fps, actorId: p.actorId }, (e) => clock.emit(e.phase, e.done, e.total, { detail: e.detail ?? null }));
       const added = await this.deps.db
         .select({ id: videos.id, name: videos.name })
         .from(videos)
@@ -265,6 +268,8 @@ export class ImportJobs {
       if (e instanceof ImportWarningsRefused) {
         return refused([{ file: '', message: `strict import: ${e.warnings.length} warning(s) refused the import, nothing was imported (turn strict off to import with them)` }], [...e.warnings]);
       }
+      // Every problem found, each naming its file (errors.ts: the importers check every video and file).
+      if (e instanceof ImportErrors) return refused(e.problems.map((x) => ({ file: x.file, message: x.reason })));
       if (e instanceof ImportError) return refused([{ file: e.file, message: e.reason }]);
       if (e instanceof LockBusyError) return refused([{ file: '', message: e.message }]);
       throw e;

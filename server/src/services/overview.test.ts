@@ -33,7 +33,7 @@ describe('role overviews and video lists count what they claim', () => {
       recordings: 1,
       users: 4,
     });
-    expect(await annotatorOverview(app.db, ann.id)).toEqual({ acceptedVideos: 1, myExpressions: { pending: 1, second_round: 1, accepted: 0, discarded: 0, rejected: 0 } });
+    expect(await annotatorOverview(app.db, ann.id)).toEqual({ acceptedVideos: 1, myExpressions: { pending: 1, second_round: 1, accepted: 0, discarded: 0, rejected: 0 }, batches: [] });
     // v1 wrote for vid-a, so by default none of its samples are theirs to validate.
     expect(await validatorOverview(app.db, v1.id)).toEqual({ waitingForMe: 0, answered: 1 });
     await updateSettings(app.db, { validatorSkipsOwnVideos: false }, null);

@@ -2,7 +2,9 @@ import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { ExpressionStatus, VideoStatus } from '#shared/domain.ts';
 import { EXPRESSION_STATUSES, VIDEO_STATUSES } from '#shared/domain.ts';
 import type { Db } from '../db/client.ts';
+import { notHeldForOthers } from './assignment.ts';
 import { waitingFor } from './validation.ts';
+import { myBatches } from './work-batches.ts';
 import { needsAudioSql } from './recording.ts';
 import { expressions, masks, objects, recordings, users, validations, videos } from '../db/schema/index.ts';
 import { notImporting, shownStatus } from './video-visibility.ts';
@@ -47,8 +49,9 @@ export async function annotatorOverview(db: Db, userId: number) {
     EXPRESSION_STATUSES,
     await db.select({ key: expressions.status, n: count() }).from(expressions).where(eq(expressions.authorId, userId)).groupBy(expressions.status),
   );
-  const [accepted] = await db.select({ n: count() }).from(videos).where(eq(videos.status, 'accepted'));
-  return { acceptedVideos: accepted!.n, myExpressions: mine };
+  // Videos other annotators' open work batches hold are not this annotator's to annotate now.
+  const [accepted] = await db.select({ n: count() }).from(videos).where(and(eq(videos.status, 'accepted'), notHeldForOthers(userId)));
+  return { acceptedVideos: accepted!.n, myExpressions: mine, batches: await myBatches(db, userId) };
 }
 
 /** Only counts: a validator's home must not reveal anything about individual samples (blindness). */

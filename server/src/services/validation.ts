@@ -9,7 +9,7 @@ import { preparedPerDb } from '../db/prepared.ts';
 import { expressions, expressionTargets, leases, objects, users, validations } from '../db/schema/index.ts';
 import { answerSums, appendValidation } from './answer-sums.ts';
 import { auditMany, type AuditEntry } from './audit.ts';
-import { conflict } from './errors.ts';
+import { badRequest, conflict } from './errors.ts';
 import { endLease, grantLease, renewLease, sweepExpiredMarks, takeOverExpired } from './leases.ts';
 import { getSettings } from './settings.ts';
 
@@ -46,6 +46,8 @@ const answerStatements = preparedPerDb((db) => ({
       lease: leases,
       targets: sql<string | null>`(select ${commaList(sql`cast(o.local_id as text)`)} from "expression_targets" t join "objects" o on o.id = t.object_id where t.expression_id = ${outer('id')})`,
       wroteOnVideo: sql<boolean>`exists (select 1 from "expressions" own where own.video_id = ${outer('video_id')} and own.author_id = ${byValidator})`,
+      // Objects of the video an admin excluded: an answer may not name them (they are not shown).
+      excluded: sql<string | null>`(select ${commaList(sql`cast(x.local_id as text)`)} from "objects" x where x.video_id = ${outer('video_id')} and x.excluded_at is not null)`,
     })
     .from(expressions)
     .leftJoin(leases, and(eq(leases.expressionId, expressions.id), eq(leases.validatorId, byValidator)))
@@ -82,8 +84,15 @@ function eligibleFor(validatorId: number | SQL.Aliased | ReturnType<typeof sql.p
   const notMine = sql`coalesce(${outer('author_id')}, 0) <> ${validatorId}`;
   const notAnswered = sql`not exists (select 1 from "validations" v where v.expression_id = ${outer('id')} and v.validator_id = ${validatorId})`;
   const notOwnVideo = skipOwnVideos ? sql`not exists (select 1 from "expressions" own where own.video_id = ${outer('video_id')} and own.author_id = ${validatorId})` : sql`true`;
-  return and(notMine, notAnswered, notOwnVideo)!;
+  return and(notMine, notAnswered, notOwnVideo, NO_EXCLUDED_TARGET)!;
 }
+
+/**
+ * Not a sample whose target an admin excluded: validators are not shown that object, so nobody
+ * could agree; it waits for the admin's decision (the video's admin page lists it). A lookup by
+ * the targets' primary key for each candidate the queue walk looks at.
+ */
+const NO_EXCLUDED_TARGET = sql`not exists (select 1 from "expression_targets" et join "objects" eo on eo.id = et.object_id where et.expression_id = ${outer('id')} and eo.excluded_at is not null)`;
 
 const me = sql.placeholder('me');
 
@@ -251,6 +260,10 @@ export async function submitAnswer(db: Db, validatorId: number, expressionId: nu
       return { refuse: `${ineligible}; please take the next one` };
     }
     const answer = toAnswer(input);
+    // Refused before anything is written, and said the same whatever the sample's targets are.
+    const excluded = new Set(parseTargets(row.excluded));
+    const named = input.kind === 'targets' ? input.targets.filter((t) => excluded.has(t)) : [];
+    if (named.length) throw badRequest(`object ${named.map((t) => `#${t}`).join(', ')} was taken out of annotation by an admin and cannot be named; please reload the sample`);
     const agreed = agrees(answer, facts);
     let round = 0;
     let changed: AuditEntry | null = null;

@@ -1,15 +1,26 @@
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { VideoStatus } from '#shared/domain.ts';
 import type { VideoDetail, VideoMasks, VideoSummary } from '#shared/schemas/videos.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { expressions, frames, masks, objects, videos } from '../db/schema/index.ts';
+import { notHeldForOthers } from './assignment.ts';
 import { notFound } from './errors.ts';
 import { notImporting, shownStatus } from './video-visibility.ts';
 
 export interface VideoScope {
   /** Non-admins only ever see curated (accepted) videos. */
   onlyAccepted: boolean;
+  /** An annotator's list leaves out the videos other annotators' open work batches hold. */
+  annotatorId?: number;
+  /**
+   * Also the objects an admin took out of annotation (services/objects-admin.ts): only the admin's
+   * own pages ask for them. Everyone else, and every work page, gets the video without them.
+   */
+  withExcluded?: boolean;
 }
+
+/** Objects shown in this scope: excluded ones only on an admin page that asks for them. */
+const shownObjects = (videoId: number, scope: VideoScope) => and(eq(objects.videoId, videoId), scope.withExcluded ? undefined : isNull(objects.excludedAt));
 
 async function loadVideo(db: DbOrTx, videoId: number, scope: VideoScope) {
   // Videos still being imported are missing to everyone, admins included.
@@ -21,7 +32,7 @@ async function loadVideo(db: DbOrTx, videoId: number, scope: VideoScope) {
 
 export async function listVideos(db: Db, opts: { status?: VideoStatus; limit: number; offset: number }, scope: VideoScope): Promise<{ total: number; videos: VideoSummary[] }> {
   const status = scope.onlyAccepted ? 'accepted' : opts.status;
-  const where = status ? eq(videos.status, status) : notImporting;
+  const where = and(status ? eq(videos.status, status) : notImporting, scope.annotatorId === undefined ? undefined : notHeldForOthers(scope.annotatorId));
   const [{ n: total }] = (await db.select({ n: count() }).from(videos).where(where)) as [{ n: number }];
   const rows = await db
     .select({
@@ -39,13 +50,14 @@ export async function listVideos(db: Db, opts: { status?: VideoStatus; limit: nu
     .limit(opts.limit)
     .offset(opts.offset);
   const ids = rows.map((r) => r.id);
-  const perVideo = async (table: typeof objects | typeof expressions) =>
+  const perVideo = async (table: typeof objects | typeof expressions, where?: ReturnType<typeof isNull>) =>
     new Map(
       ids.length
-        ? (await db.select({ videoId: table.videoId, n: count() }).from(table).where(inArray(table.videoId, ids)).groupBy(table.videoId)).map((r) => [r.videoId, r.n])
+        ? (await db.select({ videoId: table.videoId, n: count() }).from(table).where(and(inArray(table.videoId, ids), where)).groupBy(table.videoId)).map((r) => [r.videoId, r.n])
         : [],
     );
-  const objectCounts = await perVideo(objects);
+  // The objects people annotate: excluded ones are not counted.
+  const objectCounts = await perVideo(objects, isNull(objects.excludedAt));
   const expressionCounts = await perVideo(expressions);
   return {
     total,
@@ -59,14 +71,14 @@ export async function getVideo(db: DbOrTx, videoId: number, scope: VideoScope): 
   const objectRows = await db
     .select({ localId: objects.localId, category: objects.category })
     .from(objects)
-    .where(eq(objects.videoId, videoId))
+    .where(shownObjects(videoId, scope))
     .orderBy(asc(objects.localId));
   return { id: v.id, name: v.name, status: v.status, width: v.width, height: v.height, fps: v.fps, frames: frameRows.map((f) => f.name), objects: objectRows };
 }
 
 export async function getVideoMasks(db: Db, videoId: number, scope: VideoScope): Promise<VideoMasks> {
   const v = await loadVideo(db, videoId, scope);
-  const objs = await db.select({ id: objects.id, localId: objects.localId }).from(objects).where(eq(objects.videoId, videoId)).orderBy(asc(objects.localId));
+  const objs = await db.select({ id: objects.id, localId: objects.localId }).from(objects).where(shownObjects(videoId, scope)).orderBy(asc(objects.localId));
   const tracks = new Map(objs.map((o) => [o.id, { localId: o.localId, counts: new Array<string | null>(v.frameCount).fill(null) }]));
   if (objs.length) {
     const rows = await db

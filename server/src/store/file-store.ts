@@ -1,8 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Stored files are read-only for everyone; the store's folder is what keeps them private. A
+ * release hard-links frames and clips (services/export/output.ts) where reflinks are not
+ * available, and the link shares the inode: 0444 makes the released copy readable by whoever can
+ * read the release, and refuses to write through it, so editing a release cannot change the
+ * store. Unreleased frames and audio stay out of reach because the store's root is never open to
+ * others (see the constructor), whatever the files' own modes.
+ */
+export const STORE_FILE_MODE = 0o444;
 
 /**
  * Content-addressed file store under the data dir (frames now, audio later).
@@ -14,6 +24,17 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 export class FileStore {
   constructor(readonly root: string) {
     mkdirSync(path.join(root, 'tmp'), { recursive: true });
+    // Others may not enter the store (its files are 0444): the owner's and the group's bits are
+    // left as the admin set them. A root we do not own (a STORE_DIR shared by instances running
+    // as other users) is left alone.
+    const mode = statSync(root).mode & 0o777;
+    if (mode & 0o007) {
+      try {
+        chmodSync(root, mode & 0o770);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+      }
+    }
   }
 
   static isHash(value: string): boolean {
@@ -50,8 +71,10 @@ export class FileStore {
     const dir = path.dirname(final);
     mkdirSync(dir, { recursive: true });
     const tmp = path.join(this.root, 'tmp', `${sha256}.${randomBytes(6).toString('hex')}`);
-    const fd = openSync(tmp, 'wx', 0o640);
+    const fd = openSync(tmp, 'wx', STORE_FILE_MODE);
     try {
+      // Whatever the umask: a release's hard link to it must be readable by the release's readers.
+      fchmodSync(fd, STORE_FILE_MODE);
       let off = 0;
       while (off < data.length) off += writeSync(fd, data, off, data.length - off);
       fsyncSync(fd);

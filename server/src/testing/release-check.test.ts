@@ -27,7 +27,8 @@ interface SourceVideo {
   exps: [string, string[]][];
 }
 
-// vid-a's second object is absent on frame 0; valid's ground truth lives under ground_truth/valid.
+// vid-a's second object is absent on frame 0; valid's ground truth is in the ground-truth package
+// (a folder of its own, here `<release>.ground-truth`).
 const SOURCE: Record<string, SourceVideo> = {
   'vid-a': {
     split: 'train', w: 8, h: 6,
@@ -63,6 +64,9 @@ function writeMeta(dir: string, meta: unknown): void {
   writeJson(path.join(dir, 'meta_expressions_v2.json'), meta);
 }
 
+/** The ground-truth package of a release built here: beside it, as the CLI writes it by default. */
+const gtOf = (root: string) => `${root}.ground-truth`;
+
 async function buildRelease(root: string): Promise<void> {
   type Meta = { videos: Record<string, { frames: string[]; expressions: Record<string, object> }> };
   const meta: Record<string, Meta> = { train: { videos: {} }, valid: { videos: {} } };
@@ -89,8 +93,8 @@ async function buildRelease(root: string): Promise<void> {
   writeMeta(path.join(root, 'train'), meta.train);
   writeJson(path.join(root, 'train', 'mask_dict.json'), masks.train);
   writeMeta(path.join(root, 'valid'), publicValid);
-  writeMeta(path.join(root, 'ground_truth', 'valid'), meta.valid);
-  writeJson(path.join(root, 'ground_truth', 'valid', 'mask_dict.json'), masks.valid);
+  writeMeta(path.join(gtOf(root), 'valid'), meta.valid);
+  writeJson(path.join(gtOf(root), 'valid', 'mask_dict.json'), masks.valid);
 }
 
 let tmp: string;
@@ -100,8 +104,11 @@ let copies = 0;
 function copyRelease(): string {
   const dir = path.join(tmp, `copy-${copies++}`);
   cpSync(base, dir, { recursive: true });
+  cpSync(gtOf(base), gtOf(dir), { recursive: true });
   return dir;
 }
+
+const check = (dir: string, opts: { splitsWithMasks?: string[] } = {}) => checkReleaseLikeLoader(dir, { ...opts, groundTruthDir: gtOf(dir) });
 
 /** Edits a JSON file in place; a meta edit is mirrored to the v2 copy so only the intended check fires. */
 // Free-form edits of parsed JSON, each reaching into a different shape: `any` is the honest type.
@@ -123,12 +130,18 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('checkReleaseLikeLoader', () => {
   it('accepts a hand-built valid release and counts it', () => {
-    const { splits, problems } = checkReleaseLikeLoader(base);
+    const { splits, problems } = check(base);
     expect(problems).toEqual([]);
     expect(splits).toEqual({
       train: { videos: 2, expressions: 4, noTarget: 1, masksDecoded: 7 },
       valid: { videos: 1, expressions: 2, noTarget: 1, masksDecoded: 2 },
     });
+  });
+
+  it('checks the public package alone: the withheld split by what it publishes', () => {
+    const { splits, problems } = checkReleaseLikeLoader(base);
+    expect(problems).toEqual([]);
+    expect(splits.valid).toEqual({ videos: 1, expressions: 2, noTarget: 0, masksDecoded: 0 });
   });
 
   const train = (dir: string, file: string) => path.join(dir, 'train', file);
@@ -191,7 +204,7 @@ describe('checkReleaseLikeLoader', () => {
     {
       name: 'anno id in two splits',
       mutate: (d) => {
-        const gt = path.join(d, 'ground_truth', 'valid');
+        const gt = path.join(gtOf(d), 'valid');
         editJson(path.join(gt, 'mask_dict.json'), (m) => ((m['0'] = m['3']), delete m['3']));
         editJson(path.join(gt, 'meta_expressions.json'), (j) => (j.videos['vid-c'].expressions['0'].anno_id = ['0']));
       },
@@ -199,13 +212,28 @@ describe('checkReleaseLikeLoader', () => {
     },
     {
       name: 'valid ships its ground truth publicly',
-      mutate: (d) => cpSync(path.join(d, 'ground_truth/valid/mask_dict.json'), path.join(d, 'valid/mask_dict.json')),
+      mutate: (d) => cpSync(path.join(gtOf(d), 'valid/mask_dict.json'), path.join(d, 'valid/mask_dict.json')),
       expected: /mask_dict\.json must not be in the public valid folder/,
     },
     {
+      name: 'the public release holds the ground-truth package (the earlier one-folder layout)',
+      mutate: (d) => cpSync(gtOf(d), path.join(d, 'ground_truth'), { recursive: true }),
+      expected: /^release: ground_truth\/ must not be in the public release/,
+    },
+    {
+      name: 'tracking boxes of a withheld split in the public release',
+      mutate: (d) => writeJson(path.join(d, 'tracking/valid/vid-c/0.txt'), ''),
+      expected: /valid: tracking\/valid must not be in the public release/,
+    },
+    {
       name: 'ground truth text differs from the public copy',
-      mutate: (d) => editJson(path.join(d, 'ground_truth/valid/meta_expressions.json'), (j) => (j.videos['vid-c'].expressions['1'].exp = 'a blue car')),
+      mutate: (d) => editJson(path.join(gtOf(d), 'valid/meta_expressions.json'), (j) => (j.videos['vid-c'].expressions['1'].exp = 'a blue car')),
       expected: /vid-c exp 1: missing or its text differs/,
+    },
+    {
+      name: 'the ground truth v2 copy differs',
+      mutate: (d) => writeFileSync(path.join(gtOf(d), 'valid/meta_expressions_v2.json'), '{}'),
+      expected: /valid: ground truth valid\/meta_expressions_v2\.json differs/,
     },
     {
       name: 'meta_expressions.json that does not parse',
@@ -217,13 +245,13 @@ describe('checkReleaseLikeLoader', () => {
   it.each(cases)('reports: $name', async ({ mutate, expected }) => {
     const dir = copyRelease();
     await mutate(dir);
-    const { problems } = checkReleaseLikeLoader(dir);
+    const { problems } = check(dir);
     // Exactly one problem: each mutation must trip its own check and nothing else.
     expect(problems).toEqual([expect.stringMatching(expected)]);
   });
 
   it('honours splitsWithMasks', () => {
-    const { problems } = checkReleaseLikeLoader(base, { splitsWithMasks: ['valid_u'] });
+    const { problems } = check(base, { splitsWithMasks: ['valid_u'] });
     expect(problems.some((p) => /train: mask_dict\.json must not be in the public train folder/.test(p))).toBe(true);
   });
 });
@@ -234,12 +262,13 @@ describe('loadMaskLikeLoader', () => {
     expect(loadMaskLikeLoader(base, 'train', 'vid-a', '1', 0)).toEqual(a['0'].masks[0]);
     const union = a['0'].masks[1]!.map((v, i) => v | a['1'].masks[1]![i]);
     expect(loadMaskLikeLoader(base, 'train', 'vid-a', '1', 1)).toEqual(union);
-    expect(loadMaskLikeLoader(base, 'valid', 'vid-c', '0', 1)).toEqual(SOURCE['vid-c'].objects['3'].masks[1]);
+    expect(loadMaskLikeLoader(base, 'valid', 'vid-c', '0', 1, gtOf(base))).toEqual(SOURCE['vid-c'].objects['3'].masks[1]);
+    expect(() => loadMaskLikeLoader(base, 'valid', 'vid-c', '0', 1)).toThrow(/pass its ground-truth package/);
   });
 
   it('gives all zeros for no-target and null for what does not exist', () => {
     expect(loadMaskLikeLoader(base, 'train', 'vid-a', '2', 2)).toEqual(new Uint8Array(8 * 6));
-    expect(loadMaskLikeLoader(base, 'valid', 'vid-c', '1', 0)).toEqual(new Uint8Array(6 * 6));
+    expect(loadMaskLikeLoader(base, 'valid', 'vid-c', '1', 0, gtOf(base))).toEqual(new Uint8Array(6 * 6));
     expect(loadMaskLikeLoader(base, 'train', 'vid-a', '9', 0)).toBeNull();
     expect(loadMaskLikeLoader(base, 'train', 'vid-a', '0', 3)).toBeNull();
   });
@@ -247,7 +276,7 @@ describe('loadMaskLikeLoader', () => {
 
 describe('scripts/check-release.py', () => {
   it.skipIf(!hasPython)('passes the tiny release and fails a broken copy (skipped: python3 not installed)', () => {
-    const ok = spawnSync('python3', [SCRIPT, base], { encoding: 'utf8' });
+    const ok = spawnSync('python3', [SCRIPT, base, '--ground-truth', gtOf(base)], { encoding: 'utf8' });
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
     const lines = ok.stdout.trim().split('\n');
     expect(lines.at(-1)).toBe('check-release ok splits=2 expressions=6 masks=9');
@@ -264,11 +293,28 @@ describe('scripts/check-release.py', () => {
       m['0'].pop();
       m['2'][0] = encodeMask(new Uint8Array(12), 3, 4);
     });
-    const bad = spawnSync('python3', [SCRIPT, broken], { encoding: 'utf8' });
+    editJson(path.join(gtOf(broken), 'valid', 'meta_expressions.json'), (j) => (j.videos['vid-c'].expressions['1'].exp = 'a blue car'));
+    const bad = spawnSync('python3', [SCRIPT, broken, '--ground-truth', gtOf(broken)], { encoding: 'utf8' });
     expect(bad.status, bad.stdout + bad.stderr).toBe(1);
     expect(bad.stdout).toContain('mask_dict["0"] has 2 entries but vid-a has 3 frames');
     expect(bad.stdout).toContain('mask_dict["2"][0] has size [3, 4] but its JPEG is 10x4');
+    expect(bad.stdout).toContain('vid-c exp 1: missing or its text differs from the public copy');
     expect(bad.stdout).not.toContain('check-release ok');
+  });
+
+  it.skipIf(!hasPython)('checks the public package alone, and refuses ground truth inside it (skipped: python3 not installed)', () => {
+    const alone = spawnSync('python3', [SCRIPT, base], { encoding: 'utf8' });
+    expect(alone.status, alone.stdout + alone.stderr).toBe(0);
+    expect(alone.stdout).toMatch(/^valid: videos=1 expressions=2 no_target=0 masks=0 ground_truth=not-given$/m);
+    expect(alone.stdout.trim().split('\n').at(-1)).toBe('check-release ok splits=2 expressions=6 masks=7');
+
+    const leaky = copyRelease();
+    cpSync(gtOf(leaky), path.join(leaky, 'ground_truth'), { recursive: true });
+    writeJson(path.join(leaky, 'tracking/valid/vid-c/0.txt'), '');
+    const bad = spawnSync('python3', [SCRIPT, leaky, '--ground-truth', gtOf(leaky)], { encoding: 'utf8' });
+    expect(bad.status, bad.stdout + bad.stderr).toBe(1);
+    expect(bad.stdout).toContain('problem: release: ground_truth/ must not be in the public release');
+    expect(bad.stdout).toContain('problem: valid: tracking/valid must not be in the public release');
   });
 });
 

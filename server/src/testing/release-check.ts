@@ -3,13 +3,17 @@
  * §2-6) and lists everything that would make them crash, silently misread, or disagree with each
  * other. Test tooling: it JSON.parses whole files, fine for fixtures and small releases.
  * scripts/check-release.py runs the same checks with Python's json module, as the loaders do.
+ *
+ * The public release and the ground-truth package of its withheld splits are separate folders
+ * (services/export/write.ts): the public one must hold no ground truth of valid/test at all, and
+ * the withheld splits' targets and masks are checked only when the ground-truth package is given.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { decodeRle, paintRle, type Rle } from '#shared/rle/index.ts';
 
 export const RELEASE_SPLITS = ['train', 'valid_u', 'valid', 'test'] as const;
-// Only these ship mask_dict.json beside the frames; valid/test keep theirs under ground_truth/.
+// Only these ship mask_dict.json beside the frames; valid/test's is in the ground-truth package.
 const DEFAULT_SPLITS_WITH_MASKS = ['train', 'valid_u'];
 // A release with one systematic fault would otherwise produce a line per mask.
 const MAX_PROBLEMS = 500;
@@ -41,27 +45,29 @@ interface Size {
 
 export function checkReleaseLikeLoader(
   releaseDir: string,
-  opts: { splitsWithMasks?: string[] } = {},
+  opts: { splitsWithMasks?: string[]; groundTruthDir?: string } = {},
 ): { splits: Record<string, SplitCounts>; problems: string[] } {
   const withMasks = new Set(opts.splitsWithMasks ?? DEFAULT_SPLITS_WITH_MASKS);
   const problems: string[] = [];
   let dropped = 0;
   const splits: Record<string, SplitCounts> = {};
   const annoSplit = new Map<string, string>();
+  // The earlier one-folder layout: publishing it as it is leaks the withheld masks.
+  if (existsSync(path.join(releaseDir, 'ground_truth'))) problems.push('release: ground_truth/ must not be in the public release (the ground truth of withheld splits is a package of its own)');
   for (const split of RELEASE_SPLITS) {
     if (!isDir(path.join(releaseDir, split))) continue;
     const say: Say = (msg) => {
       if (problems.length < MAX_PROBLEMS) problems.push(`${split}: ${msg}`);
       else dropped++;
     };
-    splits[split] = checkSplit(releaseDir, split, withMasks.has(split), annoSplit, say);
+    splits[split] = checkSplit(releaseDir, split, withMasks.has(split), opts.groundTruthDir, annoSplit, say);
   }
   if (Object.keys(splits).length === 0) problems.push(`no split folder (${RELEASE_SPLITS.join(', ')}) in ${releaseDir}`);
   if (dropped > 0) problems.push(`... and ${dropped} more problems`);
   return { splits, problems };
 }
 
-function checkSplit(releaseDir: string, split: string, masksInSplit: boolean, annoSplit: Map<string, string>, say: Say): SplitCounts {
+function checkSplit(releaseDir: string, split: string, masksInSplit: boolean, groundTruthDir: string | undefined, annoSplit: Map<string, string>, say: Say): SplitCounts {
   const counts: SplitCounts = { videos: 0, expressions: 0, noTarget: 0, masksDecoded: 0 };
   const dir = path.join(releaseDir, split);
   const pub = readMeta(path.join(dir, 'meta_expressions.json'), 'meta_expressions.json', masksInSplit, say);
@@ -82,13 +88,16 @@ function checkSplit(releaseDir: string, split: string, masksInSplit: boolean, an
   let gtDir = dir;
   if (!masksInSplit) {
     if (existsSync(path.join(dir, 'mask_dict.json'))) say(`mask_dict.json must not be in the public ${split} folder (it is the hidden ground truth)`);
-    gtDir = path.join(releaseDir, 'ground_truth', split);
-    const g = readMeta(path.join(gtDir, 'meta_expressions.json'), `ground_truth/${split}/meta_expressions.json`, true, say);
+    if (existsSync(path.join(releaseDir, 'tracking', split))) say(`tracking/${split} must not be in the public release (the boxes give the targets away)`);
+    if (groundTruthDir === undefined) return counts;
+    gtDir = path.join(groundTruthDir, split);
+    const g = readMeta(path.join(gtDir, 'meta_expressions.json'), `ground truth ${split}/meta_expressions.json`, true, say);
+    checkV2Copy(gtDir, say, `ground truth ${split}/`);
     if (!g) return counts;
     compareGroundTruth(pub, g, say);
     gt = g;
   }
-  const label = masksInSplit ? 'mask_dict.json' : `ground_truth/${split}/mask_dict.json`;
+  const label = masksInSplit ? 'mask_dict.json' : `ground truth ${split}/mask_dict.json`;
   const maskDict = readMaskDict(path.join(gtDir, 'mask_dict.json'), label, say);
   if (!maskDict) return counts;
   const annoVideo = checkExpressionIds(gt, maskDict, counts, say);
@@ -156,11 +165,11 @@ function readMeta(file: string, label: string, needIds: boolean, say: Say): Meta
   return meta;
 }
 
-function checkV2Copy(dir: string, say: Say): void {
+function checkV2Copy(dir: string, say: Say, where = ''): void {
   const v1 = readBytes(path.join(dir, 'meta_expressions.json'));
   const v2 = readBytes(path.join(dir, 'meta_expressions_v2.json'));
-  if (!v2) say('meta_expressions_v2.json is missing');
-  else if (v1 && !v1.equals(v2)) say('meta_expressions_v2.json differs from meta_expressions.json (must be a byte-identical copy)');
+  if (!v2) say(`${where}meta_expressions_v2.json is missing`);
+  else if (v1 && !v1.equals(v2)) say(`${where}meta_expressions_v2.json differs from meta_expressions.json (must be a byte-identical copy)`);
 }
 
 function checkFrames(video: string, frames: string[], say: Say): void {
@@ -212,7 +221,7 @@ function checkNoExtraVideos(dir: string, meta: Meta, say: Say): void {
 }
 
 function compareGroundTruth(pub: Meta, gt: Meta, say: Say): void {
-  const where = 'ground_truth meta_expressions.json';
+  const where = 'ground truth meta_expressions.json';
   const pubNames = [...pub.keys()].sort().join(',');
   if (pubNames !== [...gt.keys()].sort().join(',')) say(`${where} lists other videos than the public one`);
   for (const [name, p] of pub) {
@@ -331,10 +340,13 @@ function checkEntry(entry: unknown, where: string, frame: Size | undefined, say:
  * no-target expression. Row-major (index y*w+x), not COCO's column-major order: the repo's codec
  * converts while decoding, so the result compares directly with a decoded source PNG.
  * null when the video, expression or frame does not exist; throws where the official code crashes.
+ * A withheld split's ground truth is read from `groundTruthDir` (the release's ground-truth package).
  */
-export function loadMaskLikeLoader(releaseDir: string, split: string, video: string, expId: string, frameIdx: number): Uint8Array | null {
+export function loadMaskLikeLoader(releaseDir: string, split: string, video: string, expId: string, frameIdx: number, groundTruthDir?: string): Uint8Array | null {
   const splitDir = path.join(releaseDir, split);
-  const gtDir = existsSync(path.join(splitDir, 'mask_dict.json')) ? splitDir : path.join(releaseDir, 'ground_truth', split);
+  const inSplit = existsSync(path.join(splitDir, 'mask_dict.json'));
+  if (!inSplit && groundTruthDir === undefined) throw new Error(`${split} has no mask_dict.json in the release: pass its ground-truth package`);
+  const gtDir = inSplit ? splitDir : path.join(groundTruthDir!, split);
   type LoaderMeta = { videos: Record<string, { frames: string[]; expressions: Record<string, { anno_id?: unknown[] }> } | undefined> };
   const meta = JSON.parse(readFileSync(path.join(gtDir, 'meta_expressions.json'), 'utf8')) as LoaderMeta;
   const vid = meta.videos[video];

@@ -72,15 +72,17 @@ export function submitProblem(limits: Limits, usage: UsageCounts): { code: 'CONF
 
 /**
  * Whether a release file may be given to participants: every split's public folder, the audio and
- * the dataset card — never `ground_truth/`, nor tracking boxes of a withheld split (they give away
- * the targets). Paths are the release's own (manifest), '/'-separated.
+ * the dataset card. The ground truth of withheld splits is a package of its own, never in the
+ * public release; what is refused here besides (`ground_truth/`, a withheld split's mask_dict or
+ * tracking boxes, which give away the targets) guards against a release folder in the earlier
+ * one-folder layout or one assembled by hand. Paths are the release's own (manifest), '/'-separated.
  */
 export function isPublicReleaseFile(file: string, withheld: readonly string[] = CHALLENGE_SPLITS): boolean {
   const parts = file.split('/');
   if (parts.some((p) => p === '..' || p === '')) return false;
   if (parts[0] === 'ground_truth') return false;
   if (parts[0] === 'tracking' && withheld.includes(parts[1] ?? '')) return false;
-  // The manifest lists the ground-truth files with their hashes: participants get their own.
+  // Participants get a manifest of exactly the files they download (an earlier release's lists ground truth).
   if (file === 'manifest.json') return false;
   if (withheld.includes(parts[0]!) && parts[1] === 'mask_dict.json') return false;
   return true;

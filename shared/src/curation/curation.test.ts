@@ -249,20 +249,31 @@ describe('suggestion', () => {
   const rules = { curationMinObjects: 3, curationMinMoving: 2 };
 
   it('suggests a video with enough objects and movers, naming a missing look-alike pair without blocking', () => {
-    expect(suggestion({ objectCount: 3, movingCount: 2, lookalikePairs: 1 }, rules)).toEqual({ suggested: true, reasons: [] });
-    expect(suggestion({ objectCount: 5, movingCount: 4, lookalikePairs: 0 }, rules)).toEqual({ suggested: true, reasons: ['no look-alike pair'] });
+    expect(suggestion({ objectCount: 3, movingCount: 2, lookalikePairs: 1, sparseObjects: 0 }, rules)).toEqual({ suggested: true, reasons: [] });
+    expect(suggestion({ objectCount: 5, movingCount: 4, lookalikePairs: 0, sparseObjects: 0 }, rules)).toEqual({ suggested: true, reasons: ['no look-alike pair'] });
   });
 
   it('says which rules failed', () => {
-    expect(suggestion({ objectCount: 2, movingCount: 1, lookalikePairs: 0 }, rules)).toEqual({
+    expect(suggestion({ objectCount: 2, movingCount: 1, lookalikePairs: 0, sparseObjects: 0 }, rules)).toEqual({
       suggested: false,
       reasons: ['2 objects, fewer than 3', '1 moving object, fewer than 2', 'no look-alike pair'],
     });
-    expect(suggestion({ objectCount: 1, movingCount: 0, lookalikePairs: 0 }, rules).reasons.slice(0, 2)).toEqual(['1 object, fewer than 3', '0 moving objects, fewer than 2']);
+    expect(suggestion({ objectCount: 1, movingCount: 0, lookalikePairs: 0, sparseObjects: 0 }, rules).reasons.slice(0, 2)).toEqual(['1 object, fewer than 3', '0 moving objects, fewer than 2']);
+  });
+
+  it('never suggests a video with objects masked on key frames only, and says how many', () => {
+    expect(suggestion({ objectCount: 4, movingCount: 4, lookalikePairs: 1, sparseObjects: 2 }, rules)).toEqual({
+      suggested: false,
+      reasons: ['2 of 4 objects masked on only part of their track (key frames)'],
+    });
+    expect(suggestion({ objectCount: 1, movingCount: 1, lookalikePairs: 0, sparseObjects: 1 }, rules)).toEqual({
+      suggested: false,
+      reasons: ['1 object, fewer than 3', '1 moving object, fewer than 2', '1 of 1 object masked on only part of its track (key frames)', 'no look-alike pair'],
+    });
   });
 
   it('blocks on a missing look-alike pair only when required', () => {
-    expect(suggestion({ objectCount: 4, movingCount: 4, lookalikePairs: 0 }, { ...rules, requireLookalike: true }).suggested).toBe(false);
-    expect(suggestion({ objectCount: 4, movingCount: 4, lookalikePairs: 2 }, { ...rules, requireLookalike: true }).suggested).toBe(true);
+    expect(suggestion({ objectCount: 4, movingCount: 4, lookalikePairs: 0, sparseObjects: 0 }, { ...rules, requireLookalike: true }).suggested).toBe(false);
+    expect(suggestion({ objectCount: 4, movingCount: 4, lookalikePairs: 2, sparseObjects: 0 }, { ...rules, requireLookalike: true }).suggested).toBe(true);
   });
 });

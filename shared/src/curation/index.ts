@@ -11,3 +11,4 @@ export {
 export { categoriesCompatible, lookalikePairs, type LookalikeCandidate, type LookalikePair } from './lookalike.ts';
 export { FRAMES_PER_OBJECT, sampleEvenly, sampleFramesPerObject } from './sampling.ts';
 export { suggestion, type CurationCounts, type CurationRules, type CurationSuggestion } from './suggestion.ts';
+export { isSparseTrack } from './sparse.ts';

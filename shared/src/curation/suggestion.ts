@@ -2,6 +2,11 @@ export interface CurationCounts {
   objectCount: number;
   movingCount: number;
   lookalikePairs: number;
+  /**
+   * Objects masked on key frames only (sparse.ts). MeViS needs every object's mask on every frame
+   * it is visible on, so such a video is never suggested until its masks are completed.
+   */
+  sparseObjects: number;
 }
 
 export interface CurationRules {
@@ -25,7 +30,10 @@ export interface CurationSuggestion {
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** Suggests keeping a video (paper §3.1) when it has enough objects and enough clearly moving ones. */
+/**
+ * Suggests keeping a video (paper §3.1) when it has enough objects and enough clearly moving ones,
+ * and every object has a full track.
+ */
 export function suggestion(c: CurationCounts, rules: CurationRules): CurationSuggestion {
   const reasons: string[] = [];
   let suggested = true;
@@ -36,6 +44,10 @@ export function suggestion(c: CurationCounts, rules: CurationRules): CurationSug
   if (c.movingCount < rules.curationMinMoving) {
     suggested = false;
     reasons.push(`${plural(c.movingCount, 'moving object', 'moving objects')}, fewer than ${rules.curationMinMoving}`);
+  }
+  if (c.sparseObjects > 0) {
+    suggested = false;
+    reasons.push(`${c.sparseObjects} of ${plural(c.objectCount, 'object', 'objects')} masked on only part of ${c.sparseObjects === 1 ? 'its' : 'their'} track (key frames)`);
   }
   if (c.lookalikePairs === 0) {
     if (rules.requireLookalike) suggested = false;

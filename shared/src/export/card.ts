@@ -1,4 +1,5 @@
-import { SPLITS } from './splits.ts';
+import { agreementCardLine, type ReleaseAgreement } from '../agreement/release.ts';
+import { SPLITS, SPLITS_WITH_MASKS, type Split } from './splits.ts';
 import type { ReleaseStats, SplitStats } from './stats.ts';
 
 export interface CardParams {
@@ -19,8 +20,71 @@ function row(name: string, s: SplitStats): string {
   return `| ${name} | ${n(s.videos)} | ${n(s.objects)} | ${n(s.expressions)} | ${n(s.masks)} | ${s.objectsPerVideo.toFixed(2)} | ${s.targetsPerExpression.toFixed(2)} | ${n(s.single)} | ${n(s.multi)} | ${n(s.noTarget)} | ${n(s.motionReasoning)} | ${n(s.audio.clips)} |`;
 }
 
+const pad = (path: string, what: string) => `${path.padEnd(43)} ${what}`;
+
+/**
+ * The public package's layout: only what it holds. The ground truth of the withheld splits is a
+ * package of its own (services/export/write.ts), so publishing this folder as it is leaks nothing.
+ */
+function layoutSection(stats: ReleaseStats): string[] {
+  const present = SPLITS.filter((s) => stats.splits[s]);
+  const masked = present.filter((s) => SPLITS_WITH_MASKS.includes(s));
+  const withheld = present.filter((s) => !SPLITS_WITH_MASKS.includes(s));
+  const list = (splits: readonly Split[]) => splits.join(', ');
+  return [
+    '## Layout',
+    '',
+    '```',
+    pad('<split>/JPEGImages/<video>/<frame>.jpg', `frames, 5-digit names from 00000 (splits: ${list(present)})`),
+    pad('<split>/meta_expressions.json', '{"videos": {<video>: {"frames": [...], "expressions": {"0": {"exp", "obj_id", "anno_id", ...}}}}}'),
+    pad('<split>/meta_expressions_v2.json', 'identical copy for MeViSv2 tooling'),
+    ...(masked.length ? [pad('<split>/mask_dict.json', `${list(masked)}: {<anno_id>: [COCO RLE or null per frame]}`)] : []),
+    ...(stats.total.audio.clips > 0 ? [pad('audio/<split>/<video>/<exp_id>.wav', 'verified clips, 16-bit PCM')] : []),
+    pad('audio/audio_meta.json', 'describes each clip'),
+    ...(masked.length ? [pad('tracking/<split>/<video>/<exp_id>.txt', `${list(masked)}: target boxes per frame, MOTChallenge rows: frame,obj_id,x,y,w,h,1,-1,-1,-1 (1-based frames)`)] : []),
+    pad('stats.json, manifest.json', 'statistics; sha256 and size of every file of this package'),
+    '```',
+    '',
+    'In meta_expressions.json, `obj_id` lists the target objects (ids within the video, ascending) and `anno_id` the matching mask_dict keys; no-target expressions have both empty. Extra fields (`kind`, `motion_reasoning`, `audio`) are additive.' +
+      (withheld.length ? ` The withheld split${withheld.length > 1 ? 's' : ''} (${list(withheld)}) publish only \`exp\`, \`motion_reasoning\` and \`audio\`.` : ''),
+    '',
+    ...(withheld.length
+      ? [
+          `Ground truth of ${list(withheld)} (targets, masks, tracking boxes) is not in this package: it is distributed separately, as the release's ground-truth package, to whoever runs the benchmark.`,
+          '',
+        ]
+      : []),
+  ];
+}
+
+/**
+ * The ground-truth package's README.md. Depends on the version and the withheld splits only, so a
+ * package separated from a release written in the earlier one-folder layout (services/export/
+ * legacy-layout.ts) is byte for byte the one an export writes.
+ */
+export function renderGroundTruthCard(version: string, splits: readonly Split[]): string {
+  return [
+    `# Ground truth of MeViS-format release ${version}`,
+    '',
+    `The withheld splits' ground truth of release ${version} (${splits.join(', ')}), for the benchmark server: not for participants, not for publication. The public release has these splits' frames and sentences without targets or masks.`,
+    '',
+    '## Layout',
+    '',
+    '```',
+    pad('<split>/meta_expressions.json', 'the full file: "obj_id" and "anno_id" per expression, "objects" per video'),
+    pad('<split>/meta_expressions_v2.json', 'identical copy for MeViSv2 tooling'),
+    pad('<split>/mask_dict.json', '{<anno_id>: [COCO RLE or null per frame]}'),
+    pad('tracking/<split>/<video>/<exp_id>.txt', 'target boxes per frame, MOTChallenge rows (1-based frames)'),
+    pad('manifest.json', 'sha256 and size of every file of this package'),
+    '```',
+    '',
+    "Laid over the public release (split folders and tracking/), each split has the layout of train. Score predictions with `npm run studio -- eval --gt <this folder>/<split> --pred <predictions>`.",
+    '',
+  ].join('\n');
+}
+
 /** The release's README.md: a dataset card with the Table 1 columns, layout and parameters. */
-export function renderCard(p: CardParams, stats: ReleaseStats): string {
+export function renderCard(p: CardParams, stats: ReleaseStats, agreement?: ReleaseAgreement): string {
   const lines = [
     `# MeViS-format release ${p.version}`,
     '',
@@ -40,21 +104,8 @@ export function renderCard(p: CardParams, stats: ReleaseStats): string {
         .join('; ') +
       '.',
     '',
-    '## Layout',
-    '',
-    '```',
-    '<split>/JPEGImages/<video>/<frame>.jpg      frames, 5-digit names from 00000',
-    '<split>/meta_expressions.json               {"videos": {<video>: {"frames": [...], "expressions": {"0": {"exp", "obj_id", "anno_id", ...}}}}}',
-    '<split>/meta_expressions_v2.json            identical copy for MeViSv2 tooling',
-    '<split>/mask_dict.json                      train and valid_u: {<anno_id>: [COCO RLE or null per frame]}',
-    'ground_truth/<valid|test>/                  withheld splits: full meta_expressions.json, mask_dict.json, tracking/',
-    'audio/<split>/<video>/<exp_id>.wav          verified clips, 16-bit PCM; audio/audio_meta.json describes each',
-    'tracking/<split>/<video>/<exp_id>.txt       target boxes per frame, MOTChallenge rows: frame,obj_id,x,y,w,h,1,-1,-1,-1 (1-based frames)',
-    'stats.json, manifest.json                   statistics; sha256 and size of every file',
-    '```',
-    '',
-    'In meta_expressions.json, `obj_id` lists the target objects (ids within the video, ascending) and `anno_id` the matching mask_dict keys; no-target expressions have both empty. Extra fields (`kind`, `motion_reasoning`, `audio`) are additive; withheld splits publish only `exp`, `motion_reasoning` and `audio`.',
-    '',
+    ...(agreement ? [agreementCardLine(agreement), ''] : []),
+    ...layoutSection(stats),
     '## Parameters',
     '',
     `- version: ${p.version}`,

@@ -7,7 +7,7 @@
 export const SPLITS = ['train', 'valid_u', 'valid', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
 
-/** Splits whose masks ship in the split folder; the others keep theirs under ground_truth/. */
+/** Splits whose masks ship in the split folder; the others' are in the release's ground-truth package. */
 export const SPLITS_WITH_MASKS: readonly Split[] = ['train', 'valid_u'];
 
 export type SplitProportions = Record<Split, number>;

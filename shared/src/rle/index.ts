@@ -1,2 +1,3 @@
 export * from './coco-rle.ts';
 export * from './geometry.ts';
+export * from './union.ts';

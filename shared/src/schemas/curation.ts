@@ -30,6 +30,8 @@ export const CurationRow = z.object({
   movingCount: z.number().int().nullable(),
   lookalikePairs: z.number().int().nullable(),
   lookalikes: z.array(z.object({ a: z.number().int(), b: z.number().int(), distance: z.number() })),
+  /** Objects masked on key frames only (shared/src/curation/sparse.ts); such a video is never suggested. */
+  sparseObjects: z.number().int().nullable(),
   expressionCount: z.number().int(),
   suggested: z.boolean().nullable(),
   /** Why the rules do not suggest it (empty when suggested). */

@@ -6,13 +6,34 @@ import { z } from 'zod';
  * background job. The upload itself is a plain HTTP route (IMPORT_UPLOAD_PATH), not tRPC.
  */
 
-/** `auto` looks for meta_expressions.json (MeViS) or JPEGImages/ + Annotations/ (DAVIS layout). */
-export const IMPORT_FORMATS = ['auto', 'davis', 'mevis'] as const;
+/**
+ * `auto` looks for meta_expressions.json (MeViS), JPEGImages/ + Annotations/ (DAVIS layout) or
+ * video files (`<name>.mp4|.webm|.mov` beside a `<name>/` mask folder or `<name>.mask_dict.json`).
+ */
+export const IMPORT_FORMATS = ['auto', 'davis', 'mevis', 'video'] as const;
 export type ImportFormatChoice = (typeof IMPORT_FORMATS)[number];
+export const IMPORT_LAYOUTS = ['davis', 'mevis', 'video'] as const;
+
+/**
+ * The frame rate an import may state (`--fps`, the page's field): for video files the rate frames
+ * are extracted at (default: the video's own), for frame folders the rate they were taken at
+ * (default: DAVIS 24, MeViS 6). Outside this range it is refused.
+ */
+export const IMPORT_FPS = { min: 0.1, max: 120 } as const;
+/** The sentence every refusal of an fps states (CLI, upload route, tRPC input). */
+export const IMPORT_FPS_RULE = `fps must be a number from ${IMPORT_FPS.min} to ${IMPORT_FPS.max}`;
+export const ImportFps = z.number(IMPORT_FPS_RULE).min(IMPORT_FPS.min, IMPORT_FPS_RULE).max(IMPORT_FPS.max, IMPORT_FPS_RULE);
+
+/** An fps as the CLI or a query string gives it: the number, or null when it breaks IMPORT_FPS. */
+export function parseImportFps(text: string): number | null {
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text.trim())) return null;
+  const n = Number(text);
+  return n >= IMPORT_FPS.min && n <= IMPORT_FPS.max ? n : null;
+}
 
 /**
  * POST the archive's bytes here (Content-Type application/octet-stream, header X-Studio-Upload: 1)
- * with `?format=…&strict=1|0&name=<file name>`; the answer is `{ jobId }` or a tRPC-shaped error.
+ * with `?format=…&strict=1|0&name=<file name>` and optionally `&fps=<n>`; the answer is `{ jobId }` or a tRPC-shaped error.
  */
 export const IMPORT_UPLOAD_PATH = '/uploads/import';
 
@@ -26,7 +47,7 @@ export const ImportFoldersQuery = z.object({ under: ImportFolderPath.default('')
 
 export const ImportFolderList = z.object({
   under: z.string(),
-  folders: z.array(z.object({ name: z.string(), layout: z.enum(['davis', 'mevis']).nullable() })),
+  folders: z.array(z.object({ name: z.string(), layout: z.enum(IMPORT_LAYOUTS).nullable() })),
   /** More folders than listed (the list is cut). */
   more: z.boolean(),
 });
@@ -36,9 +57,12 @@ export const StartFolderImport = z.object({
   format: z.enum(IMPORT_FORMATS).default('auto'),
   /** Refuse the import on any warning (the browser's default). */
   strict: z.boolean().default(true),
+  /** Frame rate (IMPORT_FPS); unset: the video's own, or the layout's default. */
+  fps: ImportFps.optional(),
 });
 
-export const IMPORT_PHASES = ['extract', 'check', 'frames', 'masks', 'commit', 'curation'] as const;
+/** `video`: frames extracted from video files by ffmpeg (and stored), one video after the other. */
+export const IMPORT_PHASES = ['extract', 'check', 'video', 'frames', 'masks', 'commit', 'curation'] as const;
 
 export const ImportProgressView = z.object({
   phase: z.enum(IMPORT_PHASES),
@@ -58,9 +82,9 @@ export const ImportProblem = z.object({ file: z.string(), message: z.string() })
 export const ImportWarningView = z.object({ code: z.string(), video: z.string(), file: z.string(), message: z.string() });
 
 export const ImportReport = z.object({
-  /** `refused`: nothing was imported (an error, or warnings under strict); `problems` say why. */
+  /** `refused`: nothing was imported (errors, or warnings under strict); `problems` say why, every one found. */
   outcome: z.enum(['imported', 'refused']),
-  format: z.enum(['davis', 'mevis']).nullable(),
+  format: z.enum(IMPORT_LAYOUTS).nullable(),
   importId: z.number().nullable(),
   stats: z
     .object({
@@ -91,6 +115,7 @@ export const ImportJobView = z.object({
   source: ImportSourceView,
   format: z.enum(IMPORT_FORMATS),
   strict: z.boolean(),
+  fps: z.number().nullable(),
   startedAt: z.number(),
   updatedAt: z.number(),
   progress: ImportProgressView.nullable(),

@@ -3,6 +3,9 @@ import { VIDEO_STATUSES } from '../domain.ts';
 
 export const VideoIdInput = z.object({ videoId: z.number().int().positive() });
 
+/** A video to watch; `withExcluded` (admins only, ignored for others) adds the objects taken out of annotation. */
+export const VideoViewInput = VideoIdInput.extend({ withExcluded: z.boolean().optional() });
+
 export const VideoListInput = z
   .object({
     status: z.enum(VIDEO_STATUSES).optional(),

@@ -5,6 +5,7 @@ import type { VideoStatus } from '#shared/domain.ts';
 import type { CurationRow } from '#shared/schemas/curation.ts';
 import { CURATION_SORTS } from '#shared/schemas/curation.ts';
 import { useTRPC } from '../../trpc.ts';
+import { MaskPreview } from '../../canvas/MaskPreview.tsx';
 
 type Sort = (typeof CURATION_SORTS)[number];
 const PAGE = 25;
@@ -119,7 +120,7 @@ export function CurationTable() {
       </div>
       {list.data && (
         <p className="muted small">
-          Rules: suggested when ≥ {list.data.rules.minObjects} objects and ≥ {list.data.rules.minMoving} clearly moving (Settings). {total} videos.
+          Rules: suggested when ≥ {list.data.rules.minObjects} objects and ≥ {list.data.rules.minMoving} clearly moving (Settings), every object masked on its whole track (no key-frame-only masks). {total} videos.
         </p>
       )}
       {set.isError && <p className="error">{set.error.message}</p>}
@@ -142,7 +143,9 @@ export function CurationTable() {
                 <input type="checkbox" checked={selected.has(r.id)} onChange={() => setSelected((s) => toggle(s, r.id))} aria-label={`select ${r.name}`} />
               </td>
               <td>
-                <Link href={`/videos/${r.id}`}>{r.name}</Link>
+                <Link href={`/admin/videos/${r.id}`} title="its objects and masks">
+                  {r.name}
+                </Link>
                 {r.source === 'demo' && (
                   <span className="muted small" data-testid="demo-video" title="synthetic demo video: left out of releases unless included">
                     {' '}
@@ -197,17 +200,24 @@ function toggle(s: Set<number>, id: number): Set<number> {
   return n;
 }
 
-/** A larger, moving preview while the pointer is on a thumbnail strip: frames cycle at ~6 fps. */
+/**
+ * A larger, moving preview while the pointer is on a thumbnail strip: frames cycle at ~6 fps, with
+ * the masks over them (the objects annotators will see) once they have arrived.
+ */
 function HoverPreview({ row }: { row: CurationRow }) {
+  const trpc = useTRPC();
   const [frame, setFrame] = useState(0);
+  // Masks never change for a video: fetched once per video, kept while the page lives.
+  const masks = useQuery({ ...trpc.videos.masks.queryOptions({ videoId: row.id }), staleTime: Infinity });
   useEffect(() => {
     const step = Math.max(1, Math.floor(row.frameCount / 24));
     const t = setInterval(() => setFrame((f) => (f + step) % row.frameCount), 160);
     return () => clearInterval(t);
   }, [row]);
+  const src = `/media/frames/${row.id}/${frame}`;
   return (
     <div className="hover-preview" data-testid="hover-preview">
-      <img src={`/media/frames/${row.id}/${frame}`} alt={`${row.name} frame ${frame}`} width={320} />
+      {masks.data ? <MaskPreview src={src} masks={masks.data} frame={frame} width={320} label={`${row.name} frame ${frame} with its masks`} /> : <img src={src} alt={`${row.name} frame ${frame}`} width={320} />}
       <div className="small">
         {row.name} · frame {frame}
       </div>

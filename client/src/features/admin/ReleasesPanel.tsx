@@ -2,7 +2,10 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc.ts';
 
-/** Versioned MeViS releases: make one from the current data, follow its export, download it. */
+/**
+ * Versioned MeViS releases: make one from the current data, follow its export, download its two
+ * packages (the public release, and the withheld splits' ground truth for the benchmark server).
+ */
 export function ReleasesPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -40,6 +43,12 @@ export function ReleasesPanel() {
         </button>
         {create.isError && <span className="error">{create.error.message}</span>}
       </form>
+      <p className="muted small" data-testid="release-packages">
+        Each release is written as two packages. <strong>Release</strong>: every split&rsquo;s frames and sentences, the masks and tracking boxes of train and
+        valid_u, audio, statistics and the dataset card &mdash; what participants and the public get; it can be published as it is.{' '}
+        <strong>Ground truth</strong> (admins only): the targets, masks and tracking boxes of valid and test, for the benchmark server (challenges score
+        against it) &mdash; never publish it.
+      </p>
       {releases.length === 0 ? (
         <p className="muted">No releases yet. The CLI does the same: <code>npm run studio -- export --out &lt;dir&gt;</code></p>
       ) : (
@@ -75,9 +84,19 @@ export function ReleasesPanel() {
                       exporting… <progress max={Math.max(1, r.job.progress.total)} value={r.job.progress.done} /> {r.job.progress.done}/{r.job.progress.total} videos
                     </>
                   ) : r.onDisk ? (
-                    <a href={`/media/releases/${r.version}.tar`} download data-testid="release-download">
-                      download .tar
-                    </a>
+                    <>
+                      <a href={`/media/releases/${r.version}.tar`} download data-testid="release-download">
+                        release .tar
+                      </a>
+                      {r.groundTruthOnDisk && (
+                        <>
+                          {' · '}
+                          <a href={`/media/ground-truth/${r.version}.tar`} download data-testid="release-ground-truth-download" title="valid/test targets and masks: for the benchmark server, not for publication">
+                            ground truth .tar
+                          </a>
+                        </>
+                      )}
+                    </>
                   ) : r.job?.state === 'failed' ? (
                     <span className="error">failed: {r.job.error}</span>
                   ) : (

@@ -11,6 +11,7 @@ import { useShortcuts } from '../../ui/use-shortcuts.ts';
 import { emptyDraft, useDraftStore, type Draft } from './draft-store.ts';
 import { ExpressionEditor } from './ExpressionEditor.tsx';
 import { MyExpressions } from './MyExpressions.tsx';
+import { FlagMaskForm } from '../objects/FlagMaskForm.tsx';
 
 const ANNOTATE_HELP: [string, string][] = [
   ['1 … 9, 0', 'toggle the 1st … 10th object of the legend as a target'],
@@ -58,6 +59,7 @@ export function AnnotatePage({ userId, videoId }: { userId: number; videoId: num
       },
     }),
   );
+  const flag = useMutation(trpc.annotate.flagMask.mutationOptions());
   const goNext = useMutation(trpc.annotate.nextVideo.mutationOptions({ onSuccess: (r) => r.videoId !== null && navigate(`/annotate/${r.videoId}`) }));
   const skip = useMutation(
     trpc.annotate.skip.mutationOptions({
@@ -145,6 +147,13 @@ export function AnnotatePage({ userId, videoId }: { userId: number; videoId: num
         submitting={submit.isPending}
         error={submit.isError ? (trpcCode(submit.error) ? submit.error.message : 'Could not reach the server. Your expression is kept here; submit again to retry.') : null}
         notice={notice}
+      />
+      <FlagMaskForm
+        objects={v.objects}
+        onFlag={(localId, note) => flag.mutate({ videoId, localId, note })}
+        pending={flag.isPending}
+        error={flag.isError ? flag.error.message : null}
+        sent={flag.isSuccess}
       />
       <MyExpressions />
       {help && <ShortcutHelp rows={[...ANNOTATE_HELP, ...PLAYER_SHORTCUT_HELP]} onClose={() => setHelp(false)} />}

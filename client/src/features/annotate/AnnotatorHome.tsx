@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { useTRPC } from '../../trpc.ts';
+import { ProgressBar } from '../../ui/ProgressBar.tsx';
 import { Stat } from '../../ui/Stat.tsx';
 import { VideoList } from '../videos/VideoList.tsx';
 
@@ -16,6 +17,19 @@ export function AnnotatorHome() {
           Start annotating
         </Link>
       </p>
+      {o && o.batches.length > 0 && (
+        <div className="my-batches" data-testid="my-batches">
+          {o.batches.map((b) => (
+            <div key={b.id} data-batch={b.name}>
+              <p>
+                Your batch <strong>{b.name}</strong>: you have written for {b.videosStarted} of its {b.videos} videos
+                {b.videosStarted < b.videos ? '; “Start annotating” gives you its videos first.' : '.'}
+              </p>
+              <ProgressBar value={b.videosStarted} max={b.videos} label={`${b.videosStarted} / ${b.videos} videos`} />
+            </div>
+          ))}
+        </div>
+      )}
       {o && (
         <div className="stats">
           <Stat label="videos to annotate" value={o.acceptedVideos} testId="stat-annotate-videos" />

@@ -12,6 +12,7 @@ import { Countdown } from './Countdown.tsx';
 import { Feedback } from './Feedback.tsx';
 import { RejectDialog } from './RejectDialog.tsx';
 import { useValidateStore } from './validate-store.ts';
+import { FlagMaskForm } from '../objects/FlagMaskForm.tsx';
 
 const HELP: [string, string][] = [
   ['click', 'toggle the object under the pointer'],
@@ -33,10 +34,12 @@ export function ValidatePage() {
   const [help, setHelp] = useState(false);
   const { targets, noTarget, start, toggle, toggleNoTarget, clear } = useValidateStore();
 
+  const flag = useMutation(trpc.validate.flagMask.mutationOptions());
   const next = useMutation(
     trpc.validate.next.mutationOptions({
       onSuccess: (s) => {
         setFeedback(null);
+        flag.reset();
         setSample(s);
         if (s) start(s.expressionId);
       },
@@ -161,6 +164,17 @@ export function ValidatePage() {
             </span>
           </div>
         </section>
+      )}
+      {/* Names only an object of this sample's video; the server knows which sample is held. */}
+      {video.data && (
+        <FlagMaskForm
+          key={sample.expressionId}
+          objects={video.data.objects}
+          onFlag={(localId, note) => flag.mutate({ localId, note })}
+          pending={flag.isPending}
+          error={flag.isError ? flag.error.message : null}
+          sent={flag.isSuccess}
+        />
       )}
       {rejecting && <RejectDialog onReject={reject} onClose={() => setRejecting(false)} />}
       {help && <ShortcutHelp rows={[...HELP, ...PLAYER_SHORTCUT_HELP]} onClose={() => setHelp(false)} />}

@@ -5,7 +5,7 @@ import { users } from './users.ts';
 
 /**
  * A benchmark challenge on a release's withheld split (issue 16). The ground truth is the
- * release's `ground_truth/<split>` on the server; nothing here or in any answer carries it.
+ * `<split>` of the release's ground-truth package on the server (DATA_DIR/ground-truth/<version>); nothing here or in any answer carries it.
  */
 export const challenges = sqliteTable(
   'challenges',

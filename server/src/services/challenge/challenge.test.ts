@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tar from 'tar-stream';
 import { eq } from 'drizzle-orm';
@@ -91,7 +91,10 @@ describe('challenge server: open, register, upload, score, rank', () => {
     await addExpression(app, { videoId: cows, authorId: annotator.id, status: 'accepted', targets: [1], text: 'the cow turning around' });
     await app.exports.start({ proportions: ALL_VALID }, admin.id);
     expect((await app.exports.wait('v1'))?.state).toBe('finished');
-    ({ splitDir, gtDir } = challengeDirs(app.exports.dirOf('v1'), 'valid'));
+    ({ splitDir, gtDir } = challengeDirs({ releaseDir: app.exports.dirOf('v1'), groundTruthDir: app.exports.groundTruthDirOf('v1') }, 'valid'));
+    // The ground truth is a package of its own, outside the releases folder.
+    expect(gtDir).toBe(path.join(app.config.dataDir, 'ground-truth', 'v1', 'valid'));
+    expect(existsSync(path.join(app.exports.dirOf('v1'), 'ground_truth'))).toBe(false);
     server = createAppServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
@@ -121,6 +124,14 @@ describe('challenge server: open, register, upload, score, rank', () => {
     };
     await expect(callerFor(app, admin).challenge.admin.create({ ...settings, split: 'test' })).rejects.toThrow(/no expressions in its test split/);
     await expect(callerFor(app, admin).challenge.admin.create({ ...settings, releaseVersion: 'v9' })).rejects.toThrow(/release v9 not found/);
+    // Without its ground-truth package the release could never be scored: refused, saying why.
+    const gtRoot = app.exports.groundTruthDirOf('v1');
+    renameSync(gtRoot, `${gtRoot}.away`);
+    try {
+      await expect(callerFor(app, admin).challenge.admin.create(settings)).rejects.toThrow(/the ground truth of release v1 \(valid\) is not on the server/);
+    } finally {
+      renameSync(`${gtRoot}.away`, gtRoot);
+    }
     const c = await callerFor(app, admin).challenge.admin.create(settings);
     challengeId = c.id;
     expect(c).toMatchObject({ releaseVersion: 'v1', split: 'valid', currentPhase: 'development' });
@@ -153,6 +164,24 @@ describe('challenge server: open, register, upload, score, rank', () => {
     expect((await request(port, { path: `/media/challenges/99999/split.tar`, cookie: await cookieOf(alice) })).status).toBe(404);
     // Nor frames outside the download.
     expect((await request(port, { path: '/media/frames/1/0', cookie: await cookieOf(alice) })).status).toBe(404);
+  });
+
+  it('the admin downloads the release and its ground truth as two archives; nobody else gets the ground truth', async () => {
+    const listed = (await callerFor(app, admin).admin.releases.list()).find((r) => r.version === 'v1');
+    expect(listed).toMatchObject({ onDisk: true, groundTruthOnDisk: true });
+    const pub = await request(port, { path: '/media/releases/v1.tar', cookie: await cookieOf(admin) });
+    const pubNames = await tarNames(pub.body);
+    expect(pubNames).toContain('v1/valid/meta_expressions.json');
+    expect(pubNames.filter((n) => /ground.truth|mask_dict|tracking\/valid/.test(n))).toEqual([]);
+    const gt = await request(port, { path: '/media/ground-truth/v1.tar', cookie: await cookieOf(admin) });
+    expect(gt.status).toBe(200);
+    expect(gt.headers['content-disposition']).toBe('attachment; filename="mevis-v1.ground-truth.tar"');
+    expect((await tarNames(gt.body)).sort()).toEqual(
+      ['README.md', 'manifest.json', 'tracking/valid/bear/0.txt', 'tracking/valid/bear/1.txt', 'tracking/valid/bear/2.txt', 'tracking/valid/cows/0.txt', 'valid/mask_dict.json', 'valid/meta_expressions.json', 'valid/meta_expressions_v2.json'].map((n) => `v1.ground-truth/${n}`),
+    );
+    for (const u of [alice, annotator]) expect((await request(port, { path: '/media/ground-truth/v1.tar', cookie: await cookieOf(u) })).status).toBe(404);
+    expect((await request(port, { path: '/media/ground-truth/v9.tar', cookie: await cookieOf(admin) })).status).toBe(404);
+    expect((await request(port, { path: '/media/ground-truth/v1.tar' })).status).toBe(401);
   });
 
   it('a team uploads: perfect scores 100, empty scores the no-target share, a broken one lists every problem', async () => {

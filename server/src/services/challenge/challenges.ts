@@ -9,7 +9,7 @@ import { challenges, challengeSubmissions, challengeTeams, releases } from '../.
 import { audit } from '../audit.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../errors.ts';
 import type { ExportJobs } from '../export/jobs.ts';
-import { releaseSplitHasSamples } from './release-files.ts';
+import { hasSplitGroundTruth, releaseSplitHasSamples } from './release-files.ts';
 
 type Row = typeof challenges.$inferSelect;
 type Settings = z.infer<typeof ChallengeSettings>;
@@ -109,15 +109,19 @@ async function inviteTaken(tx: DbOrTx, code: string | null | undefined, except?:
 }
 
 /**
- * Opens a challenge on a written release's withheld split. The ground truth must be on disk
- * (DATA_DIR/releases/<version>/ground_truth/<split>): scoring reads it there and nowhere else.
+ * Opens a challenge on a written release's withheld split. The split's ground truth must be on
+ * disk, in the release's ground-truth package (DATA_DIR/ground-truth/<version>/<split>): scoring
+ * reads it there and nowhere else.
  */
-export async function createChallenge(db: Db, exports: Pick<ExportJobs, 'isWritten' | 'dirOf'>, input: z.infer<typeof CreateChallengeInput>, actorId: number) {
+export async function createChallenge(db: Db, exports: Pick<ExportJobs, 'isWritten' | 'dirOf' | 'groundTruthDirOf'>, input: z.infer<typeof CreateChallengeInput>, actorId: number) {
   const [release] = await db.select({ id: releases.id, version: releases.version }).from(releases).where(eq(releases.version, input.releaseVersion));
   if (!release) throw notFound(`release ${input.releaseVersion}`);
   if (!exports.isWritten(release.version)) throw new ServiceError('PRECONDITION_FAILED', `release ${release.version} is not written yet; export it first (Admin → Releases)`);
   if (!(await releaseSplitHasSamples(exports.dirOf(release.version), input.split))) {
     throw new ServiceError('PRECONDITION_FAILED', `release ${release.version} has no expressions in its ${input.split} split; choose the other split or a later release`);
+  }
+  if (!hasSplitGroundTruth({ releaseDir: exports.dirOf(release.version), groundTruthDir: exports.groundTruthDirOf(release.version) }, input.split)) {
+    throw new ServiceError('PRECONDITION_FAILED', `the ground truth of release ${release.version} (${input.split}) is not on the server; write the release again (Admin → Releases) or put its ground-truth package back`);
   }
   const now = Date.now();
   const id = await db.transaction(async (tx) => {

@@ -9,7 +9,7 @@ export interface ScoreTask {
   zip: string;
   /** The release's public split folder: expressions, frames (check-submission reads sizes from the JPEGs). */
   splitDir: string;
-  /** ground_truth/<split>: meta_expressions.json with anno ids and mask_dict.json. */
+  /** <split> of the release's ground-truth package: meta_expressions.json with anno ids and mask_dict.json. */
   gtDir: string;
   limits: SubmissionLimits;
   combined: CombinedFormula;

@@ -35,7 +35,7 @@ interface ScoreResult {
   state: SubmissionState | 'skipped';
 }
 
-export type ChallengeDeps = { db: Db; log: Logger; jobs: JobQueue; exports: Pick<ExportJobs, 'dirOf'>; dataDir: string };
+export type ChallengeDeps = { db: Db; log: Logger; jobs: JobQueue; exports: Pick<ExportJobs, 'dirOf' | 'groundTruthDirOf'>; dataDir: string };
 
 /**
  * Limits of the server's check: a mask PNG is a few KB; 16 MiB is a 4K frame stored raw. Members
@@ -122,7 +122,8 @@ export class ChallengeJobs {
     };
     if (!challenge) return finish('failed', { error: 'the challenge no longer exists' });
     await this.setState(submissionId, { state: 'checking' });
-    const { splitDir, gtDir } = challengeDirs(this.deps.exports.dirOf(challenge.releaseVersion), challenge.row.split);
+    const version = challenge.releaseVersion;
+    const { splitDir, gtDir } = challengeDirs({ releaseDir: this.deps.exports.dirOf(version), groundTruthDir: this.deps.exports.groundTruthDirOf(version) }, challenge.row.split);
     const task: ScoreTask = {
       zip,
       splitDir,
@@ -159,7 +160,7 @@ export class ChallengeJobs {
 
   /** Server paths never reach a participant: a message naming one is replaced by a general one (the log has it). */
   private publicMessage(message: string): string {
-    if (message.includes(this.deps.dataDir) || message.includes(path.sep + 'ground_truth')) return 'scoring failed on the server (the administrators can see why in the log); your team may submit again';
+    if (message.includes(this.deps.dataDir) || message.includes(path.sep + 'ground-truth') || message.includes(path.sep + 'ground_truth')) return 'scoring failed on the server (the administrators can see why in the log); your team may submit again';
     return message.slice(0, 2000);
   }
 

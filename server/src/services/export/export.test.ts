@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { parseMotLines } from '#shared/export/tracking.ts';
@@ -11,6 +11,7 @@ import { makeUser, testApp, type TestApp } from '../../testing/app.ts';
 import { addExpression, importVideo } from '../../testing/factories.ts';
 import { checkReleaseLikeLoader, loadMaskLikeLoader } from '../../testing/release-check.ts';
 import { createRelease, getRelease } from './plan.ts';
+import { groundTruthDirFor } from './jobs.ts';
 import { writeRelease } from './write.ts';
 
 const ALL_TRAIN = { train: 1, valid_u: 0, valid: 0, test: 0 };
@@ -77,8 +78,17 @@ describe('release export', () => {
     expect(stats.total).toMatchObject({ videos: 2, expressions: 4, single: 2, multi: 1, noTarget: 1, objects: 6, objectsPerVideo: 3, targetsPerExpression: 1.33 });
     expect(readFileSync(path.join(res.dir, 'README.md'), 'utf8')).toContain('| train | 2 | 6 | 4 |');
     const manifest = JSON.parse(readFileSync(path.join(res.dir, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ version: 'v1', package: 'public' });
     expect(manifest.files.length).toBe(res.files - 1);
     expect(manifest.files.map((f: { path: string }) => f.path)).toContain('train/JPEGImages/bear/00003.jpg');
+    // Nothing withheld, so no ground-truth package, and the card's layout names only what is there.
+    expect(res.groundTruth).toBeNull();
+    expect(existsSync(`${res.dir}.ground-truth`)).toBe(false);
+    const card = readFileSync(path.join(res.dir, 'README.md'), 'utf8');
+    expect(card).toMatch(/<split>\/mask_dict\.json +train: /);
+    const layout = card.slice(card.indexOf('## Layout'), card.indexOf('## Parameters'));
+    expect(layout).toContain('(splits: train)');
+    expect(layout).not.toMatch(/ground.truth|audio\/<split>|valid|test/);
     // No half releases lying around.
     expect(readdirSync(path.dirname(res.dir)).filter((n) => n.includes('.partial-'))).toEqual([]);
   });
@@ -105,15 +115,68 @@ describe('release export', () => {
       (await app.db.select({ name: videos.name, split: releaseVideos.split }).from(releaseVideos).innerJoin(videos, eq(videos.id, releaseVideos.videoId)).where(eq(releaseVideos.releaseId, v2.id))).map((r) => [r.name, r.split]),
     );
     expect(splits).toEqual({ bear: 'train', cows: 'train', dogs: 'test' });
-    // A withheld split publishes sentences only; its ground truth sits apart.
+    // A withheld split publishes sentences only; its ground truth is a package of its own.
     const test = JSON.parse(readFileSync(path.join(res2.dir, 'test/meta_expressions.json'), 'utf8'));
     expect(test.videos.dogs.expressions['0']).toEqual({ exp: 'two dogs running together', motion_reasoning: false, audio: null });
-    expect(existsSync(path.join(res2.dir, 'test/mask_dict.json'))).toBe(false);
-    const gt = JSON.parse(readFileSync(path.join(res2.dir, 'ground_truth/test/meta_expressions.json'), 'utf8'));
+    const publicFiles = (JSON.parse(readFileSync(path.join(res2.dir, 'manifest.json'), 'utf8')) as { files: { path: string }[] }).files.map((f) => f.path);
+    expect(publicFiles.filter((f) => /ground_truth|^test\/mask_dict|^tracking\/test/.test(f))).toEqual([]);
+    expect(readdirSync(res2.dir).sort()).toEqual(['README.md', 'audio', 'manifest.json', 'stats.json', 'test', 'tracking', 'train']);
+    expect(readdirSync(path.join(res2.dir, 'tracking'))).toEqual(['train']);
+    const gtDir = res2.groundTruth!.dir;
+    expect(gtDir).toBe(`${res2.dir}.ground-truth`);
+    const gtManifest = JSON.parse(readFileSync(path.join(gtDir, 'manifest.json'), 'utf8')) as { version: string; package: string; files: { path: string }[] };
+    expect(gtManifest).toMatchObject({ version: 'v2', package: 'ground-truth' });
+    expect(gtManifest.files.map((f) => f.path)).toEqual(['README.md', 'test/mask_dict.json', 'test/meta_expressions.json', 'test/meta_expressions_v2.json', 'tracking/test/dogs/0.txt']);
+    const gt = JSON.parse(readFileSync(path.join(gtDir, 'test/meta_expressions.json'), 'utf8'));
     expect(gt.videos.dogs.expressions['0'].obj_id).toEqual([1, 2]);
     // The marked moment of the motion: an additive field with the ground truth, not in the public file.
     expect(gt.videos.dogs.expressions['0'].motion_frames).toEqual([1, 3]);
-    expect(checkReleaseLikeLoader(res2.dir).problems).toEqual([]);
+    expect(parseMotLines(readFileSync(path.join(gtDir, 'tracking/test/dogs/0.txt'), 'utf8')).map((r) => r.objId)).toContain(2);
+    expect(checkReleaseLikeLoader(res2.dir, { groundTruthDir: gtDir })).toMatchObject({ problems: [], splits: { test: { videos: 1, expressions: 1 } } });
+    expect(loadMaskLikeLoader(res2.dir, 'test', 'dogs', '0', 1, gtDir)!.some((px) => px)).toBe(true);
+    // The cards say which package is which, and list only what each holds.
+    const card = readFileSync(path.join(res2.dir, 'README.md'), 'utf8');
+    expect(card).toContain('Ground truth of test (targets, masks, tracking boxes) is not in this package: it is distributed separately');
+    expect(card).toMatch(/<split>\/mask_dict\.json +train: /);
+    expect(card).not.toContain('ground_truth/');
+    const gtCard = readFileSync(path.join(gtDir, 'README.md'), 'utf8');
+    expect(gtCard).toContain('# Ground truth of MeViS-format release v2');
+    expect(gtCard).toContain("release v2 (test), for the benchmark server: not for participants, not for publication");
+    // Both packages rebuild byte for byte.
+    const v2again = await writeRelease(app.db, app.store, (await getRelease(app.db, 'v2'))!, { dir: out('v2-again'), groundTruthDir: out('gt-elsewhere/v2') });
+    expect(v2again.manifestSha256).toBe(res2.manifestSha256);
+    expect(v2again.groundTruth).toMatchObject({ dir: out('gt-elsewhere/v2'), manifestSha256: res2.groundTruth!.manifestSha256 });
+  });
+
+  it.skipIf(!hasPython)('passes the Python check with the ground-truth package given separately' + (hasPython ? '' : ' (skipped: python3 not installed)'), () => {
+    const run = spawnSync('python3', ['scripts/check-release.py', out('v2'), '--ground-truth', `${out('v2')}.ground-truth`], { encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toMatch(/^test: videos=1 expressions=1 no_target=0 masks=[1-9]/m);
+    expect(run.stdout + run.stderr).toMatch(/check-release ok splits=2 /);
+    expect(run.status).toBe(0);
+  });
+
+  it('replaces a ground-truth package a crash left without its release, and refuses a folder holding anything else', async () => {
+    const v2 = (await getRelease(app.db, 'v2'))!;
+    // As a run that died between its two renames leaves it: the ground truth in place, no release.
+    const orphan = out('v2-orphan.ground-truth');
+    cpSync(`${out('v2')}.ground-truth`, orphan, { recursive: true });
+    writeFileSync(path.join(orphan, 'test/mask_dict.json'), '{}');
+    const res = await writeRelease(app.db, app.store, v2, out('v2-orphan'));
+    expect(res.groundTruth!.dir).toBe(orphan);
+    expect(readFileSync(path.join(orphan, 'test/mask_dict.json'), 'utf8')).not.toBe('{}');
+    // Another version's package, or anything else, is not ours to replace.
+    mkdirSync(out('v2-taken.ground-truth'), { recursive: true });
+    writeFileSync(path.join(out('v2-taken.ground-truth'), 'notes.txt'), 'mine');
+    await expect(writeRelease(app.db, app.store, v2, out('v2-taken'))).rejects.toThrow(/v2-taken\.ground-truth is not empty/);
+    await expect(writeRelease(app.db, app.store, v2, { dir: out('v2-nested'), groundTruthDir: out('v2-nested/gt') })).rejects.toThrow(/folder of its own/);
+    expect(existsSync(out('v2-taken'))).toBe(false);
+  });
+
+  it('puts the ground truth beside a release by default, and in DATA_DIR/ground-truth for the server\'s own releases', () => {
+    const dataDir = app.config.dataDir;
+    expect(groundTruthDirFor(dataDir, path.join(dataDir, 'releases', 'v7'))).toBe(path.join(dataDir, 'ground-truth', 'v7'));
+    expect(groundTruthDirFor(dataDir, path.join(dataDir, 'out', 'v7'))).toBe(path.join(dataDir, 'out', 'v7.ground-truth'));
+    expect(groundTruthDirFor(dataDir, path.join(dataDir, 'releases', 'v7', 'nested'))).toBe(path.join(dataDir, 'releases', 'v7', 'nested.ground-truth'));
   });
 
   it('clears what an interrupted export of the same folder left behind', async () => {

@@ -119,6 +119,9 @@ export async function createRelease(db: Db, opts: ReleaseOptions, actorId: numbe
           eq(expressions.status, 'accepted'),
           inArray(videos.status, [...RELEASABLE_VIDEO_STATUSES]),
           opts.includeDemo ? undefined : ne(videos.source, 'demo'),
+          // An expression naming an excluded object waits for the admin's decision (the video's
+          // admin page lists it): its ground truth would point at a track the release leaves out.
+          sql`not exists (select 1 from expression_targets t join objects o on o.id = t.object_id where t.expression_id = ${expressions.id} and o.excluded_at is not null)`,
         ),
       )
       .orderBy(asc(videos.name), asc(expressions.id));

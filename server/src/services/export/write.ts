@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
-import { renderCard } from '#shared/export/card.ts';
+import { renderCard, renderGroundTruthCard } from '#shared/export/card.ts';
 import { SPLITS, SPLITS_WITH_MASKS, type Split } from '#shared/export/splits.ts';
 import { StatsAccumulator, summariseSpeakers } from '#shared/export/stats.ts';
 import { motLines, type TrackBox } from '#shared/export/tracking.ts';
 import type { ExpressionKind } from '#shared/domain.ts';
 import type { Db } from '../../db/client.ts';
+import { releaseAgreement } from '../agreement.ts';
 import type { FileStore } from '../../store/file-store.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import { flushTree, fsyncDir } from './flush.ts';
-import { ReleaseOutput, type StreamingFile } from './output.ts';
+import { readManifest, ReleaseOutput, type PackageSummary, type StreamingFile } from './output.ts';
 import type { ReleaseRow } from './plan.ts';
 
 export interface ExportProgress {
@@ -19,13 +20,25 @@ export interface ExportProgress {
   total: number;
 }
 
-export interface ExportResult {
+export interface PackageResult extends PackageSummary {
   dir: string;
-  files: number;
-  bytes: number;
-  /** sha256 of manifest.json: equal for two exports of the same release. */
-  manifestSha256: string;
 }
+
+/** The public release; `groundTruth` is null when the release has no withheld (valid, test) split. */
+export interface ExportResult extends PackageResult {
+  groundTruth: PackageResult | null;
+}
+
+/** Where a release's two packages go (each folder new or empty, neither inside the other). */
+export interface ReleaseTargets {
+  /** The public release: every split's frames and sentences, train/valid_u masks, audio, stats, card. */
+  dir: string;
+  /** The withheld splits' full meta_expressions.json, mask_dict.json and tracking boxes, for the benchmark server. */
+  groundTruthDir: string;
+}
+
+/** Where the ground-truth package goes when only the release's folder was named: beside it. */
+export const groundTruthBeside = (dir: string): string => `${path.resolve(dir)}.ground-truth`;
 
 interface VideoRow {
   id: number;
@@ -83,12 +96,15 @@ function reads(db: Db) {
     videos: (releaseId: number) =>
       rows<VideoRow>(sql`select v.id, v.name, rv.split, v.width, v.height from release_videos rv join videos v on v.id = rv.video_id where rv.release_id = ${releaseId} order by v.name`),
     frames: (videoId: number) => rows<{ idx: number; sha256: string; bytes: number }>(sql`select idx, sha256, bytes from frames where video_id = ${videoId} order by idx`),
-    objects: (videoId: number) => rows<{ id: number; localId: number }>(sql`select id, local_id as "localId" from objects where video_id = ${videoId} order by local_id`),
+    // Objects an admin excluded (a bystander, a broken mask, an id merged into another) are not
+    // part of the dataset: no track in mask_dict, no entry in "objects" (services/objects-admin.ts).
+    objects: (videoId: number) =>
+      rows<{ id: number; localId: number }>(sql`select id, local_id as "localId" from objects where video_id = ${videoId} and excluded_at is null order by local_id`),
     // Every mask of the video's objects, by object, each object's in frame order.
     masks: (videoId: number) =>
       rows<MaskRow>(
         sql`select m.object_id as "objectId", m.frame_idx as "frameIdx", m.counts, m.bbox_x as x, m.bbox_y as y, m.bbox_w as w, m.bbox_h as h
-         from objects o join masks m on m.object_id = o.id where o.video_id = ${videoId} order by m.object_id, m.frame_idx`,
+         from objects o join masks m on m.object_id = o.id where o.video_id = ${videoId} and o.excluded_at is null order by m.object_id, m.frame_idx`,
       ),
     expressions: (releaseId: number, videoId: number) =>
       rows<ExpressionRow>(
@@ -141,15 +157,31 @@ export function assertEmptyTarget(outDir: string): string {
 }
 
 /**
- * Writes a release from what the database recorded for it, into a fresh folder next to `outDir`
- * that is renamed to `outDir` only when complete: a crash never leaves half a release. Everything
- * written is a function of the recorded rows (no clock, no map iteration order), so exporting the
- * same version twice gives the same bytes. It yields to the event loop after every video, and the
- * flush and the folder sync run off the event loop (a child process or libuv's pool), so a server
- * exporting keeps answering.
+ * Whether `dir` holds a complete ground-truth package of `version`: what a run that died between
+ * its two renames leaves behind (the release's own folder is renamed last). Replaced, not refused.
  */
-export async function writeRelease(db: Db, store: FileStore, release: ReleaseRow, outDir: string, onProgress: (p: ExportProgress) => void = () => {}): Promise<ExportResult> {
-  const target = assertEmptyTarget(outDir);
+export function isGroundTruthOf(dir: string, version: string): boolean {
+  const m = readManifest(dir);
+  return m?.package === 'ground-truth' && m.version === version;
+}
+
+/**
+ * Refuses targets an export of `version` may not write into: a release folder that holds anything,
+ * a ground-truth folder that holds anything but a complete package of this version, or one folder
+ * inside the other. Called before a new release is recorded (the CLI), and again when writing.
+ */
+export function checkTargets(targets: ReleaseTargets, version: string): { target: string; gtTarget: string; replaceGt: boolean } {
+  const target = assertEmptyTarget(targets.dir);
+  const gtTarget = path.resolve(targets.groundTruthDir);
+  const inside = (a: string, b: string) => a === b || a.startsWith(b + path.sep);
+  if (inside(gtTarget, target) || inside(target, gtTarget)) throw new Error(`the ground truth (${gtTarget}) goes into a folder of its own, outside the release (${target})`);
+  const replaceGt = isGroundTruthOf(gtTarget, version);
+  if (!replaceGt) assertEmptyTarget(gtTarget);
+  return { target, gtTarget, replaceGt };
+}
+
+/** A fresh temporary folder beside `target`, after deleting what crashed exports of it left there. */
+export function partialBeside(target: string): string {
   const parent = path.dirname(target);
   mkdirSync(parent, { recursive: true });
   // Leftovers of an export of the same target that a crash interrupted: never read, only in the way.
@@ -158,23 +190,58 @@ export async function writeRelease(db: Db, store: FileStore, release: ReleaseRow
   for (const name of readdirSync(parent)) if (name.startsWith(stale)) rmSync(path.join(parent, name), { recursive: true, force: true });
   const tmp = `${target}.partial-${randomBytes(4).toString('hex')}`;
   mkdirSync(tmp);
+  return tmp;
+}
+
+/** Renames a complete temporary folder to its target (empty, absent, or a package to replace) and syncs the rename. */
+export async function putInPlace(tmp: string, target: string, replace: boolean): Promise<void> {
+  if (replace) rmSync(target, { recursive: true, force: true });
+  else if (existsSync(target)) rmdirSync(target);
+  renameSync(tmp, target);
+  // The rename itself: a release reported done is still there after a power cut.
+  await fsyncDir(path.dirname(target));
+}
+
+/**
+ * Writes a release from what the database recorded for it as two packages (ReleaseTargets; a
+ * plain folder puts the ground truth beside it, groundTruthBeside), each into a fresh folder next
+ * to its target that is renamed only when complete: a crash never leaves half a package. The
+ * ground truth is renamed first, so a release folder in place always has its ground truth. Everything
+ * written is a function of the recorded rows (no clock, no map iteration order), so exporting the
+ * same version twice gives the same bytes. It yields to the event loop after every video, and the
+ * flush and the folder sync run off the event loop (a child process or libuv's pool), so a server
+ * exporting keeps answering.
+ */
+export async function writeRelease(db: Db, store: FileStore, release: ReleaseRow, to: string | ReleaseTargets, onProgress: (p: ExportProgress) => void = () => {}): Promise<ExportResult> {
+  const { target, gtTarget, replaceGt } = checkTargets(typeof to === 'string' ? { dir: to, groundTruthDir: groundTruthBeside(to) } : to, release.params.version);
+  const tmp = partialBeside(target);
+  const gtTmp = partialBeside(gtTarget);
   try {
-    const result = await writeInto(db, store, release, new ReleaseOutput(tmp), onProgress);
-    // Everything must be on disk before the rename is: no per-file fsync on the way, one flush here.
+    const { publicPart, groundTruth } = await writeInto(db, store, release, new ReleaseOutput(tmp), new ReleaseOutput(gtTmp), onProgress);
+    // Everything must be on disk before the renames are: no per-file fsync on the way, one flush here.
     await flushTree(tmp);
-    if (existsSync(target)) rmdirSync(target);
-    renameSync(tmp, target);
-    // The rename itself: a release reported done is still there after a power cut.
-    await fsyncDir(parent);
+    if (groundTruth) {
+      await flushTree(gtTmp);
+      await putInPlace(gtTmp, gtTarget, replaceGt);
+    } else rmSync(gtTmp, { recursive: true, force: true });
+    await putInPlace(tmp, target, false);
     onProgress({ phase: 'done', done: 1, total: 1 });
-    return { ...result, dir: target };
+    return { ...publicPart, dir: target, groundTruth: groundTruth && { ...groundTruth, dir: gtTarget } };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
+    rmSync(gtTmp, { recursive: true, force: true });
     throw e;
   }
 }
 
-async function writeInto(db: Db, store: FileStore, release: ReleaseRow, out: ReleaseOutput, onProgress: (p: ExportProgress) => void): Promise<Omit<ExportResult, 'dir'>> {
+async function writeInto(
+  db: Db,
+  store: FileStore,
+  release: ReleaseRow,
+  out: ReleaseOutput,
+  gtOut: ReleaseOutput,
+  onProgress: (p: ExportProgress) => void,
+): Promise<{ publicPart: PackageSummary; groundTruth: PackageSummary | null }> {
   const q = reads(db);
   const stats = new StatsAccumulator();
   const allVideos = await q.videos(release.id);
@@ -190,11 +257,13 @@ async function writeInto(db: Db, store: FileStore, release: ReleaseRow, out: Rel
     const videosHere = allVideos.filter((v) => v.split === split);
     if (videosHere.length === 0) continue;
     const withheld = !SPLITS_WITH_MASKS.includes(split);
-    const gtDir = withheld ? `ground_truth/${split}` : split;
+    // A withheld split's targets, masks and tracking boxes go into the ground-truth package only,
+    // at the paths train's have in the public one (laid over the release, valid looks like train).
+    const truth = withheld ? gtOut : out;
     const meta = out.open(`${split}/meta_expressions.json`, `${split}/meta_expressions_v2.json`);
-    const gtMeta = withheld ? out.open(`${gtDir}/meta_expressions.json`) : null;
-    const maskDict = out.open(`${gtDir}/mask_dict.json`);
-    const trackingDir = withheld ? `${gtDir}/tracking` : `tracking/${split}`;
+    const gtMeta = withheld ? gtOut.open(`${split}/meta_expressions.json`, `${split}/meta_expressions_v2.json`) : null;
+    const maskDict = truth.open(`${split}/mask_dict.json`);
+    const trackingDir = `tracking/${split}`;
     for (const f of [meta, gtMeta, maskDict]) f?.write(f === maskDict ? '{' : '{"videos":{');
     let firstVideo = true;
     let firstTrack = true;
@@ -229,7 +298,10 @@ async function writeInto(db: Db, store: FileStore, release: ReleaseRow, out: Rel
       const targetsOf = groupBy(await q.targets(release.id, v.id), (t) => t.expressionId);
       const clips = new Map((await q.clips(release.id, v.id)).map((c) => [c.id, c]));
       for (const e of await q.expressions(release.id, v.id)) {
+        // A target excluded after this release was frozen (createRelease leaves out expressions
+        // naming excluded objects) is left out rather than named without its track.
         const targets = (targetsOf.get(e.expressionId) ?? [])
+          .filter((t) => localOf.has(t.objectId))
           .map((t) => ({ objectId: t.objectId, localId: localOf.get(t.objectId)! }))
           .sort((a, b) => a.localId - b.localId);
         const objIds = targets.map((t) => t.localId);
@@ -264,7 +336,7 @@ async function writeInto(db: Db, store: FileStore, release: ReleaseRow, out: Rel
         full.push(member(full.length === 0, e.expId, gtEntry));
         pub.push(member(pub.length === 0, e.expId, withheld ? JSON.stringify({ exp: e.text, motion_reasoning: extra.motion_reasoning, audio }) : gtEntry));
         const boxes = targets.flatMap((t) => boxesByObject.get(t.objectId) ?? []);
-        out.text(`${trackingDir}/${v.name}/${e.expId}.txt`, motLines(boxes));
+        truth.text(`${trackingDir}/${v.name}/${e.expId}.txt`, motLines(boxes));
       }
       const framesJson = JSON.stringify(frames);
       // Additive: every object of the video (obj_id → anno_id), also those no expression names, so
@@ -285,12 +357,15 @@ async function writeInto(db: Db, store: FileStore, release: ReleaseRow, out: Rel
   onProgress({ phase: 'finishing', done: allVideos.length, total: allVideos.length });
   const result = stats.result(summariseSpeakers(speakerRows));
   const p = release.params;
-  out.text('stats.json', JSON.stringify({ version: p.version, release_date: isoDay(p.releaseDate), ...result }, null, 2) + '\n');
-  out.text('README.md', renderCard({ version: p.version, seed: p.seed, notes: p.notes, requireAudio: p.requireAudio, releaseDate: isoDay(p.releaseDate), proportions: p.proportions, includeDemo: p.includeDemo }, result));
-  const entries = [...out.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  out.text('manifest.json', JSON.stringify({ version: p.version, files: entries }, null, 1) + '\n');
-  const manifest = out.entries.at(-1)!;
-  return { files: out.entries.length, bytes: out.entries.reduce((s, e) => s + e.bytes, 0), manifestSha256: manifest.sha256 };
+  // Seeded bootstrap, rounded numbers, answers given before the release was made: the same release rebuilds the same bytes.
+  const agreement = await releaseAgreement(db, release.id);
+  out.text('stats.json', JSON.stringify({ version: p.version, release_date: isoDay(p.releaseDate), ...result, agreement }, null, 2) + '\n');
+  out.text('README.md', renderCard({ version: p.version, seed: p.seed, notes: p.notes, requireAudio: p.requireAudio, releaseDate: isoDay(p.releaseDate), proportions: p.proportions, includeDemo: p.includeDemo }, result, agreement));
+  const publicPart = out.finish(p.version, 'public');
+  const withheldSplits = SPLITS.filter((s) => !SPLITS_WITH_MASKS.includes(s) && allVideos.some((v) => v.split === s));
+  if (withheldSplits.length === 0) return { publicPart, groundTruth: null };
+  gtOut.text('README.md', renderGroundTruthCard(p.version, withheldSplits));
+  return { publicPart, groundTruth: gtOut.finish(p.version, 'ground-truth') };
 }
 
 function closeJson(f: StreamingFile, tail: string): void {

@@ -8,6 +8,8 @@ import { ExpressionTable } from '../ExpressionTable.tsx';
 import { ReleasesPanel } from '../ReleasesPanel.tsx';
 import { SettingsForm } from '../SettingsForm.tsx';
 import { UserTable } from '../UserTable.tsx';
+import { BatchesPage } from '../batches/BatchesPage.tsx';
+import { QualityPage } from '../quality/QualityPage.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { ChallengePage } from './ChallengePage.tsx';
 import { adminSection, type AdminSectionId } from './sections.ts';
@@ -21,7 +23,10 @@ const PAGES: Record<AdminSectionId, ComponentType | LazyExoticComponent<Componen
   overview: lazy(() => import('./OverviewPage.tsx').then((m) => ({ default: m.OverviewPage }))),
   import: lazy(() => import('./ImportPage.tsx').then((m) => ({ default: m.ImportPage }))),
   curation: CurationTable,
+  flags: lazy(() => import('../objects/MaskFlagQueue.tsx').then((m) => ({ default: m.MaskFlagQueue }))),
+  batches: BatchesPage,
   expressions: ExpressionTable,
+  quality: QualityPage,
   audio: AudioPanel,
   releases: ReleasesPanel,
   challenge: ChallengePage,
@@ -30,12 +35,14 @@ const PAGES: Record<AdminSectionId, ComponentType | LazyExoticComponent<Componen
   settings: SettingsForm,
 };
 const ExpressionView = lazy(() => import('../expression/ExpressionView.tsx').then((m) => ({ default: m.ExpressionView })));
+const VideoObjectsPage = lazy(() => import('../objects/VideoObjectsPage.tsx').then((m) => ({ default: m.VideoObjectsPage })));
 
 /**
  * The admin's pages by task (`/admin/<section>`), with the side navigation; `expressionId` opens
- * one expression inside the expressions section (`/admin/expressions/<id>`).
+ * one expression inside the expressions section (`/admin/expressions/<id>`), `videoId` one video
+ * with its objects and masks inside curation (`/admin/videos/<id>`).
  */
-export function AdminCockpit({ section, expressionId }: { section?: string; expressionId?: number }) {
+export function AdminCockpit({ section, expressionId, videoId }: { section?: string; expressionId?: number; videoId?: number }) {
   const s = adminSection(section);
   if (!s) {
     return (
@@ -47,17 +54,21 @@ export function AdminCockpit({ section, expressionId }: { section?: string; expr
       </>
     );
   }
-  const inside = expressionId !== undefined;
+  const inside = expressionId !== undefined || videoId !== undefined;
   const Page = PAGES[s.id];
   return (
     <div className="cockpit" data-testid="cockpit">
-      <PageTitle title={inside ? `Expression ${expressionId} · Admin` : `${s.label} · Admin`} />
+      <PageTitle title={expressionId !== undefined ? `Expression ${expressionId} · Admin` : videoId !== undefined ? `Video ${videoId} · Admin` : `${s.label} · Admin`} />
       <aside className="cockpit-side">
         <h2 className="cockpit-brand">Admin</h2>
         <AdminNav active={s.id} inside={inside} />
       </aside>
       <section className="cockpit-page" data-testid={`admin-${s.id}`} aria-labelledby="cockpit-page-title">
-        {inside ? (
+        {videoId !== undefined ? (
+          <Suspense fallback={<p className="muted">Loading the video…</p>}>
+            <VideoObjectsPage videoId={videoId} />
+          </Suspense>
+        ) : expressionId !== undefined ? (
           <Suspense fallback={<p className="muted">Loading the expression…</p>}>
             <ExpressionView expressionId={expressionId} />
           </Suspense>

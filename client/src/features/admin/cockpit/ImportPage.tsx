@@ -14,7 +14,8 @@ export function ImportPage() {
       </p>
       <pre>
         <code>{`npm run studio -- import --format davis <root>   [--status candidate|accepted|excluded] [--fps N] [--strict]
-npm run studio -- import --format mevis <split>  [--status …] [--fps N] [--strict]`}</code>
+npm run studio -- import --format mevis <split>  [--status …] [--fps N] [--strict]
+npm run studio -- import --format video <dir>    [--status …] [--fps N] [--strict]`}</code>
       </pre>
       <ul>
         <li>
@@ -24,6 +25,14 @@ npm run studio -- import --format mevis <split>  [--status …] [--fps N] [--str
         <li>
           <code>mevis</code>: one MeViS split folder with <code>JPEGImages/</code>, <code>meta_expressions.json</code> and <code>mask_dict.json</code>; its expressions come in
           as accepted.
+        </li>
+        <li>
+          <code>video</code>: video files (<code>&lt;name&gt;.mp4</code>, <code>.webm</code> or <code>.mov</code>), each beside a <code>&lt;name&gt;/</code> folder with a mask
+          PNG per frame (palette PNGs, or a folder per object id of binary PNGs) or a <code>&lt;name&gt;.mask_dict.json</code>. ffmpeg extracts the frames at the video&apos;s
+          own rate, or at <code>--fps</code>; the number of masks must equal the number of frames.
+        </li>
+        <li>
+          Every problem found is listed at once (each naming its file); nothing is imported while there is one.
         </li>
         <li>
           New videos start as <em>candidates</em>: accept them on the <Link href="/admin/curation">curation</Link> page so annotators get them. Scores appear there within seconds.

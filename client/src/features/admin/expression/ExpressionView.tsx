@@ -25,9 +25,9 @@ export function ExpressionView({ expressionId }: { expressionId: number }) {
   const valid = Number.isInteger(expressionId) && expressionId > 0;
   const detail = useQuery({ ...trpc.admin.expressions.get.queryOptions({ expressionId }), enabled: valid });
   const videoId = detail.data?.videoId ?? 0;
-  const video = useQuery({ ...trpc.videos.get.queryOptions({ videoId }), enabled: videoId > 0 });
-  // Masks never change for a video: cache them.
-  const masks = useQuery({ ...trpc.videos.masks.queryOptions({ videoId }), enabled: videoId > 0, staleTime: Infinity });
+  // With the objects an admin excluded: a target may be one of them (the video's page lists such expressions).
+  const video = useQuery({ ...trpc.videos.get.queryOptions({ videoId, withExcluded: true }), enabled: videoId > 0 });
+  const masks = useQuery({ ...trpc.videos.masks.queryOptions({ videoId, withExcluded: true }), enabled: videoId > 0 });
   /** The answer whose picks are outlined; null: the annotator's targets. */
   const [outlined, setOutlined] = useState<number | null>(null);
 

@@ -48,7 +48,7 @@ export function FolderPicker({ onPick, disabled }: { onPick: (folder: string) =>
                     {f.name}/
                   </button>
                 </td>
-                <td>{f.layout === 'mevis' ? 'MeViS split' : f.layout === 'davis' ? 'DAVIS layout' : <span className="muted">—</span>}</td>
+                <td>{f.layout === 'mevis' ? 'MeViS split' : f.layout === 'davis' ? 'DAVIS layout' : f.layout === 'video' ? 'video files' : <span className="muted">—</span>}</td>
                 <td>
                   <button type="button" onClick={() => onPick(join(f.name))} disabled={disabled} data-testid="import-folder-start">
                     Import this folder

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { IMPORT_FORMATS, type ImportFormatChoice } from '#shared/schemas/import.ts';
+import { IMPORT_FORMATS, IMPORT_FPS, parseImportFps, type ImportFormatChoice } from '#shared/schemas/import.ts';
 import { useTRPC } from '../../../trpc.ts';
 import { ProgressBar } from '../../../ui/ProgressBar.tsx';
 import { FolderPicker } from './FolderPicker.tsx';
@@ -13,6 +13,7 @@ const FORMAT_LABELS: Record<ImportFormatChoice, string> = {
   auto: 'detect from the files',
   davis: 'DAVIS / YouTube-VOS / MOSE layout',
   mevis: 'MeViS split',
+  video: 'video files (MP4 / WebM / MOV) with their masks',
 };
 
 interface Upload {
@@ -34,6 +35,9 @@ export function ImportPanel() {
   const [format, setFormat] = useState<ImportFormatChoice>('auto');
   // Strict by default: warnings (a stray palette index, a PNG missing among dense masks) refuse the import.
   const [strict, setStrict] = useState(true);
+  // Empty: each video's own rate (video files), or the layout's default (DAVIS 24, MeViS 6).
+  const [fpsText, setFpsText] = useState('');
+  const fps = fpsText.trim() === '' ? undefined : parseImportFps(fpsText);
   const [source, setSource] = useState<'upload' | 'folder'>('upload');
   const [file, setFile] = useState<File | null>(null);
   const [upload, setUpload] = useState<Upload | null>(null);
@@ -60,7 +64,7 @@ export function ImportPanel() {
   useEffect(() => () => handle.current?.abort(), []);
 
   const send = async () => {
-    if (!file || !s) return;
+    if (!file || !s || fps === null) return;
     setUploadError(null);
     if (file.size > s.maxUploadBytes) {
       setUploadError(`${file.name} is ${bytes(file.size)}, larger than the server takes (${bytes(s.maxUploadBytes)}); put it in a folder under IMPORT_ROOT instead`);
@@ -68,7 +72,7 @@ export function ImportPanel() {
     }
     const startedAt = Date.now();
     setUpload({ sent: 0, total: file.size, startedAt, at: startedAt });
-    handle.current = uploadArchive(file, { format, strict }, (sent, total) => setUpload((u) => (u ? { ...u, sent, total, at: Date.now() } : u)));
+    handle.current = uploadArchive(file, { format, strict, fps }, (sent, total) => setUpload((u) => (u ? { ...u, sent, total, at: Date.now() } : u)));
     try {
       await handle.current.done;
       await refresh();
@@ -86,8 +90,9 @@ export function ImportPanel() {
   return (
     <div data-testid="import-panel">
       <p className="muted small">
-        All or nothing, as on the command line (<code>npm run studio -- import --format davis|mevis &lt;dir&gt;</code>): every file is checked before anything is
-        written. New videos arrive as candidates for curation.
+        All or nothing, as on the command line (<code>npm run studio -- import --format davis|mevis|video &lt;dir&gt;</code>): every file is checked before anything is
+        written, and every problem found is listed. New videos arrive as candidates for curation. Video files (<code>name.mp4</code>, <code>.webm</code>,{' '}
+        <code>.mov</code>) come with a <code>name/</code> folder of mask PNGs, one per frame, or a <code>name.mask_dict.json</code>.
       </p>
       <div className="row">
         <label>
@@ -101,10 +106,32 @@ export function ImportPanel() {
           </select>
         </label>
         <label>
+          Frame rate{' '}
+          <input
+            type="text"
+            inputMode="decimal"
+            size={8}
+            value={fpsText}
+            onChange={(e) => setFpsText(e.target.value)}
+            placeholder="default"
+            aria-label="frame rate"
+            aria-invalid={fps === null}
+            aria-describedby="import-fps-help"
+            data-testid="import-fps"
+            disabled={busy}
+          />{' '}
+          fps
+        </label>
+        <label>
           <input type="checkbox" checked={strict} onChange={(e) => setStrict(e.target.checked)} data-testid="import-strict" disabled={busy} /> strict: refuse the import on any
           warning
         </label>
       </div>
+      <p id="import-fps-help" className={fps === null ? 'error small' : 'muted small'} data-testid="import-fps-help">
+        {fps === null
+          ? `The frame rate must be a number from ${IMPORT_FPS.min} to ${IMPORT_FPS.max}.`
+          : 'Frame rate: for video files, the rate frames are extracted at (empty: each video’s own); for frame folders, the rate they were taken at (empty: DAVIS 24, MeViS 6).'}
+      </p>
       <div className="row" role="radiogroup" aria-label="import source">
         <label>
           <input type="radio" name="import-source" checked={source === 'upload'} onChange={() => setSource('upload')} /> upload an archive (.zip, .tar, .tar.gz; up to{' '}
@@ -131,7 +158,7 @@ export function ImportPanel() {
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
             disabled={busy}
           />
-          <button className="primary" disabled={!file || busy} data-testid="import-upload">
+          <button className="primary" disabled={!file || busy || fps === null} data-testid="import-upload">
             Upload and import
           </button>
           {upload && (
@@ -141,7 +168,7 @@ export function ImportPanel() {
           )}
         </form>
       ) : (
-        <FolderPicker disabled={busy || startFolder.isPending} onPick={(folder) => startFolder.mutate({ folder, format, strict })} />
+        <FolderPicker disabled={busy || startFolder.isPending || fps === null} onPick={(folder) => fps !== null && startFolder.mutate({ folder, format, strict, fps })} />
       )}
       {upload && (
         <div data-testid="upload-progress">

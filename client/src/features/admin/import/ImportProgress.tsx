@@ -5,6 +5,7 @@ import { bytes, duration } from './format.ts';
 const PHASES: Record<ImportProgressView['phase'], string> = {
   extract: 'unpacking the archive',
   check: 'checking the folder for links',
+  video: 'extracting frames from the videos',
   frames: 'reading and checking frames',
   masks: 'reading and checking masks',
   commit: 'writing to the database',
@@ -15,7 +16,7 @@ const PHASES: Record<ImportProgressView['phase'], string> = {
 export function ImportProgress({ job }: { job: ImportJobView }) {
   const p = job.progress;
   const label = job.state === 'queued' ? 'waiting to start' : p ? PHASES[p.phase] : 'starting';
-  const unit = p?.phase === 'extract' ? 'of the archive read' : p?.phase === 'commit' ? 'videos' : p?.phase === 'curation' ? 'videos scored' : 'files';
+  const unit = p?.phase === 'extract' ? 'of the archive read' : p?.phase === 'commit' ? 'videos' : p?.phase === 'curation' ? 'videos scored' : p?.phase === 'video' ? 'frames' : 'files';
   return (
     <div data-testid="import-progress" data-phase={p?.phase ?? job.state}>
       <p>

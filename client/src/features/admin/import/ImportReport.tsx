@@ -19,7 +19,7 @@ export function ImportReport({ job }: { job: ImportJobView }) {
       {r.outcome === 'imported' && r.stats ? (
         <>
           <p data-testid="import-summary">
-            Imported ({r.format === 'mevis' ? 'MeViS split' : 'DAVIS layout'}): {r.stats.videosAdded} videos added, {r.stats.videosUnchanged} unchanged · {r.stats.frames} frames ·{' '}
+            Imported ({r.format === 'mevis' ? 'MeViS split' : r.format === 'video' ? 'video files' : 'DAVIS layout'}): {r.stats.videosAdded} videos added, {r.stats.videosUnchanged} unchanged · {r.stats.frames} frames ·{' '}
             {r.stats.objects} objects · {r.stats.masks} masks
             {r.stats.expressionsAdded + r.stats.expressionsUnchanged > 0 && <> · {r.stats.expressionsAdded} expressions added</>}
             {job.curation && <> · curation: {job.curation.state === 'finished' ? `${job.curation.scored ?? 0} scored${job.curation.failed ? `, ${job.curation.failed} failed` : ''}` : job.curation.state}</>}
@@ -43,11 +43,11 @@ export function ImportReport({ job }: { job: ImportJobView }) {
       ) : (
         <>
           <p className="error" data-testid="import-refused">
-            Nothing was imported:
+            Nothing was imported{r.problems.length > 1 ? ` — ${r.problems.length} problems, fix them all and import again` : ''}:
           </p>
           <ul className="findings" data-testid="import-problems">
             {r.problems.map((p, i) => (
-              <li key={i} className="error">
+              <li key={i} className="error" data-file={p.file}>
                 {p.file && <code>{p.file}</code>} {p.message}
               </li>
             ))}

@@ -11,9 +11,10 @@ export interface UploadHandle {
  * from XMLHttpRequest's upload events — fetch() reports none. The X-Studio-Upload header is the
  * server's CSRF rule for uploads (an HTML form cannot send it).
  */
-export function uploadArchive(file: File, opts: { format: ImportFormatChoice; strict: boolean }, onProgress: (sent: number, total: number) => void): UploadHandle {
+export function uploadArchive(file: File, opts: { format: ImportFormatChoice; strict: boolean; fps?: number }, onProgress: (sent: number, total: number) => void): UploadHandle {
   const xhr = new XMLHttpRequest();
   const query = new URLSearchParams({ format: opts.format, strict: opts.strict ? '1' : '0', name: file.name });
+  if (opts.fps !== undefined) query.set('fps', String(opts.fps));
   const done = new Promise<string>((resolve, reject) => {
     xhr.open('POST', `${IMPORT_UPLOAD_PATH}?${query.toString()}`);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
