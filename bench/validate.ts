@@ -144,7 +144,7 @@ async function main() {
     const res = await post(portOf(v.id), procedure, v.cookie, input === undefined ? undefined : JSON.stringify(input));
     const ms = performance.now() - t0;
     latencies.push(ms);
-    if (process.env.BENCH_DEBUG && ms > 1000) console.log(`slow ${procedure} ${ms.toFixed(0)} ms at +${((Date.now() - started) / 1000).toFixed(1)} s status ${res.status}`);
+    if (process.env.BENCH_DEBUG && ms > (Number(process.env.BENCH_DEBUG) || 1000)) console.log(`slow ${procedure} ${ms.toFixed(0)} ms at +${((Date.now() - started) / 1000).toFixed(1)} s status ${res.status}`);
     const body = JSON.parse(res.text) as { result?: { data: unknown }; error?: { message: string } };
     return { ok: res.status === 200, ms, data: body.result?.data, error: body.error?.message };
   };

@@ -81,6 +81,13 @@ export class StagedFiles {
     return sha256;
   }
 
+  /** `put` off the event loop (FileStore.putAsync). */
+  async putAsync(data: Uint8Array): Promise<string> {
+    const { sha256, created } = await this.store.putAsync(data);
+    if (created) this.created.push(sha256);
+    return sha256;
+  }
+
   discard(): void {
     this.store.remove(this.created);
     this.created.length = 0;
@@ -130,6 +137,9 @@ export function finishVideo(
  * size is the first readable frame's. Once the import has a problem it will not be committed, so
  * frames are then only checked, not stored.
  */
+/** Frame writes in flight per video: enough to share journal commits, few buffers held. */
+const STORE_IN_FLIGHT = 16;
+
 export async function storeFrames(
   staged: StagedFiles,
   dir: string,
@@ -142,6 +152,11 @@ export async function storeFrames(
   const frames: PlannedFrame[] = [];
   let width = 0;
   let height = 0;
+  // Frames are read and checked in order; their writes to the store run up to STORE_IN_FLIGHT at
+  // once off the event loop, and all have landed before the video is planned (rows pointing at a
+  // hash are written only after its file is on disk).
+  const writes = new Set<Promise<void>>();
+  let failed: unknown = null;
   for (const name of names) {
     const file = `${rel}/${name}${ext}`;
     const one = async () => {
@@ -156,12 +171,23 @@ export async function storeFrames(
       else if (size.width !== width || size.height !== height) {
         throw new ImportError(file, `frame is ${size.width}×${size.height} but the video's first frame is ${width}×${height}`);
       }
-      const sha256 = problems && problems.count > 0 ? '' : staged.put(buf);
-      frames.push({ name, sha256, bytes: buf.length });
+      const frame: PlannedFrame = { name, sha256: '', bytes: buf.length };
+      frames.push(frame);
+      if (problems && problems.count > 0) return;
+      const write: Promise<void> = staged.putAsync(buf).then(
+        (sha256) => void (frame.sha256 = sha256),
+        (e: unknown) => void (failed ??= e),
+      );
+      writes.add(write);
+      void write.finally(() => writes.delete(write));
+      while (writes.size >= STORE_IN_FLIGHT) await Promise.race(writes);
     };
     if (problems) await problems.check(one);
     else await one();
+    if (failed) break;
     tick();
   }
+  await Promise.all(writes);
+  if (failed) throw failed;
   return { frames, width, height };
 }
