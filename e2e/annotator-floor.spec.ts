@@ -132,8 +132,15 @@ test('the object timeline: a lane per object with where it moves, click to pick,
     return n;
   });
   expect(solid).toBeGreaterThan(0);
-  await page.getByTestId(`lane-${mover}`).hover();
-  await expect.poll(() => page.evaluate(() => window.__studioPlayer!.hoverId)).toBe(mover);
+  // Hovered again on each poll: a layout shift after the first hover (the page still settling below
+  // the player: six lanes, the flag form, the list of one's expressions) can move the lane away
+  // from the pointer, which then rightly un-hovers it (seen once on the CI machine).
+  await expect
+    .poll(async () => {
+      await page.getByTestId(`lane-${mover}`).hover();
+      return page.evaluate(() => window.__studioPlayer!.hoverId);
+    })
+    .toBe(mover);
   await page.getByTestId(`lane-${mover}`).click();
   await expect(page.getByTestId(`target-${mover}`)).toBeVisible();
   // Frames 3 to 6 (indices 2–5), from the playhead.
