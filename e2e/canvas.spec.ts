@@ -1,27 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { objectColor } from '../client/src/canvas/palette.ts';
 import { login } from './helpers/app.ts';
-import { fetchMasks, interiorPoints, waitForPlayer, type Masks } from './helpers/player.ts';
+import { fetchMasks, interiorPoints, scenePixel, setMasks, waitForPlayer, type Masks } from './helpers/player.ts';
 
-/** RGBA of the scene layer (frame, composited with its masks when they are shown) at a video pixel. */
-async function scenePixel(page: Page, x: number, y: number): Promise<number[]> {
-  return page.evaluate(
-    ({ x, y }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('.konvajs-content canvas')!;
-      const p = window.__studioPlayer!.toStage(x + 0.5, y + 0.5);
-      const ratio = canvas.width / canvas.clientWidth;
-      return Array.from(canvas.getContext('2d')!.getImageData(Math.floor(p.x * ratio), Math.floor(p.y * ratio), 1, 1).data);
-    },
-    { x, y },
-  );
-}
 
-async function setMasks(page: Page, on: boolean) {
-  const box = page.getByLabel('masks');
-  if (on) await box.check();
-  else await box.uncheck();
-  await page.evaluate(() => window.__studioPlayer!.renderNow());
-}
 
 async function openFirstVideo(page: Page): Promise<number> {
   await login(page, 'annotator');

@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import tar from 'tar-stream';
+import { tarNames } from './helpers/tar.ts';
 import { submissionMembers } from '../server/src/testing/challenge-submission.ts';
 import { zipBytes } from '../server/src/testing/zip-builder.ts';
 import { loggedIn, mutate, query } from './helpers/api.ts';
@@ -15,19 +15,6 @@ import { login } from './helpers/app.ts';
 const PASSWORD = 'a challenge password 2026';
 const INVITE = `mevis-e2e-${Date.now()}`;
 
-async function tarNames(file: string): Promise<string[]> {
-  const names: string[] = [];
-  const extract = tar.extract();
-  extract.on('entry', (h, stream, next) => {
-    names.push(h.name);
-    stream.on('end', next);
-    stream.resume();
-  });
-  const done = new Promise((r) => extract.on('finish', r));
-  extract.end(readFileSync(file));
-  await done;
-  return names;
-}
 
 /** An accepted expression on `videoId`: the annotator submits it, a validator's queue is worked until it comes up. */
 async function accepted(annotator: Page, validator: Page, videoId: number, text: string, targets: number[]): Promise<void> {

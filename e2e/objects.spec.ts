@@ -1,28 +1,10 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { objectColor } from '../client/src/canvas/palette.ts';
 import { loggedIn, mutate, query } from './helpers/api.ts';
 import { audit } from './helpers/axe.ts';
-import { fetchAnnotationView, interiorPoints, waitForPlayer, type Masks } from './helpers/player.ts';
+import { fetchAnnotationView, interiorPoints, scenePixel, setMasks, waitForPlayer, type Masks } from './helpers/player.ts';
 
-/** RGBA of the player's scene layer at a video pixel (as e2e/canvas.spec.ts reads it). */
-async function scenePixel(page: Page, x: number, y: number): Promise<number[]> {
-  return page.evaluate(
-    ({ x, y }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('.konvajs-content canvas')!;
-      const p = window.__studioPlayer!.toStage(x + 0.5, y + 0.5);
-      const ratio = canvas.width / canvas.clientWidth;
-      return Array.from(canvas.getContext('2d')!.getImageData(Math.floor(p.x * ratio), Math.floor(p.y * ratio), 1, 1).data);
-    },
-    { x, y },
-  );
-}
 
-async function showMasks(page: Page, on: boolean) {
-  const box = page.getByLabel('masks');
-  if (on) await box.check();
-  else await box.uncheck();
-  await page.evaluate(() => window.__studioPlayer!.renderNow());
-}
 
 interface VideoRow {
   id: number;
@@ -74,9 +56,9 @@ test('an admin sees a video with its masks, excludes an object, and the annotato
   const [index, pt] = [...points].at(-1)!;
   const victim = masks.tracks[index]!.localId;
   const opacity = Number(await admin.getByLabel('mask opacity').inputValue());
-  await showMasks(admin, false);
+  await setMasks(admin, false);
   const plain = await scenePixel(admin, pt.x, pt.y);
-  await showMasks(admin, true);
+  await setMasks(admin, true);
   const shown = await scenePixel(admin, pt.x, pt.y);
   const want = objectColor(index).map((c, k) => plain[k]! * (1 - opacity) + c * opacity);
   for (let k = 0; k < 3; k++) expect(Math.abs(shown[k]! - want[k]!), `channel ${k}: ${shown[k]} vs ${want[k]!.toFixed(0)}`).toBeLessThanOrEqual(8);

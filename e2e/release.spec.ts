@@ -1,21 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import tar from 'tar-stream';
+import { tarNames } from './helpers/tar.ts';
 import { acceptedExpression, loggedIn, query } from './helpers/api.ts';
 
-async function tarNames(file: string): Promise<string[]> {
-  const names: string[] = [];
-  const extract = tar.extract();
-  extract.on('entry', (h, stream, next) => {
-    names.push(h.name);
-    stream.on('end', next);
-    stream.resume();
-  });
-  const done = new Promise((r) => extract.on('finish', r));
-  extract.end(readFileSync(file));
-  await done;
-  return names;
-}
 
 test('an admin exports a release from the page, follows it, and downloads its two packages as .tar files', async ({ browser }) => {
   const admin = await loggedIn(browser, 'admin');

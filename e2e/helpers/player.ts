@@ -64,3 +64,24 @@ export async function waitForPlayer(page: Page): Promise<void> {
   await expect(page.getByTestId('player')).toBeVisible();
   await page.waitForFunction(() => window.__studioPlayer?.frameReady === true);
 }
+
+/** RGBA of the player's scene layer at a video pixel, through the stage's fit, zoom and pan. */
+export async function scenePixel(page: Page, x: number, y: number): Promise<number[]> {
+  return page.evaluate(
+    ({ x, y }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.konvajs-content canvas')!;
+      const p = window.__studioPlayer!.toStage(x + 0.5, y + 0.5);
+      const ratio = canvas.width / canvas.clientWidth;
+      return Array.from(canvas.getContext('2d')!.getImageData(Math.floor(p.x * ratio), Math.floor(p.y * ratio), 1, 1).data);
+    },
+    { x, y },
+  );
+}
+
+/** Turns the player's masks on or off and draws at once. */
+export async function setMasks(page: Page, on: boolean): Promise<void> {
+  const box = page.getByLabel('masks');
+  if (on) await box.check();
+  else await box.uncheck();
+  await page.evaluate(() => window.__studioPlayer!.renderNow());
+}
