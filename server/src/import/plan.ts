@@ -75,13 +75,7 @@ export class StagedFiles {
   readonly created: string[] = [];
   constructor(private readonly store: FileStore) {}
 
-  put(data: Uint8Array): string {
-    const { sha256, created } = this.store.put(data);
-    if (created) this.created.push(sha256);
-    return sha256;
-  }
-
-  /** `put` off the event loop (FileStore.putAsync). */
+  /** Stores a file off the event loop (FileStore.putAsync), remembering it if this run created it. */
   async putAsync(data: Uint8Array): Promise<string> {
     const { sha256, created } = await this.store.putAsync(data);
     if (created) this.created.push(sha256);
