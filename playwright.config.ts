@@ -52,7 +52,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'app', testIgnore: /(record.*|audio-admin|release|admin|cockpit|import|import-video|challenge|objects|batches|quality)\.spec\.ts/ },
+    { name: 'app', testIgnore: /(record.*|audio-admin|release|admin|cockpit|import|import-video|challenge|objects|batches|quality|probe|raters|splits|datasheet)\.spec\.ts/ },
     // The recording tests need a microphone: Chromium's fake device fed from generated speech.
     {
       name: 'microphone',
@@ -82,6 +82,12 @@ export default defineConfig({
     { name: 'batches-last', testMatch: /batches\.spec\.ts/, dependencies: ['objects-last'] },
     { name: 'import-video-last', testMatch: /import-video\.spec\.ts/, dependencies: ['batches-last'] },
     { name: 'quality-last', testMatch: /quality\.spec\.ts/, dependencies: ['import-video-last'] },
+    // Issue 18's later parts, each changing shared state in its own way: probe tasks on accepted
+    // samples, voided answers (samples back in validation), split choices, the datasheet's text.
+    { name: 'probe-last', testMatch: /probe\.spec\.ts/, dependencies: ['quality-last'] },
+    { name: 'raters-last', testMatch: /raters\.spec\.ts/, dependencies: ['probe-last'] },
+    { name: 'splits-last', testMatch: /splits\.spec\.ts/, dependencies: ['raters-last'] },
+    { name: 'datasheet-last', testMatch: /datasheet\.spec\.ts/, dependencies: ['splits-last'] },
   ],
   globalTeardown: process.env.E2E_DATABASE_URL ? './e2e/helpers/drop-database.ts' : undefined,
   webServer: {

@@ -47,6 +47,14 @@ export type ValidationAnswer = (typeof VALIDATION_ANSWERS)[number];
 export const LEASE_END_REASONS = ['answered', 'expired', 'released'] as const;
 export type LeaseEndReason = (typeof LEASE_END_REASONS)[number];
 
+/** A single-frame probe's answer (issue 18): the objects the sentence names on one frame, or none. */
+export const PROBE_ANSWERS = ['targets', 'no_target'] as const;
+export type ProbeAnswer = (typeof PROBE_ANSWERS)[number];
+
+/** The admin's decision on an expression the probe found identifiable from one frame: keep it, or reject it (V1). */
+export const PROBE_DECISIONS = ['keep', 'reject'] as const;
+export type ProbeDecision = (typeof PROBE_DECISIONS)[number];
+
 export const REJECT_REASONS = ['single_frame', 'no_target_unrelated', 'ambiguous', 'inappropriate', 'broken'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -93,6 +93,8 @@ export const validations = pgTable(
     /** now − lease issue time, in ms: bigint, as a difference of epoch-ms values. */
     durationMs: bigint({ mode: 'number' }).notNull(),
     createdAt: bigint({ mode: 'number' }).notNull(),
+    /** Set when an admin took the validator's answers out (rater_exclusions). */
+    voidedAt: bigint({ mode: 'number' }),
   },
   (t) => [
     uniqueIndex('validations_once_uq').on(t.expressionId, t.validatorId),

@@ -1,6 +1,7 @@
 // PostgreSQL mirror of ../schema-sqlite/videos.ts (the primary documentation); db/schema-parity.test.ts keeps them in step.
 import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { VIDEO_ROW_STATUSES, VIDEO_SOURCES } from '#shared/domain.ts';
+import { SPLITS } from '#shared/export/splits.ts';
 import { users } from './users.ts';
 
 export const imports = pgTable('imports', {
@@ -31,6 +32,8 @@ export const videos = pgTable(
     contentHash: text().notNull(),
     importId: integer().references(() => imports.id),
     createdAt: bigint({ mode: 'number' }).notNull(),
+    /** The source's split (or the admin's choice before the first release); null: none. */
+    sourceSplit: text({ enum: SPLITS }),
   },
   (t) => [index('videos_status_idx').on(t.status)],
 );

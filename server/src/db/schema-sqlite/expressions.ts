@@ -114,6 +114,12 @@ export const validations = sqliteTable(
     rejectNote: text(),
     durationMs: integer().notNull(),
     createdAt: integer().notNull(),
+    /**
+     * Set when an admin took the validator's answers out (rater_exclusions): the answer no longer
+     * counts for the protocol, agreement or scores, and its sample re-entered validation. Kept, not
+     * deleted, so the audit trail and the person's history stay whole.
+     */
+    voidedAt: integer(),
   },
   // A validator answers a sample at most once, whatever the round.
   (t) => [

@@ -1,5 +1,6 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { VIDEO_ROW_STATUSES, VIDEO_SOURCES } from '#shared/domain.ts';
+import { SPLITS } from '#shared/export/splits.ts';
 import { users } from './users.ts';
 
 export const imports = sqliteTable('imports', {
@@ -30,6 +31,12 @@ export const videos = sqliteTable(
     contentHash: text().notNull(),
     importId: integer().references(() => imports.id),
     createdAt: integer().notNull(),
+    /**
+     * The split the source put the video in (a MeViS split folder, e.g. valid_u), kept so that a
+     * release can keep it (--keep-splits) instead of re-splitting by name hash; null when the
+     * source had none. An admin's explicit choice before the first release also lands here.
+     */
+    sourceSplit: text({ enum: SPLITS }),
   },
   (t) => [index('videos_status_idx').on(t.status)],
 );

@@ -50,4 +50,6 @@ export const {
   maskFlags,
   workBatches,
   workBatchVideos,
+  probes,
+  raterExclusions,
 } = chosen;
