@@ -176,7 +176,7 @@ class Checker:
             if not (isinstance(objects, dict) and all(k.isdigit() and isinstance(a, str) for k, a in objects.items())):
                 self.say("%s: objects must map obj_id to anno_id strings" % where)
                 objects = {}
-            meta[name] = {"frames": vid["frames"], "expressions": exps, "objects": {int(k): a for k, a in objects.items()}}
+            meta[name] = {"frames": vid["frames"], "expressions": exps, "objects": {int(k): a for k, a in objects.items()}, "frame_map": vid.get("frame_map")}
         return meta
 
     def check_split(self, split, masks_in_split):
@@ -193,7 +193,7 @@ class Checker:
         sizes = {}
         for name, vid in pub.items():
             counts["expressions"] += len(vid["expressions"])
-            self.check_frames(name, vid["frames"])
+            self.check_frames(name, vid["frames"], vid["frame_map"])
             ids = set(vid["expressions"])
             if ids != {str(i) for i in range(len(ids))}:
                 self.say('%s: expression ids must be "0", "1", ... consecutive, got %s' % (name, sorted(ids)))
@@ -229,20 +229,24 @@ class Checker:
         self.check_tracks(gt, mask_dict, anno_video, sizes, counts)
         return counts
 
-    def check_frames(self, name, frames):
+    def check_frames(self, name, frames, frame_map=None):
         if len(frames) < 2:
             self.say("%s: has %d frame(s); the official train loader skips videos with fewer than 2" % (name, len(frames)))
-        bad = [f for f in frames if not (len(f) == 5 and f.isdigit() and f.isascii())]
+        # Source names are kept when the tools read them as they are (YouTube-VOS strides: 00000, 00005, ...).
+        bad = [f for f in frames if not (0 < len(f) <= 64 and f.isascii() and all(c.isalnum() or c in "_-" for c in f))]
         if bad:
-            self.say('%s: frame name "%s" is not 5 digits' % (name, bad[0]))
+            self.say('%s: frame name "%s" is not a plain file name (letters, digits, "_", "-")' % (name, bad[0]))
         elif any(a >= b for a, b in zip(frames, frames[1:])):
             self.say("%s: frames are not sorted strictly ascending" % name)
         elif frames and frames[0] != "00000":
             self.say('%s: frames start at "%s" but must start at "00000" (the evaluator reads 00000.png)' % (name, frames[0]))
-        else:
+        elif frame_map is not None:
+            # Renumbered frames: 00000, 00001, ..., each traced to its source name.
             gaps = [i for i, f in enumerate(frames) if f != "%05d" % i]
             if gaps:
-                self.say('%s: frames are not consecutive: "%s" at position %d' % (name, frames[gaps[0]], gaps[0]))
+                self.say('%s: renumbered frames are not consecutive: "%s" at position %d' % (name, frames[gaps[0]], gaps[0]))
+            if not (isinstance(frame_map, dict) and list(frame_map) == frames and all(isinstance(v, str) and v for v in frame_map.values())):
+                self.say("%s: frame_map must map every listed frame, in order, to its source frame name" % name)
 
     def frame_sizes(self, d, name, frames):
         if not os.path.isdir(os.path.join(d, "JPEGImages", name)):

@@ -16,6 +16,7 @@ const VideoPage = lazy(() => import('./features/videos/VideoPage.tsx').then((m) 
 const AnnotateEntry = lazy(() => import('./features/annotate/AnnotateEntry.tsx').then((m) => ({ default: m.AnnotateEntry })));
 const AnnotatePage = lazy(() => import('./features/annotate/AnnotatePage.tsx').then((m) => ({ default: m.AnnotatePage })));
 const ValidatePage = lazy(() => import('./features/validate/ValidatePage.tsx').then((m) => ({ default: m.ValidatePage })));
+const ProbePage = lazy(() => import('./features/probe/ProbePage.tsx').then((m) => ({ default: m.ProbePage })));
 const RecordPage = lazy(() => import('./features/record/RecordPage.tsx').then((m) => ({ default: m.RecordPage })));
 const GuidelinesPage = lazy(() => import('./features/guidelines/GuidelinesPage.tsx').then((m) => ({ default: m.GuidelinesPage })));
 const AdminCockpit = lazy(() => import('./features/admin/cockpit/AdminCockpit.tsx').then((m) => ({ default: m.AdminCockpit })));
@@ -69,6 +70,10 @@ export function App() {
             <Route path="/verify">
               <PageTitle title="Check audio clips" />
               <VerifyPage />
+            </Route>
+            <Route path="/validate/probe">
+              <PageTitle title="Single-frame probe" />
+              <ProbePage />
             </Route>
             <Route path="/validate">
               <PageTitle title="Validate" />

@@ -48,6 +48,7 @@ const EnvSchema = z.object({
   IMPORT_ROOT: z.string().max(2000).optional(),
   /** Largest archive an admin may upload for an import; it may unpack to 4 times as much. */
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
+  SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(500),
 });
 
 export interface Config {
@@ -70,6 +71,8 @@ export interface Config {
   /** IMPORT_ROOT, resolved; undefined when unset. */
   importRoot: string | undefined;
   importMaxBytes: number;
+  /** Requests slower than this get a log line with where their time went (pool wait, statements). */
+  slowRequestMs: number;
 }
 
 /** Parses the environment once; a bad value stops start-up with the variable's name. */
@@ -101,5 +104,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientDist: path.join(repoRoot, 'client', 'dist'),
     importRoot: e.IMPORT_ROOT ? path.resolve(e.IMPORT_ROOT) : undefined,
     importMaxBytes: e.IMPORT_MAX_BYTES,
+    slowRequestMs: e.SLOW_REQUEST_MS,
   };
 }

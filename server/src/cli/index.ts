@@ -5,6 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { ROLES, isRole, type Role } from '#shared/roles.ts';
 import { VIDEO_STATUSES } from '#shared/domain.ts';
+import { checkProportions, SPLITS, type Split, type SplitProportions } from '#shared/export/splits.ts';
 import { IMPORT_FPS, IMPORT_FPS_RULE, parseImportFps } from '#shared/schemas/import.ts';
 import { openApp, type App } from '../app.ts';
 import { loadConfig } from '../config.ts';
@@ -17,6 +18,7 @@ import { checkVersionName, createRelease, getRelease, nextVersion } from '../ser
 import { assertEmptyTarget, checkTargets, writeRelease } from '../services/export/write.ts';
 import { groundTruthDirFor } from '../services/export/jobs.ts';
 import { createUser, findUserByName, listUsers, setPassword, setUserDisabled } from '../services/users.ts';
+import { parseSplitCsv, setVideoSplits } from '../services/video-splits.ts';
 import { phaseBars } from './progress.ts';
 import { registerEval } from './eval.ts';
 import { registerCheckSubmission } from './check-submission.ts';
@@ -24,6 +26,7 @@ import { registerMasks } from './masks.ts';
 import { copyPostgresToSqlite, copySqliteToPostgres } from '../db/copy.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { FileLock } from '../locks.ts';
+import { isValidK, MAX_K_ANONYMITY, MIN_K_ANONYMITY } from '#shared/export/k-anonymity.ts';
 
 function parseRoles(value: string, previous: Role[] = []): Role[] {
   const roles = value.split(',').map((r) => r.trim());
@@ -31,10 +34,39 @@ function parseRoles(value: string, previous: Role[] = []): Role[] {
   return [...previous, ...(roles as Role[])];
 }
 
+/** k of the release's k-anonymity of speaker answers (shared/src/export/k-anonymity.ts). */
+function parseK(value: string): number {
+  const n = Number(value);
+  if (!isValidK(n)) throw new InvalidArgumentError(`must be a whole number from ${MIN_K_ANONYMITY} to ${MAX_K_ANONYMITY} (1 turns it off)`);
+  return n;
+}
+
 function parseSeed(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
   return n;
+}
+
+/** `train=0.8,valid_u=0.05,valid=0.075,test=0.075`; a split left out gets 0. */
+function parseProportions(value: string): SplitProportions {
+  const p: SplitProportions = { train: 0, valid_u: 0, valid: 0, test: 0 };
+  for (const part of value.split(',')) {
+    const m = /^\s*([a-z_]+)\s*=\s*([0-9.]+)\s*$/.exec(part);
+    if (!m || !(SPLITS as readonly string[]).includes(m[1]!) || !Number.isFinite(Number(m[2]))) throw new InvalidArgumentError(`expected <split>=<share>,… with splits ${SPLITS.join(', ')} (got ${JSON.stringify(part)})`);
+    p[m[1] as Split] = Number(m[2]);
+  }
+  try {
+    checkProportions(p);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+  return p;
+}
+
+function parseSplit(value: string): Split | null {
+  if (value === 'none') return null;
+  if (!(SPLITS as readonly string[]).includes(value)) throw new InvalidArgumentError(`one of ${SPLITS.join(', ')}, or none`);
+  return value as Split;
 }
 
 function parseFps(value: string): number {
@@ -160,8 +192,12 @@ program
   .option('--notes <text>', 'release notes for the dataset card')
   .option('--require-audio', 'only expressions with a verified audio clip')
   .option('--include-demo', 'also the synthetic demo videos (left out by default)')
+  .option('--keep-splits', 'videos not yet released keep the split their source gave them (a MeViS split folder, DAVIS ImageSets, a YouTube-VOS train/valid folder; the default)')
+  .option('--no-keep-splits', 'split those videos by the proportions instead (a split chosen with `videos split` still holds)')
+  .option('--proportions <shares>', 'shares for videos without a split, e.g. train=0.8,valid_u=0.05,valid=0.075,test=0.075 (default: the settings\'; MeViS\'s)', parseProportions)
+  .option('--k-anonymity <k>', 'a speaker answer (gender, age group, nativeness, microphone) appears in the release only when at least k of its speakers share it (default 5; 1 = off)', parseK)
   .action(
-    withApp(async (app, opts: { out: string; groundTruthOut?: string; version?: string; seed?: number; notes?: string; requireAudio?: boolean; includeDemo?: boolean }) => {
+    withApp(async (app, opts: { out: string; groundTruthOut?: string; version?: string; seed?: number; notes?: string; requireAudio?: boolean; includeDemo?: boolean; keepSplits?: boolean; proportions?: SplitProportions; kAnonymity?: number }) => {
       assertEmptyTarget(opts.out);
       const version = opts.version ?? (await nextVersion(app.db));
       checkVersionName(version);
@@ -173,10 +209,12 @@ program
       const bars = phaseBars();
       try {
         const existing = opts.version ? await getRelease(app.db, version) : null;
-        if (existing && (opts.seed !== undefined || opts.notes !== undefined || opts.requireAudio || opts.includeDemo)) {
-          throw new Error(`release ${existing.version} exists; its parameters are fixed (leave out --seed, --notes, --require-audio and --include-demo to rebuild it)`);
+        if (existing && (opts.seed !== undefined || opts.notes !== undefined || opts.requireAudio || opts.includeDemo || opts.keepSplits !== undefined || opts.proportions || opts.kAnonymity !== undefined)) {
+          throw new Error(`release ${existing.version} exists; its parameters are fixed (leave out --seed, --notes, --require-audio, --include-demo, --[no-]keep-splits, --proportions and --k-anonymity to rebuild it)`);
         }
-        const release = existing ?? (await createRelease(app.db, { version, seed: opts.seed, notes: opts.notes, requireAudio: opts.requireAudio, includeDemo: opts.includeDemo }, null));
+        const release =
+          existing ??
+          (await createRelease(app.db, { version, seed: opts.seed, notes: opts.notes, requireAudio: opts.requireAudio, includeDemo: opts.includeDemo, keepSplits: opts.keepSplits, proportions: opts.proportions, kAnonymity: opts.kAnonymity }, null));
         const started = performance.now();
         const res = await writeRelease(app.db, app.store, release, targets, (p) => bars.update({ phase: p.phase === 'videos' ? 'export videos' : p.phase, done: p.done, total: p.total }));
         bars.stop();
@@ -187,6 +225,25 @@ program
         bars.stop();
         lock.release();
       }
+    }),
+  );
+
+const videosCommand = program.command('videos').description('videos of the project');
+
+videosCommand
+  .command('split [names...]')
+  .description('choose the split of videos no release has included yet (releases keep it; refused for a video already released, whose split never moves)')
+  .option('--to <split>', 'train, valid_u, valid or test; none clears the choice (the release\'s proportions decide)', parseSplit)
+  .option('--csv <file>', 'a file of "name,split" lines instead of names and --to (- reads standard input)')
+  .action(
+    withApp(async (app, names: string[], opts: { to?: Split | null; csv?: string }) => {
+      if (opts.csv !== undefined ? names.length > 0 || opts.to !== undefined : names.length === 0 || opts.to === undefined) {
+        throw new Error('give video names and --to <split>, or --csv <file>');
+      }
+      const splits = opts.csv !== undefined ? parseSplitCsv(readFileSync(opts.csv === '-' ? 0 : opts.csv, 'utf8')) : new Map(names.map((n) => [n, opts.to!] as const));
+      const { changed, unchanged } = await setVideoSplits(app.db, { by: 'name', splits }, null);
+      for (const name of changed) console.log(`${name}: ${splits.get(name) ?? 'none (by the proportions)'}`);
+      console.log(`${changed.length} video(s) changed, ${unchanged.length} already so`);
     }),
   );
 

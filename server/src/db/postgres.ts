@@ -5,6 +5,7 @@ import pg from 'pg';
 import { noteCommit } from './commits.ts';
 import { listenForChanges, type ChangeFeed } from './pg-notify.ts';
 import * as schema from './schema-pg/index.ts';
+import { notePoolWait, noteStatement } from './trace.ts';
 import type { Db, Tx } from './types.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../../../migrations-pg', import.meta.url));
@@ -63,6 +64,8 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   // An idle connection that dies (server restart) emits here; without a listener it would crash.
   pool.on('error', () => {});
   lazyPool.on('error', () => {});
+  traced(pool);
+  traced(lazyPool);
   const db = drizzle({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
   const lazyDb = drizzle({ client: lazyPool, schema, casing: 'snake_case' }) as unknown as Db;
   const native = db.transaction.bind(db);
@@ -85,6 +88,35 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     pool,
     close: () => Promise.all([changes.close(), pool.end(), lazyPool.end()]).then(() => {}),
   };
+}
+
+/**
+ * Feeds the request trace (trace.ts): how long a request waited for a pooled connection, and its
+ * statements' round trips. Callback and promise forms both, since pg's own pool.query uses the
+ * callback form of both calls.
+ */
+function traced(pool: pg.Pool): void {
+  type Fn = (...args: unknown[]) => unknown;
+  const wrap = (target: { [k: string]: unknown }, name: string, note: (ms: number) => void) => {
+    const original = target[name] as Fn;
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      const t0 = performance.now();
+      const last = args.length - 1;
+      if (typeof args[last] === 'function') {
+        const cb = args[last] as Fn;
+        args[last] = (...r: unknown[]) => {
+          note(performance.now() - t0);
+          return cb(...r);
+        };
+        return original.apply(this, args);
+      }
+      const out = original.apply(this, args) as Promise<unknown> | undefined;
+      if (out && typeof out.then === 'function') void out.then(() => note(performance.now() - t0), () => note(performance.now() - t0));
+      return out;
+    };
+  };
+  wrap(pool as unknown as { [k: string]: unknown }, 'connect', notePoolWait);
+  pool.on('connect', (client) => wrap(client as unknown as { [k: string]: unknown }, 'query', noteStatement));
 }
 
 /**

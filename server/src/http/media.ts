@@ -5,12 +5,15 @@ import type { SessionUser } from '#shared/schemas/users.ts';
 import type { App } from '../app.ts';
 import { frameHash } from '../services/videos.ts';
 import { mayHearClip } from '../services/clip-verification.ts';
+import { probeFrameHash, probeHidesVideo } from '../services/probes.ts';
 import { getRelease } from '../services/export/plan.ts';
 import { streamReleaseTar } from '../services/export/tar.ts';
 import { serveChallengeMedia } from './challenge-routes.ts';
 
 const FRAME_ROUTE = /^\/media\/frames\/([1-9][0-9]{0,9})\/(0|[1-9][0-9]{0,6})$/;
 const AUDIO_ROUTE = /^\/media\/audio\/([1-9][0-9]{0,9})$/;
+/** A held single-frame probe's one frame, named by the probe (services/probes.ts). */
+const PROBE_ROUTE = /^\/media\/probe\/([1-9][0-9]{0,9})$/;
 const RELEASE_ROUTE = /^\/media\/releases\/([A-Za-z0-9][A-Za-z0-9_-]{0,39}(?:\.[A-Za-z0-9_-]+)*)\.tar$/;
 const GROUND_TRUTH_ROUTE = /^\/media\/ground-truth\/([A-Za-z0-9][A-Za-z0-9_-]{0,39}(?:\.[A-Za-z0-9_-]+)*)\.tar$/;
 
@@ -32,15 +35,22 @@ export async function serveMedia(app: App, user: SessionUser | null, req: Incomi
   if (truth) return await serveReleaseTar(app, user, req, res, truth[1]!, 'ground-truth', plain), true;
   const frame = FRAME_ROUTE.exec(pathname);
   const audio = AUDIO_ROUTE.exec(pathname);
+  const probe = PROBE_ROUTE.exec(pathname);
   let sha: string | null = null;
   let headers: Record<string, string>;
   if (frame) {
     // Participants get frames only inside the release download (their challenge's splits).
     const staff = user.roles.some((r) => (STAFF_ROLES as readonly string[]).includes(r));
     sha = staff ? await frameHash(app.db, Number(frame[1]), Number(frame[2]), { onlyAccepted: !user.roles.includes('admin') }) : null;
+    // While a validator holds a single-frame probe, its video's frames are not theirs to load.
+    if (sha && user.roles.includes('validator') && (await probeHidesVideo(app.db, user.id, Number(frame[1])))) sha = null;
     // Private: frames are visible to logged-in users only; immutable: the content never changes
     // under the same (video, index) because a re-import with other content is refused.
     headers = { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=31536000, immutable' };
+  } else if (probe) {
+    // Only the probe's holder, only its frame; not cached, since the hold ends.
+    sha = await probeFrameHash(app.db, user.id, Number(probe[1]));
+    headers = { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, no-store' };
   } else if (audio) {
     // A clip is heard by its speaker, admins, and the verifier it is assigned to — nobody else.
     sha = await mayHearClip(app.db, user, Number(audio[1]));

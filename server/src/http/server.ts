@@ -1,3 +1,4 @@
+import { newTrace, traces } from '../db/trace.ts';
 import { sql } from 'drizzle-orm';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -23,7 +24,6 @@ const SECURITY_HEADERS = {
     "script-src 'self'; worker-src 'self' blob:; connect-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 };
 
-const SLOW_REQUEST_MS = 500;
 
 const DOT_SEGMENT = /(^|\/|%2f|\\|%5c)(\.|%2e){2}($|\/|%2f|\\|%5c|\?|#)/i;
 
@@ -126,10 +126,17 @@ export function createAppServer(app: App, opts: ServerOptions = {}): Server {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    // Slow requests are worth a line in the log: they are what users feel.
+    const trace = newTrace();
+    traces.enterWith(trace);
+    // Slow requests are worth a line in the log: they are what users feel. Where the time went
+    // (pool wait, statements) tells a busy database from a busy process.
     res.once('finish', () => {
       const ms = performance.now() - started;
-      if (ms > SLOW_REQUEST_MS) app.log.warn({ url: req.url?.slice(0, 120), status: res.statusCode, ms: Math.round(ms) }, 'slow request');
+      if (ms > app.config.slowRequestMs)
+        app.log.warn(
+          { url: req.url?.slice(0, 120), status: res.statusCode, ms: Math.round(ms), poolWaitMs: Math.round(trace.poolWaitMs), statements: trace.statements, statementMs: Math.round(trace.statementMs) },
+          'slow request',
+        );
     });
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     // URL parsing would quietly resolve "..": refuse such paths before anything interprets them.

@@ -109,6 +109,7 @@ function* stageVideos(list: PlannedVideo[], o: { format: VideoSource; now: numbe
           frameCount: v.frames.length,
           fps: v.fps,
           contentHash: v.contentHash,
+          sourceSplit: v.sourceSplit ?? null,
           createdAt: o.now,
         })
         .returning({ id: videos.id }),

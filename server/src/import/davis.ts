@@ -8,6 +8,7 @@ import { ImportError, ImportProblems, structureErrors } from './errors.ts';
 import { checkFrameSequence, checkName, frameNumber, naturalOrder } from './names.ts';
 import { finishVideo, storeFrames, type ImportPlan, type StagedFiles, type ImportProgress, type PlannedObject, type PlannedVideo } from './plan.ts';
 import { readPaletteMask } from './png-mask.ts';
+import { davisSourceSplits } from './source-splits.ts';
 import { missingMaskWarnings, strayObjectWarnings, type ImportWarning } from './report.ts';
 
 /** YouTube-VOS meta.json: object categories (and frames, which we derive from the masks instead). */
@@ -65,6 +66,8 @@ export async function planDavis(root: string, staged: StagedFiles, opts: DavisOp
   if (!existsSync(annRoot)) throw new ImportError('Annotations', 'missing: expected Annotations/<video>/<frame>.png');
 
   const meta = await readMeta(root);
+  // ImageSets lists (DAVIS) or the train/valid folder (YouTube-VOS, MOSE): a release keeps them (source-splits.ts).
+  const splits = await davisSourceSplits(root);
   let names = listDir(jpegRoot, relJ).filter((n) => statSync(path.join(jpegRoot, n)).isDirectory());
   if (opts.only) {
     const missing = opts.only.filter((n) => !names.includes(n));
@@ -88,7 +91,7 @@ export async function planDavis(root: string, staged: StagedFiles, opts: DavisOp
   const plan: ImportPlan = { format: opts.format ?? 'davis', source: path.basename(path.resolve(root)), videos: [], warnings: [] };
   for (const scan of scans) {
     const planned = await problems.check(() => planVideo(scan, { jpegRoot, annRoot, relJ, relA }, staged, meta, opts, tick, plan.warnings, problems));
-    if (planned) plan.videos.push(planned);
+    if (planned) plan.videos.push({ ...planned, sourceSplit: splits.of(planned.name) });
   }
   problems.throwIfAny();
   return plan;

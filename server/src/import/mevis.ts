@@ -6,6 +6,7 @@ import streamObject from 'stream-json/streamers/stream-object.js';
 import { checkRle, RleError } from '#shared/rle/index.ts';
 import { ImportError, ImportProblems, structureErrors } from './errors.ts';
 import { checkFrameSequence, checkName } from './names.ts';
+import { mevisFolderSplit } from './source-splits.ts';
 import { finishVideo, storeFrames, type ImportPlan, type StagedFiles, type ImportProgress, type PlannedExpression, type PlannedMask, type PlannedObject, type PlannedVideo } from './plan.ts';
 
 export const MEVIS_DEFAULT_FPS = 6;
@@ -22,6 +23,8 @@ const MetaExpressions = z.object({
     z
       .object({
         frames: z.array(z.string()),
+        /** MeViS Studio releases: {written: source} for a video whose frames were renumbered (shared/src/export/frame-names.ts). */
+        frame_map: z.record(z.string(), z.string()).optional(),
         /** MeViS Studio releases list every object of a video (obj_id → anno_id), named or not. */
         objects: z.record(z.string().regex(/^[0-9]{1,9}$/, 'object ids must be integers'), IdString).optional(),
         expressions: z.record(
@@ -60,7 +63,7 @@ export async function planMevis(dir: string, staged: StagedFiles, opts: MevisOpt
   const annoOwner = new Map<string, { video: string; localId: number }>();
   const videoNames = Object.keys(meta.videos).sort();
   if (videoNames.length === 0) throw new ImportError(metaName, 'lists no videos');
-  const pending = new Map<string, { objects: Map<number, PlannedObject>; expressions: PlannedExpression[]; frames: string[] }>();
+  const pending = new Map<string, { objects: Map<number, PlannedObject>; expressions: PlannedExpression[]; frames: string[]; sourceNames?: string[] }>();
   for (const video of videoNames) {
     const rel = `${metaName} → videos.${video}`;
     const before = problems.count;
@@ -74,6 +77,16 @@ export async function planMevis(dir: string, staged: StagedFiles, opts: MevisOpt
       return true;
     });
     if (!named) continue;
+    // A release's renumbered video names its source frames: they come back under those names, so
+    // the video is the one it was exported from (same content hash) and stays traceable.
+    const sourceNames = problems.checkSync(() => {
+      if (!v.frame_map) return undefined;
+      const map = v.frame_map;
+      if (Object.keys(map).join('/') !== v.frames.join('/')) throw new ImportError(`${rel}.frame_map`, 'must list every frame of "frames", in the same order');
+      const names = v.frames.map((f) => checkName('frame', map[f]!, `${rel}.frame_map`));
+      checkFrameSequence(names, `${rel}.frame_map`);
+      return names;
+    });
     const objects = new Map<number, PlannedObject>();
     const expressions: PlannedExpression[] = [];
     const claim = (localId: number, annoId: string, erel: string) => {
@@ -99,7 +112,7 @@ export async function planMevis(dir: string, staged: StagedFiles, opts: MevisOpt
         expressions.push({ sourceExpId: expId, text, objIds: [...new Set(e.obj_id)].sort((a, b) => a - b) });
       });
     }
-    if (problems.count === before) pending.set(video, { objects, expressions, frames: v.frames });
+    if (problems.count === before) pending.set(video, { objects, expressions, frames: v.frames, sourceNames });
   }
 
   // Frames first: the mask sizes are checked against the real JPEG sizes.
@@ -114,7 +127,7 @@ export async function planMevis(dir: string, staged: StagedFiles, opts: MevisOpt
     }
     const before = problems.count;
     const stored = await storeFrames(staged, jdir, `JPEGImages/${video}`, p.frames, '.jpg', () => progress({ phase: 'frames', done: ++done, total: totalFrames, detail: video }), problems);
-    if (problems.count === before) sizes.set(video, stored);
+    if (problems.count === before) sizes.set(video, { ...stored, frames: stored.frames.map((f, i) => ({ ...f, name: p.sourceNames?.[i] ?? f.name })) });
   }
 
   await readMaskDict(path.join(dir, 'mask_dict.json'), annoOwner, pending, sizes, progress, problems);
@@ -127,7 +140,9 @@ export async function planMevis(dir: string, staged: StagedFiles, opts: MevisOpt
     const planned = { name: video, width: s.width, height: s.height, frames: s.frames, annotatedFrames: s.frames.length, objects: [...p.objects.values()].sort((a, b) => a.localId - b.localId) };
     return finishVideo(planned, opts.fps ?? MEVIS_DEFAULT_FPS, p.expressions);
   });
-  return { format: 'mevis', source: path.basename(path.resolve(dir)), videos, warnings: [] };
+  // A MeViS split folder says the split (train, valid_u, …): a release keeps it (source-splits.ts).
+  const sourceSplit = mevisFolderSplit(dir);
+  return { format: 'mevis', source: path.basename(path.resolve(dir)), videos: videos.map((v) => ({ ...v, sourceSplit })), warnings: [] };
 }
 
 async function readMeta(file: string, rel: string): Promise<MetaExpressions> {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { VideoSource } from '#shared/domain.ts';
+import type { Split } from '#shared/export/splits.ts';
 import type { FileStore } from '../store/file-store.ts';
 import { ImportError, type ImportProblems } from './errors.ts';
 import { checkJpeg } from './jpeg.ts';
@@ -57,6 +58,11 @@ export interface PlannedVideo {
   objects: PlannedObject[];
   expressions: PlannedExpression[];
   contentHash: string;
+  /**
+   * The split the source put the video in (source-splits.ts), recorded on new videos only: a
+   * re-import never moves a video. Not part of the content hash.
+   */
+  sourceSplit?: Split | null;
 }
 
 export interface ImportPlan {

@@ -34,9 +34,12 @@ import { getSettings } from '../services/settings.ts';
 import { createUserOnce, listUsers, setPasswordOnce, setUserDisabled, setUserRoles } from '../services/users.ts';
 import { roleProcedure, router } from '../trpc/init.ts';
 import { adminBatchesRouter } from './admin-batches.ts';
+import { adminDatasheetRouter } from './admin-datasheet.ts';
 import { adminImportRouter } from './admin-import.ts';
 import { adminFlagsRouter, adminObjectsRouter } from './admin-objects.ts';
 import { adminQualityRouter } from './admin-quality.ts';
+import { adminProbesRouter } from './admin-probes.ts';
+import { adminSplitsRouter } from './admin-splits.ts';
 
 /** The admin pages. Thin: each procedure checks its input (schemas in shared/src/schemas) and hands over to services. */
 const admin = roleProcedure('admin');
@@ -141,9 +144,18 @@ export const adminRouter = router({
   /** Agreement (Krippendorff's α) and per-person reliability. */
   quality: adminQualityRouter,
 
+  /** The single-frame probe (V1): pass rate, flagged expressions, keep or reject. */
+  probes: adminProbesRouter,
+
   audit: router({
     list: admin.input(AuditQuery).query(({ ctx, input }) => listAudit(ctx.app.db, input)),
   }),
+
+  /** A video's split before its first release. */
+  splits: adminSplitsRouter,
+
+  /** The releases' datasheet text (licence, citation, motivation, uses, …), copied into each new release. */
+  datasheet: adminDatasheetRouter,
 
   releases: router({
     list: admin.query(({ ctx }) => listReleasesForAdmin(ctx.app.db, ctx.app.exports)),

@@ -2,6 +2,7 @@ import { router } from '../trpc/init.ts';
 import { adminRouter } from './admin.ts';
 import { authRouter } from './auth.ts';
 import { challengeRouter } from './challenge.ts';
+import { probeRouter } from './probe.ts';
 import { annotateRouter } from './annotate.ts';
 import { recordRouter } from './record.ts';
 import { validateRouter } from './validate.ts';
@@ -13,6 +14,7 @@ export const appRouter = router({
   videos: videosRouter,
   annotate: annotateRouter,
   validate: validateRouter,
+  probe: probeRouter,
   record: recordRouter,
   verify: verifyRouter,
   admin: adminRouter,

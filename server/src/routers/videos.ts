@@ -2,6 +2,7 @@ import { VideoDetail, VideoListInput, VideoMasks, VideoSummary, VideoViewInput }
 import { z } from 'zod';
 import type { SessionUser } from '#shared/schemas/users.ts';
 import { getVideo, getVideoMasks, listVideos, type VideoScope } from '../services/videos.ts';
+import { refuseHiddenVideo } from '../services/probes.ts';
 import { STAFF_ROLES } from '#shared/roles.ts';
 import { roleProcedure, router } from '../trpc/init.ts';
 
@@ -21,10 +22,17 @@ export const videosRouter = router({
   get: roleProcedure(...STAFF_ROLES)
     .input(VideoViewInput)
     .output(VideoDetail)
-    .query(({ ctx, input }) => getVideo(ctx.app.db, input.videoId, viewScope(ctx.user, input.withExcluded))),
+    .query(async ({ ctx, input }) => {
+      // Closed to a validator while they hold a single-frame probe on it (services/probes.ts).
+      await refuseHiddenVideo(ctx.app.db, ctx.user, input.videoId);
+      return getVideo(ctx.app.db, input.videoId, viewScope(ctx.user, input.withExcluded));
+    }),
 
   masks: roleProcedure(...STAFF_ROLES)
     .input(VideoViewInput)
     .output(VideoMasks)
-    .query(({ ctx, input }) => getVideoMasks(ctx.app.db, input.videoId, viewScope(ctx.user, input.withExcluded))),
+    .query(async ({ ctx, input }) => {
+      await refuseHiddenVideo(ctx.app.db, ctx.user, input.videoId);
+      return getVideoMasks(ctx.app.db, input.videoId, viewScope(ctx.user, input.withExcluded));
+    }),
 });

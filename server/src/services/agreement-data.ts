@@ -1,8 +1,8 @@
-import { and, asc, between, eq, gt, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import { and, asc, between, eq, gt, gte, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { SampleRecord } from '#shared/agreement/reliability.ts';
 import { isCanonical, type SetAnswer } from '#shared/agreement/sets.ts';
 import { targetSet, type TargetSet } from '#shared/protocol/target-set.ts';
-import { splitOf, type Split } from '#shared/export/splits.ts';
+import { allocateByQuota, type Split } from '#shared/export/splits.ts';
 import type { ExpressionStatus } from '#shared/domain.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { expressions, expressionTargets, objects, releaseVideos, validations, videos, videoSplits } from '../db/schema/index.ts';
@@ -23,7 +23,11 @@ export interface SampleFilter {
   toMs?: number;
   /** Only samples on this release's videos, in the release's splits. */
   releaseId?: number;
-  /** Only what existed by then (samples and answers): a release's numbers never change afterwards. */
+  /**
+   * Only what existed by then (samples and answers): a release's numbers never change afterwards.
+   * An answer voided later (rater-exclusion.ts) still counts here: the release was made with it,
+   * and exporting that release again must give the same bytes. Without it, voided answers count nowhere.
+   */
   untilMs?: number;
 }
 
@@ -86,7 +90,13 @@ export async function loadAgreementSamples(db: DbOrTx, f: SampleFilter = {}): Pr
     const answers = await db
       .select({ expressionId: validations.expressionId, validatorId: validations.validatorId, round: validations.round, answer: validations.answer, targets: validations.targets })
       .from(validations)
-      .where(and(between(validations.expressionId, first, last), f.untilMs !== undefined ? lte(validations.createdAt, f.untilMs) : undefined))
+      .where(
+        and(
+          between(validations.expressionId, first, last),
+          f.untilMs !== undefined ? lte(validations.createdAt, f.untilMs) : undefined,
+          f.untilMs !== undefined ? or(isNull(validations.voidedAt), gt(validations.voidedAt, f.untilMs)) : isNull(validations.voidedAt),
+        ),
+      )
       .orderBy(asc(validations.id));
     for (const a of answers) {
       const s = byId.get(a.expressionId);
@@ -112,7 +122,18 @@ async function videoSplitsFor(db: DbOrTx, releaseId: number | undefined): Promis
     return out;
   }
   const s = await getSettings(db);
-  const rows = await db.select({ id: videos.id, name: videos.name, split: videoSplits.split }).from(videos).leftJoin(videoSplits, eq(videoSplits.videoId, videos.id));
-  for (const v of rows) out.set(v.id, v.split ? { split: v.split, predicted: false } : { split: splitOf(v.name, s.releaseSeed, s.splitProportions), predicted: true });
+  const rows = await db
+    .select({ id: videos.id, name: videos.name, split: videoSplits.split, sourceSplit: videos.sourceSplit })
+    .from(videos)
+    .leftJoin(videoSplits, eq(videoSplits.videoId, videos.id));
+  // As createRelease would place them (services/export/plan.ts): pinned, else the source's (or an
+  // admin's choice), else a quota of the proportions over the rest. A prediction: the next release
+  // holds only videos with accepted expressions, so its quota runs over fewer.
+  const rest = rows.filter((v) => !v.split && !v.sourceSplit);
+  const byQuota = allocateByQuota(rest.map((v) => v.name), s.releaseSeed, s.splitProportions);
+  for (const v of rows) {
+    if (v.split) out.set(v.id, { split: v.split, predicted: false });
+    else out.set(v.id, { split: v.sourceSplit ?? byQuota.get(v.name)!, predicted: true });
+  }
   return out;
 }

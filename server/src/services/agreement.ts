@@ -104,7 +104,8 @@ async function computeReport(db: Db, q: QualityQuery): Promise<QualityReport> {
 
 /**
  * What the numbers depend on, read in one cheap statement: any new answer, sample, decision, gold
- * mark, target change or pinned split gives another key, and the cached report is recomputed.
+ * mark, target change, pinned split or exclusion (voided answers) gives another key, and the cached
+ * report is recomputed.
  */
 async function dataVersion(db: DbOrTx): Promise<string> {
   const { rows } = await db.execute(sql`select
@@ -112,7 +113,8 @@ async function dataVersion(db: DbOrTx): Promise<string> {
       (select count(*) from expressions) as e, (select coalesce(max(id), 0) from expressions) as emax,
       (select count(*) from expressions where status in ('accepted', 'discarded', 'rejected')) as decided,
       (select count(*) from expressions where gold = true) as gold,
-      (select count(*) from expression_targets) as t, (select count(*) from video_splits) as s`);
+      (select count(*) from expression_targets) as t, (select count(*) from video_splits) as s,
+      (select coalesce(max(id), 0) from rater_exclusions) as x`);
   const s = await getSettings(db);
   return JSON.stringify([rows[0], s.releaseSeed, s.splitProportions]);
 }

@@ -180,7 +180,8 @@ export async function myExpressions(db: Db, authorId: number, limit: number) {
     ? await db
         .select()
         .from(validations)
-        .where(and(inArray(validations.expressionId, decidedIds), gt(validations.round, 0)))
+        // Voided answers (rater-exclusion.ts) no longer decided anything.
+        .where(and(inArray(validations.expressionId, decidedIds), gt(validations.round, 0), isNull(validations.voidedAt)))
         .orderBy(asc(validations.id))
     : [];
   const list: MyExpression[] = rows.map(({ motionStartFrame, motionEndFrame, ...r }) => {

@@ -36,12 +36,23 @@ export interface DaySums {
  * 115 ms at full MeViS scale (bench:scale), and it grows with every answer, while each reader only
  * needs what was answered since the last look. Sound because the log is append-only: nothing
  * updates or deletes a validation (an answer is final; expressions are never deleted, and a
- * restore needs the server stopped), and ids are handed out in commit order — on SQLite because
- * it has one writer at a time, on PostgreSQL because every insert into the log first takes the
- * log's transaction lock (appendValidation) — so whoever sees max(id) sees every id below it, and
- * a fold of (upTo, max(id)] never misses a row. If the log ever shrank (max(id) below upTo), the
- * sums start over from nothing. Each process keeps its own sums; they agree because they are all
- * folds of the same log.
+ * restore needs the server stopped), and each fold takes a range of a key below which no answer
+ * can still appear (KEY, TOP_KEY: the id on SQLite, whose one writer hands ids out in commit
+ * order; the storing transaction's id on PostgreSQL, up to the oldest transaction still running),
+ * so a fold of (upTo, top] never misses a row and never counts one twice. If the log ever shrank
+ * (top below upTo), the sums start over from nothing. Each process keeps its own sums; they agree
+ * because they are all folds of the same log.
+ *
+ * The one update that changes what counts: an admin's exclusion of a rater (rater-exclusion.ts) voids answers
+ * (voided_at), which then count nowhere, and re-derives their samples from the answers left. Every
+ * exclusion that voids anything writes a rater_exclusions row in the same transaction, so sums
+ * folded under another max(rater_exclusions.id) start over from nothing (every process sees the
+ * row, so every process starts over). Among the answers left, a round-2 answer whose round-1
+ * answer was voided is the sample's first answer now (the machine replays the rest): "effectively
+ * round 2" below means round 2 with an earlier answer left on the sample, and only that. (A round-1
+ * answer never has one: when it was given the sample had no answer left, and voiding only removes.)
+ * Median times stay over every answer given under a lease: time spent is a fact of the work, not a
+ * score, and the medians read an index that has no voided_at.
  *
  * Scoring: an answer is scored when its sample ended accepted or rejected, and correct when it
  * matched that outcome (a test holds this to a naive recount of every answer against its sample's
@@ -53,33 +64,53 @@ export interface DaySums {
  * stamps decidedAt with the answer's time).
  */
 
-/** An arbitrary constant naming the validations log's transaction lock on PostgreSQL. */
-const VALIDATION_LOG_LOCK = 7_305_117_002;
-
 /** A row of the validations log as submitAnswer stores it. */
 export type NewValidation = typeof validations.$inferInsert;
 
 /**
- * Appends an answer to the validations log under the log's lock (appendValidation): on
- * PostgreSQL in one statement, the lock taken in its FROM before the row (and its id) exists, a
- * round trip less on every answer than the lock and the insert one after the other.
+ * Appends an answer to the validations log. On PostgreSQL the row takes its transaction's id
+ * (validations.tx_id, a column default), which is what the sums fold by: answers on every
+ * instance commit side by side. (They used to take turns on one advisory lock from the insert to
+ * the commit, so that ids came in commit order; under load that lock's hold time, a round trip and
+ * a WAL flush, capped the whole deployment at about 60 answers a second: bench:validate.)
  */
 export async function appendValidation(tx: DbOrTx, v: NewValidation): Promise<void> {
-  if (DIALECT !== 'postgres') {
-    await tx.insert(validations).values(v);
-    return;
-  }
-  await tx.execute(sql`insert into validations (expression_id, validator_id, round, answer, targets, agrees, reject_reason, reject_note, duration_ms, created_at)
-    select cast(${v.expressionId} as integer), cast(${v.validatorId} as integer), cast(${v.round} as integer), cast(${v.answer} as text),
-           cast(${v.targets ?? null} as text), cast(${v.agrees ?? false} as boolean), cast(${v.rejectReason ?? null} as text), cast(${v.rejectNote ?? null} as text),
-           cast(${v.durationMs} as bigint), cast(${v.createdAt} as bigint)
-      from (select pg_advisory_xact_lock(${VALIDATION_LOG_LOCK})) as log_lock`);
+  await tx.insert(validations).values(v);
 }
 
-const TOP = sql`select coalesce(max(id), 0) as "top" from validations`;
+/**
+ * The fold key and the newest key whose answers are all final. SQLite: the id (one writer, so ids
+ * come in commit order: whoever sees max(id) sees every id below it). PostgreSQL: the storing
+ * transaction's id; every transaction older than the oldest one still running (the snapshot's
+ * xmin) has committed or rolled back, so nothing at or below xmin − 1 can appear later. A long
+ * writing transaction elsewhere holds the sums back (stale, never wrong) until it ends.
+ */
+const KEY = DIALECT === 'postgres' ? 'tx_id' : 'id';
+const TOP_KEY =
+  DIALECT === 'postgres' ? sql`cast(cast(pg_snapshot_xmin(pg_current_snapshot()) as text) as bigint) - 1` : sql`(select coalesce(max(id), 0) from validations)`;
+
+/**
+ * `<table>.<key>` in (after, upTo] (`table`: an alias, or '' for the only table). Rows without a
+ * key (copied from SQLite by `db copy`, before any instance ran on the copy) go with the first range.
+ */
+const keyIn = (table: string, range: { after: number; upTo: number }) => {
+  const k = sql.raw(table ? `${table}.${KEY}` : KEY);
+  return DIALECT === 'postgres' && range.after === 0 ? sql`(${k} <= ${range.upTo} or ${k} is null)` : sql`(${k} > ${range.after} and ${k} <= ${range.upTo})`;
+};
+
+const TOP = sql`select ${TOP_KEY} as "top", (select coalesce(max(id), 0) from validations) as "maxId", (select coalesce(max(id), 0) from rater_exclusions) as "epoch"`;
+
+/** Beyond every key: the end of the range that counts answers past the fold (PostgreSQL). */
+const TAIL_END = 9e15;
+
+/** The answer `v` is effectively in round 2: another answer on its sample, given before it, still counts. */
+const EFFECTIVELY_SECOND = (v: string) => {
+  const a = sql.raw(v);
+  return sql`(${a}.round = 2 and exists (select 1 from validations p where p.expression_id = ${a}.expression_id and p.round > 0 and p.voided_at is null and p.id < ${a}.id))`;
+};
 
 function queries(range: { after: number; upTo: number }) {
-  const inRange = sql`id > ${range.after} and id <= ${range.upTo}`;
+  const inRange = sql`${keyIn('', range)} and voided_at is null`;
   return {
     validators: sql`select validator_id as "userId", count(*) as "answered",
               count(*) filter (where round = 0) as "goldAnswered",
@@ -89,16 +120,18 @@ function queries(range: { after: number; upTo: number }) {
          from validations where ${inRange} group by validator_id`,
     late: sql`select f.validator_id as "userId", count(*) as "n"
          from validations s cross join validations f ${indexedBy('validations_once_uq')}
-        where f.expression_id = s.expression_id and f.round = 1
-          and s.id > ${range.after} and s.id <= ${range.upTo} and s.round = 2 and (s.agrees or s.answer = 'reject')
+        where f.expression_id = s.expression_id and f.round > 0 and f.voided_at is null and f.id < s.id
+          and ${keyIn('s', range)} and s.voided_at is null and s.round = 2 and (s.agrees or s.answer = 'reject')
         group by f.validator_id`,
     days: sql`select created_at / ${DAY} as "day",
-              count(*) filter (where round = 1) as "firstAnswers",
-              count(*) filter (where round = 1 and agrees) as "agreed",
+              count(*) filter (where not second) as "firstAnswers",
+              count(*) filter (where not second and agrees) as "agreed",
               count(*) filter (where agrees) as "accepted",
               count(*) filter (where answer = 'reject') as "rejected",
-              count(*) filter (where round = 2 and not agrees and answer <> 'reject') as "discarded"
-         from validations where ${inRange} and round > 0 group by created_at / ${DAY}`,
+              count(*) filter (where second and not agrees and answer <> 'reject') as "discarded"
+         from (select v.created_at, v.agrees, v.answer, ${EFFECTIVELY_SECOND('v')} as second
+                 from validations v where ${keyIn('v', range)} and v.voided_at is null and v.round > 0) d
+        group by created_at / ${DAY}`,
   };
 }
 
@@ -114,12 +147,16 @@ function medians(ids: number[], upTo: number) {
   const median = DIALECT === 'sqlite' ? sql`-percentile_disc(-duration_ms, 0.5)` : sql`-percentile_disc(0.5) within group (order by -duration_ms)`;
   return sql`select validator_id as "userId", ${median} as "medianMs"
          from validations ${indexedBy('validations_validator_idx')}
-        where validator_id in (${idList}) and duration_ms > 0 and id <= ${upTo}
+        where validator_id in (${idList}) and duration_ms > 0 and ${keyIn('', { after: 0, upTo })}
         group by validator_id`;
 }
 
 interface Sums {
   upTo: number;
+  /** max(id) when folded: a smaller one later means the log shrank (a restore): start over. */
+  maxId: number;
+  /** max(rater_exclusions.id) when these sums were started: another one means answers were voided since. */
+  epoch: number;
   validators: Map<number, ValidatorSums>;
   days: Map<number, DaySums>;
 }
@@ -132,17 +169,28 @@ const sumsPerDb = new WeakMap<Db, Sums>();
  */
 export async function answerSums(db: Db): Promise<{ validators: ValidatorSums[]; days: DaySums[] }> {
   const rows = async <T>(q: SQL) => (await db.execute(q)).rows as T[];
-  const [{ top }] = (await rows<{ top: number }>(TOP)) as [{ top: number }];
+  const [head] = await rows<{ top: number; maxId: number; epoch: number }>(TOP);
+  const top = Number(head!.top);
+  const maxId = Number(head!.maxId);
+  const epoch = Number(head!.epoch);
   let sums = sumsPerDb.get(db);
-  if (!sums || top < sums.upTo) sumsPerDb.set(db, (sums = { upTo: 0, validators: new Map(), days: new Map() }));
+  if (!sums || top < sums.upTo || maxId < sums.maxId || epoch !== sums.epoch) sumsPerDb.set(db, (sums = { upTo: 0, maxId: 0, epoch, validators: new Map(), days: new Map() }));
   if (top > sums.upTo) {
     // Folded into a copy and swapped in at the end: two callers folding at once each fold the same
     // range into their own copy, and neither leaves half-folded sums behind.
-    const next = { upTo: sums.upTo, validators: cloneMap(sums.validators), days: cloneMap(sums.days) };
+    const next = { upTo: sums.upTo, maxId, epoch: sums.epoch, validators: cloneMap(sums.validators), days: cloneMap(sums.days) };
     await fold(rows, next, top);
     const now = sumsPerDb.get(db);
-    if (!now || now.upTo < next.upTo) sumsPerDb.set(db, (sums = next));
+    // Sums after a later exclusion win over these, whatever their range.
+    if (!now || now.epoch < next.epoch || (now.epoch === next.epoch && now.upTo < next.upTo)) sumsPerDb.set(db, (sums = next));
     else sums = now;
+  }
+  if (DIALECT === 'postgres') {
+    // Answers that committed while an older transaction still runs are past the fold: counted into
+    // a copy for this answer (a validator sees their own answer at once), folded for good later.
+    const view = { ...sums, validators: cloneMap(sums.validators), days: cloneMap(sums.days) };
+    await fold(rows, view, TAIL_END);
+    sums = view;
   }
   return {
     validators: [...sums.validators.values()].map((v) => ({ ...v })).sort((a, b) => a.userId - b.userId),

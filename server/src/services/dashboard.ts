@@ -60,13 +60,15 @@ function statements(db: Db) {
     videosByStatus: () => rows<{ status: VideoStatus; n: number }>(sql`select status, count(*) as n from videos where status <> 'importing' group by status`),
     // Accepted expressions without a clip submitted or verified (the rule of recording.ts's
     // needsAudioSql): the accepted ones minus those with such a clip. Clips are only ever made for
-    // accepted expressions (recording.ts and tts.ts refuse others) and accepted is final, so no
-    // look at the expression is needed. Index-only, in expression order (no sort). One statement,
+    // accepted expressions (recording.ts and tts.ts refuse others), but accepted is not final: an
+    // exclusion of a rater (rater-exclusion.ts) may send a sample with a clip back to validation,
+    // so the clipped ones are those of expressions accepted now (one set of accepted ids, built
+    // once, not a lookup per clip). Index-only, in expression order (no sort). One statement,
     // so both counts come from one snapshot and the difference never goes below zero.
     needAudio: () =>
       one<{ n: number }>(sql`select (select count(*) from expressions where status = 'accepted') - (select count(*) from (
          select 1 as one from recordings ${indexedBy('recordings_expression_idx')}
-          where status in ('submitted', 'verified') group by expression_id) clipped) as n`),
+          where status in ('submitted', 'verified') and expression_id in (select id from expressions where status = 'accepted') group by expression_id) clipped) as n`),
     // Per annotator and state, with the first and last submission (series span, quiet check).
     annotators: () =>
       rows<{ userId: number; status: ExpressionStatus; n: number; first: number; last: number }>(

@@ -54,6 +54,7 @@ export async function expressionDetail(db: Db, expressionId: number, viewer: { i
       note: validations.rejectNote,
       durationMs: validations.durationMs,
       createdAt: validations.createdAt,
+      voidedAt: validations.voidedAt,
     })
     .from(validations)
     .innerJoin(users, eq(users.id, validations.validatorId))

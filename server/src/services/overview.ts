@@ -1,4 +1,4 @@
-import { and, count, eq, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { ExpressionStatus, VideoStatus } from '#shared/domain.ts';
 import { EXPRESSION_STATUSES, VIDEO_STATUSES } from '#shared/domain.ts';
 import type { Db } from '../db/client.ts';
@@ -56,7 +56,8 @@ export async function annotatorOverview(db: Db, userId: number) {
 
 /** Only counts: a validator's home must not reveal anything about individual samples (blindness). */
 export async function validatorOverview(db: Db, userId: number) {
-  const [answered] = await db.select({ n: count() }).from(validations).where(eq(validations.validatorId, userId));
+  // Voided answers (rater-exclusion.ts) count nowhere, as in the validator's scores.
+  const [answered] = await db.select({ n: count() }).from(validations).where(and(eq(validations.validatorId, userId), isNull(validations.voidedAt)));
   return { waitingForMe: await waitingFor(db, userId), answered: answered!.n };
 }
 

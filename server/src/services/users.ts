@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Role } from '#shared/roles.ts';
-import type { Db, DbOrTx } from '../db/client.ts';
+import type { Db, DbOrTx, Tx } from '../db/client.ts';
 import { adminRequests, clipLeases, sessions, userRoles, users } from '../db/schema/index.ts';
 import { releaseLeasesOf } from './leases.ts';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from '../auth/password.ts';
@@ -155,27 +155,30 @@ export async function setUserDisabled(db: Db, userId: number, disabled: boolean,
  * A user who stops validating hands back what they hold at once, as when disabled.
  */
 export async function setUserRoles(db: Db, userId: number, roles: Role[], actorId: number): Promise<UserView> {
+  return db.transaction((tx) => setUserRolesIn(tx, userId, roles, actorId));
+}
+
+/** setUserRoles inside the caller's transaction (an exclusion that also takes the role away: rater-exclusion.ts). */
+export async function setUserRolesIn(tx: Tx, userId: number, roles: Role[], actorId: number): Promise<UserView> {
   const next = [...new Set(roles)].sort();
   if (next.length === 0) throw badRequest('a user needs at least one role');
-  return db.transaction(async (tx) => {
-    const [user] = await tx.select().from(users).where(eq(users.id, userId));
-    if (!user) throw notFound(`user ${userId}`);
-    const before = await rolesOf(tx, userId);
-    const view = { id: user.id, username: user.username, roles: next, disabled: user.disabled, createdAt: user.createdAt };
-    if (before.join(',') === next.join(',')) return view;
-    const losesAdmin = before.includes('admin') && !next.includes('admin');
-    if (losesAdmin && userId === actorId) throw badRequest('you cannot remove your own admin role; ask another admin');
-    if (losesAdmin && !user.disabled && (await countAdmins(tx)) <= 1) throw badRequest(`${user.username} is the last admin; make someone else admin first`);
-    await tx.delete(userRoles).where(eq(userRoles.userId, userId));
-    await tx.insert(userRoles).values(next.map((role) => ({ userId, role })));
-    let released = 0;
-    if (before.includes('validator') && !next.includes('validator')) {
-      released += await releaseLeasesOf(tx, userId, Date.now());
-      released += (await tx.delete(clipLeases).where(eq(clipLeases.verifierId, userId)).returning({ id: clipLeases.recordingId })).length;
-    }
-    await audit(tx, { actorId, action: 'user.roles', entity: 'user', entityId: userId, data: { from: before, to: next, ...(released ? { leasesReleased: released } : {}) } });
-    return view;
-  });
+  const [user] = await tx.select().from(users).where(eq(users.id, userId));
+  if (!user) throw notFound(`user ${userId}`);
+  const before = await rolesOf(tx, userId);
+  const view = { id: user.id, username: user.username, roles: next, disabled: user.disabled, createdAt: user.createdAt };
+  if (before.join(',') === next.join(',')) return view;
+  const losesAdmin = before.includes('admin') && !next.includes('admin');
+  if (losesAdmin && userId === actorId) throw badRequest('you cannot remove your own admin role; ask another admin');
+  if (losesAdmin && !user.disabled && (await countAdmins(tx)) <= 1) throw badRequest(`${user.username} is the last admin; make someone else admin first`);
+  await tx.delete(userRoles).where(eq(userRoles.userId, userId));
+  await tx.insert(userRoles).values(next.map((role) => ({ userId, role })));
+  let released = 0;
+  if (before.includes('validator') && !next.includes('validator')) {
+    released += await releaseLeasesOf(tx, userId, Date.now());
+    released += (await tx.delete(clipLeases).where(eq(clipLeases.verifierId, userId)).returning({ id: clipLeases.recordingId })).length;
+  }
+  await audit(tx, { actorId, action: 'user.roles', entity: 'user', entityId: userId, data: { from: before, to: next, ...(released ? { leasesReleased: released } : {}) } });
+  return view;
 }
 
 export async function setPassword(db: Db, userId: number, password: string, actorId: number | null, request?: AdminRequest): Promise<void> {

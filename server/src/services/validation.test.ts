@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { AnswerInput } from '#shared/schemas/validate.ts';
-import { expressions, leaseHistory, leases, validations } from '../db/schema/index.ts';
+import { expressions, leaseHistory, leases, probes, validations } from '../db/schema/index.ts';
 import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
 import { addExpression, importVideo } from '../testing/factories.ts';
 import { answersWithoutLease, leaseCacheMismatches, overlappingLeases } from './leases.ts';
@@ -305,7 +305,14 @@ describe('validation protocol on the server', () => {
     const victim = all.find((x) => x.s === 'accepted')!.id;
     await app.db.transaction((tx) => tx.update(expressions).set({ status: 'discarded' }).where(eq(expressions.id, victim)));
     expect(await inconsistentSamples(app.db)).toEqual([victim]);
-    await app.db.transaction((tx) => tx.update(expressions).set({ status: 'accepted' }).where(eq(expressions.id, victim)));
+    // An admin's rejection after the single-frame probe overrides the answers: not a mismatch.
+    await app.db.transaction(async (tx) => {
+      await tx.update(expressions).set({ status: 'rejected', rejectReason: 'single_frame' }).where(eq(expressions.id, victim));
+      await tx.insert(probes).values({ expressionId: victim, frameIdx: 0, createdAt: 1, decision: 'reject', decidedAt: 2 });
+    });
+    expect(await inconsistentSamples(app.db)).toEqual([]);
+    await app.db.transaction((tx) => tx.delete(probes).where(eq(probes.expressionId, victim)));
+    await app.db.transaction((tx) => tx.update(expressions).set({ status: 'accepted', rejectReason: null }).where(eq(expressions.id, victim)));
     const statuses = new Set(await Promise.all(ids.map(async (id) => (await status(id)).s)));
     expect(statuses.size).toBeGreaterThanOrEqual(3);
   });

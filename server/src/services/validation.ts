@@ -64,10 +64,11 @@ const answerStatements = preparedPerDb((db) => ({
     .from(validations)
     .where(and(eq(validations.expressionId, byExpression), eq(validations.validatorId, byValidator)))
     .prepare('answer_previous'),
+  // [issue 18, rater exclusions] Voided answers are out of the protocol: the state is a replay of the rest.
   events: db
     .select()
     .from(validations)
-    .where(and(eq(validations.expressionId, byExpression), sql`${validations.round} > 0`))
+    .where(and(eq(validations.expressionId, byExpression), sql`${validations.round} > 0 and ${validations.voidedAt} is null`))
     .orderBy(asc(validations.id))
     .prepare('answer_events'),
 }));
@@ -378,7 +379,9 @@ export async function inconsistentSamples(db: Db): Promise<number[]> {
   const rows = await db
     .select({ id: expressions.id, status: expressions.status, authorId: expressions.authorId })
     .from(expressions)
-    .where(eq(expressions.origin, 'annotated'));
+    // An admin's rejection after the single-frame probe (services/probes.ts) is a decision over the
+    // answers, not one of them: such a sample is rejected whatever its answers say.
+    .where(and(eq(expressions.origin, 'annotated'), sql`not exists (select 1 from probes p where p.expression_id = ${expressions.id} and p.decision = 'reject')`));
   for (const e of rows) {
     const ids = { expressionId: e.id, validatorId: 0 };
     const facts: SampleFacts = { authorId: e.authorId, targets: (await q.targets.execute(ids)).map((r) => r.localId).sort((a, b) => a - b) };

@@ -35,6 +35,8 @@ interface Video {
   expressions: Map<string, Expression>;
   /** Additive `objects` (obj_id → anno_id): every track of the video, also ones no expression names. */
   objects: Map<number, string>;
+  /** Additive `frame_map` ({written: source}) of a video whose frames were renumbered. */
+  frameMap?: unknown;
 }
 type Meta = Map<string, Video>;
 type Say = (msg: string) => void;
@@ -78,7 +80,7 @@ function checkSplit(releaseDir: string, split: string, masksInSplit: boolean, gr
   const sizes = new Map<string, (Size | undefined)[]>();
   for (const [name, video] of pub) {
     counts.expressions += video.expressions.size;
-    checkFrames(name, video.frames, say);
+    checkFrames(name, video.frames, say, video.frameMap);
     checkExpIds(name, video, say);
     sizes.set(name, readFrameSizes(dir, name, video.frames, say));
   }
@@ -160,7 +162,7 @@ function readMeta(file: string, label: string, needIds: boolean, say: Say): Meta
         for (const [k, a] of Object.entries(v.objects)) objects.set(Number(k), a as string);
       } else say(`${where}: objects must map obj_id to anno_id strings`);
     }
-    meta.set(name, { frames: v.frames, expressions, objects });
+    meta.set(name, { frames: v.frames, expressions, objects, ...(v.frame_map !== undefined ? { frameMap: v.frame_map } : {}) });
   }
   return meta;
 }
@@ -172,17 +174,21 @@ function checkV2Copy(dir: string, say: Say, where = ''): void {
   else if (v1 && !v1.equals(v2)) say(`${where}meta_expressions_v2.json differs from meta_expressions.json (must be a byte-identical copy)`);
 }
 
-function checkFrames(video: string, frames: string[], say: Say): void {
+function checkFrames(video: string, frames: string[], say: Say, frameMap?: unknown): void {
   // The train loader silently drops such videos, so their expressions would never be seen.
   if (frames.length < 2) say(`${video}: has ${frames.length} frame(s); the official train loader skips videos with fewer than 2`);
-  const bad = frames.find((f) => !/^\d{5}$/.test(f));
-  if (bad !== undefined) say(`${video}: frame name "${bad}" is not 5 digits`);
+  // Source names are kept when the tools read them as they are (YouTube-VOS strides: 00000, 00005, …).
+  const bad = frames.find((f) => !/^[A-Za-z0-9_-]{1,64}$/.test(f));
+  if (bad !== undefined) say(`${video}: frame name "${bad}" is not a plain file name (letters, digits, "_", "-")`);
   // Loaders index mask_dict by the sorted position, the evaluator by the stored one.
   else if (frames.some((f, i) => i > 0 && frames[i - 1] >= f)) say(`${video}: frames are not sorted strictly ascending`);
   else if (frames.length > 0 && frames[0] !== '00000') say(`${video}: frames start at "${frames[0]}" but must start at "00000" (the evaluator reads 00000.png)`);
-  else {
+  else if (frameMap !== undefined) {
+    // Renumbered frames: 00000, 00001, …, each traced to its source name.
     const gap = frames.findIndex((f, i) => f !== frameName(i));
-    if (gap >= 0) say(`${video}: frames are not consecutive: "${frames[gap]}" at position ${gap}`);
+    if (gap >= 0) say(`${video}: renumbered frames are not consecutive: "${frames[gap]}" at position ${gap}`);
+    const ok = isRecord(frameMap) && Object.keys(frameMap).join('/') === frames.join('/') && Object.values(frameMap).every((s) => typeof s === 'string' && s.length > 0);
+    if (!ok) say(`${video}: frame_map must map every listed frame, in order, to its source frame name`);
   }
 }
 

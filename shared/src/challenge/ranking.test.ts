@@ -76,5 +76,7 @@ describe('challenge rules', () => {
     }
     expect(isSplitFile('valid/JPEGImages/v/00000.jpg', 'valid')).toBe(true);
     expect(isSplitFile('train/meta_expressions.json', 'valid')).toBe(false);
+    // The card's figures and changelog come with it.
+    expect(['figures/motion_verbs.svg', 'CHANGELOG.md'].map((f) => isSplitFile(f, 'valid'))).toEqual([true, true]);
   });
 });

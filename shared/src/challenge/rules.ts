@@ -88,8 +88,8 @@ export function isPublicReleaseFile(file: string, withheld: readonly string[] = 
   return true;
 }
 
-/** Files of one split for the split-only download: its folder, its audio, and the dataset card. */
+/** Files of one split for the split-only download: its folder, its audio, and the dataset card (with the figures it shows and the changelog it names). */
 export function isSplitFile(file: string, split: string): boolean {
   const parts = file.split('/');
-  return parts[0] === split || (parts[0] === 'audio' && parts[1] === split) || file === 'README.md' || file === 'stats.json' || file === 'audio/audio_meta.json';
+  return parts[0] === split || (parts[0] === 'audio' && parts[1] === split) || file === 'README.md' || file === 'stats.json' || file === 'audio/audio_meta.json' || parts[0] === 'figures' || file === 'CHANGELOG.md';
 }

@@ -1,4 +1,5 @@
 import type { ExpressionKind } from '../domain.ts';
+import { foldRareCounts } from './k-anonymity.ts';
 import { SPLITS, type Split } from './splits.ts';
 
 /** The columns of the MeViS paper's Table 1, plus audio and motion reasoning, for one split or all. */
@@ -119,15 +120,18 @@ function finish(t: Tally): SplitStats {
   };
 }
 
-/** Counts per answer over speakers; a missing answer counts as "unstated". Never per person. */
-export function summariseSpeakers(profiles: readonly { nativeness: string | null; gender: string | null; ageGroup: string | null; microphone: string | null }[]): SpeakerSummary {
+/**
+ * Counts per answer over speakers; a missing answer counts as "unstated", and so does an answer
+ * fewer than `k` speakers gave (k-anonymity.ts; k = 1 shows every answer). Never per person.
+ */
+export function summariseSpeakers(profiles: readonly { nativeness: string | null; gender: string | null; ageGroup: string | null; microphone: string | null }[], k = 1): SpeakerSummary {
   const count = (key: 'nativeness' | 'gender' | 'ageGroup' | 'microphone') => {
     const out: Record<string, number> = {};
     for (const p of profiles) {
       const v = p[key] ?? 'unstated';
       out[v] = (out[v] ?? 0) + 1;
     }
-    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries(Object.entries(foldRareCounts(out, k)).sort(([a], [b]) => a.localeCompare(b)));
   };
   return { speakers: profiles.length, nativeness: count('nativeness'), gender: count('gender'), ageGroup: count('ageGroup'), microphone: count('microphone') };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { SplitProportionsInput } from './video-splits.ts';
+import { MAX_K_ANONYMITY, MIN_K_ANONYMITY } from '../export/k-anonymity.ts';
 import { EXPRESSION_KINDS, EXPRESSION_ORIGINS, EXPRESSION_STATUSES, REJECT_REASONS, VALIDATION_ANSWERS, VIDEO_STATUSES } from '../domain.ts';
 import { FIRST_RUN_STEPS } from '../first-run.ts';
 import { RoleSchema, RolesSchema } from './users.ts';
@@ -61,6 +63,12 @@ export const CreateReleaseInput = z.object({
   requireAudio: z.boolean().default(false),
   /** Also the synthetic demo videos; stored in the release's parameters. */
   includeDemo: z.boolean().default(false),
+  /** Videos not yet released keep the split their source gave them (off: by quota, unless an admin chose). */
+  keepSplits: z.boolean().default(true),
+  /** Proportions for the videos split by quota in this release (default: the settings'). */
+  proportions: SplitProportionsInput.optional(),
+  /** Speaker answers appear only when at least this many speakers share them (default 5; 1 = off). */
+  kAnonymity: z.number().int().min(MIN_K_ANONYMITY).max(MAX_K_ANONYMITY).optional(),
   rebuild: z.string().max(40).optional(),
 });
 
@@ -110,6 +118,8 @@ export const AdminAnswer = z.object({
   note: z.string().nullable(),
   durationMs: z.number(),
   createdAt: z.number(),
+  /** When an admin took the answer out (a rater exclusion): it counts nowhere since; null = counts. */
+  voidedAt: z.number().nullable(),
 });
 
 /** One expression with its targets and every answer it got (admin.expressions.get). */

@@ -10,6 +10,8 @@ export const SettingsSchema = z.object({
   goldShare: z.number().min(0).max(0.5).default(0.1),
   /** Validators who wrote expressions for a video do not validate its samples (they know its objects). */
   validatorSkipsOwnVideos: z.boolean().default(true),
+  /** Share of accepted target expressions that also get a single-frame probe (V1 measured; services/probes.ts). */
+  probeShare: Share.default(0.1),
 
   // Curation rules (paper §3.1 R1/R2): a video is suggested when it meets both thresholds.
   curationMinObjects: z.number().int().min(1).max(50).default(3),

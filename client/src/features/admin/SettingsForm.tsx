@@ -12,6 +12,7 @@ const NUMBER_FIELDS: { group: string; fields: { key: NumberKey; label: string; m
     fields: [
       { key: 'leaseMinutes', label: 'Lease length (minutes a validator holds a sample)', min: 0.1, max: 240, step: 0.1 },
       { key: 'goldShare', label: "Gold share (part of a validator's samples that are gold checks)", min: 0, max: 0.5, step: 0.01 },
+      { key: 'probeShare', label: 'Single-frame probe share (part of accepted target expressions also shown to a blind validator as one frame)', min: 0, max: 1, step: 0.01 },
     ],
   },
   {
@@ -89,7 +90,7 @@ export function SettingsForm() {
                     type="number"
                     min={0}
                     max={1}
-                    step={0.001}
+                    step="any"
                     style={{ width: '6rem' }}
                     value={Number(draft.splitProportions[s].toFixed(4))}
                     onChange={(e) => setDraft({ ...draft, splitProportions: { ...draft.splitProportions, [s]: Number(e.target.value) } })}

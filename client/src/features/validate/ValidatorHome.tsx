@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { useTRPC } from '../../trpc.ts';
 import { Stat } from '../../ui/Stat.tsx';
+import { ProbeLink } from '../probe/ProbeLink.tsx';
 
 const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 100)}%`);
 
@@ -24,6 +25,7 @@ export function ValidatorHome() {
           Check audio clips
         </Link>
       </p>
+      <ProbeLink />
       <div className="stats">
         {o && <Stat label="samples waiting for you" value={o.waitingForMe} testId="stat-validate-waiting" />}
         {o && <Stat label="answered by you" value={o.answered} />}

@@ -95,10 +95,13 @@ export const validations = pgTable(
     createdAt: bigint({ mode: 'number' }).notNull(),
     /** Set when an admin took the validator's answers out (rater_exclusions). */
     voidedAt: bigint({ mode: 'number' }),
+    /** The storing transaction's id (pg_current_xact_id): answer-sums folds by it, lock-free. */
+    txId: bigint({ mode: 'number' }).default(sql`cast(cast(pg_current_xact_id() as text) as bigint)`),
   },
   (t) => [
     uniqueIndex('validations_once_uq').on(t.expressionId, t.validatorId),
     index('validations_validator_idx').on(t.validatorId, t.round, t.agrees, t.answer, t.durationMs, t.createdAt, t.expressionId),
+    index('validations_tx_idx').on(t.txId),
   ],
 );
 

@@ -120,12 +120,20 @@ export const validations = sqliteTable(
      * deleted, so the audit trail and the person's history stay whole.
      */
     voidedAt: integer(),
+    /**
+     * PostgreSQL only (null on SQLite): the id of the transaction that stored the answer. The
+     * running sums (services/answer-sums.ts) fold answers by it up to the oldest transaction still
+     * running, so concurrent answers need no lock to be folded exactly once (on SQLite, with one
+     * writer, ids come in commit order and serve).
+     */
+    txId: integer(),
   },
   // A validator answers a sample at most once, whatever the round.
   (t) => [
     uniqueIndex('validations_once_uq').on(t.expressionId, t.validatorId),
     // Covers the per-validator scores of the dashboard and a validator's overview.
     index('validations_validator_idx').on(t.validatorId, t.round, t.agrees, t.answer, t.durationMs, t.createdAt, t.expressionId),
+    index('validations_tx_idx').on(t.txId),
   ],
 );
 

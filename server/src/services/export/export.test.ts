@@ -88,7 +88,8 @@ describe('release export', () => {
     expect(card).toMatch(/<split>\/mask_dict\.json +train: /);
     const layout = card.slice(card.indexOf('## Layout'), card.indexOf('## Parameters'));
     expect(layout).toContain('(splits: train)');
-    expect(layout).not.toMatch(/ground.truth|audio\/<split>|valid|test/);
+    // (audio/validated.tsv and invalidated.tsv are clip lists, always there: not the valid split.)
+    expect(layout).not.toMatch(/ground.truth|audio\/<split>|\bvalid(_u)?\b|test/);
     // No half releases lying around.
     expect(readdirSync(path.dirname(res.dir)).filter((n) => n.includes('.partial-'))).toEqual([]);
   });
@@ -120,7 +121,7 @@ describe('release export', () => {
     expect(test.videos.dogs.expressions['0']).toEqual({ exp: 'two dogs running together', motion_reasoning: false, audio: null });
     const publicFiles = (JSON.parse(readFileSync(path.join(res2.dir, 'manifest.json'), 'utf8')) as { files: { path: string }[] }).files.map((f) => f.path);
     expect(publicFiles.filter((f) => /ground_truth|^test\/mask_dict|^tracking\/test/.test(f))).toEqual([]);
-    expect(readdirSync(res2.dir).sort()).toEqual(['README.md', 'audio', 'manifest.json', 'stats.json', 'test', 'tracking', 'train']);
+    expect(readdirSync(res2.dir).sort()).toEqual(['CHANGELOG.md', 'README.md', 'audio', 'figures', 'manifest.json', 'stats.json', 'test', 'tracking', 'train']);
     expect(readdirSync(path.join(res2.dir, 'tracking'))).toEqual(['train']);
     const gtDir = res2.groundTruth!.dir;
     expect(gtDir).toBe(`${res2.dir}.ground-truth`);

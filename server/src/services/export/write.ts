@@ -3,16 +3,21 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } fro
 import path from 'node:path';
 import { renderCard, renderGroundTruthCard } from '#shared/export/card.ts';
 import { SPLITS, SPLITS_WITH_MASKS, type Split } from '#shared/export/splits.ts';
+import { frameMapJson, renumberedFrameName, writtenFrameNames, type WrittenFrames } from '#shared/export/frame-names.ts';
 import { StatsAccumulator, summariseSpeakers } from '#shared/export/stats.ts';
+import { FigureAccumulator } from '#shared/export/figures/index.ts';
 import { motLines, type TrackBox } from '#shared/export/tracking.ts';
 import type { ExpressionKind } from '#shared/domain.ts';
 import type { Db } from '../../db/client.ts';
 import { releaseAgreement } from '../agreement.ts';
+import { releaseProbeStats } from '../probes.ts';
 import type { FileStore } from '../../store/file-store.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import { flushTree, fsyncDir } from './flush.ts';
 import { readManifest, ReleaseOutput, type PackageSummary, type StreamingFile } from './output.ts';
 import type { ReleaseRow } from './plan.ts';
+import { writeReleaseDocs } from './release-docs.ts';
+import { kOf, writeCommonVoiceTsvs } from './audio-tsv.ts';
 
 export interface ExportProgress {
   phase: 'videos' | 'finishing' | 'done';
@@ -81,7 +86,6 @@ interface ClipRow {
   speakerId: number | null;
 }
 
-const frameName = (idx: number) => String(idx).padStart(5, '0');
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
@@ -95,7 +99,7 @@ function reads(db: Db) {
   return {
     videos: (releaseId: number) =>
       rows<VideoRow>(sql`select v.id, v.name, rv.split, v.width, v.height from release_videos rv join videos v on v.id = rv.video_id where rv.release_id = ${releaseId} order by v.name`),
-    frames: (videoId: number) => rows<{ idx: number; sha256: string; bytes: number }>(sql`select idx, sha256, bytes from frames where video_id = ${videoId} order by idx`),
+    frames: (videoId: number) => rows<{ idx: number; name: string; sha256: string; bytes: number }>(sql`select idx, name, sha256, bytes from frames where video_id = ${videoId} order by idx`),
     // Objects an admin excluded (a bystander, a broken mask, an id merged into another) are not
     // part of the dataset: no track in mask_dict, no entry in "objects" (services/objects-admin.ts).
     objects: (videoId: number) =>
@@ -244,6 +248,8 @@ async function writeInto(
 ): Promise<{ publicPart: PackageSummary; groundTruth: PackageSummary | null }> {
   const q = reads(db);
   const stats = new StatsAccumulator();
+  // The counts behind figures/*.svg, gathered on the way like the statistics (release-docs.ts draws them).
+  const figures = new FigureAccumulator();
   const allVideos = await q.videos(release.id);
   // Anonymous speaker ids: numbered in the order of their user ids, within this release only.
   const speakerRows = await q.speakers(release.id);
@@ -270,8 +276,11 @@ async function writeInto(
 
     for (const v of videosHere) {
       const frameRows = await q.frames(v.id);
-      const frames = frameRows.map((f) => frameName(f.idx));
-      for (const f of frameRows) out.copy(`${split}/JPEGImages/${v.name}/${frameName(f.idx)}.jpg`, store.pathOf(f.sha256), f.sha256, f.bytes);
+      // Source frame names where the MeViS tools read them as they are, else 00000… and a frame_map
+      // (frame-names.ts); releases made before that choice renumbered every video.
+      const written: WrittenFrames = release.params.frameNames === 'source' ? writtenFrameNames(frameRows.map((f) => f.name)) : { names: frameRows.map((f) => renumberedFrameName(f.idx)), frameMap: null };
+      const frames = written.names;
+      frameRows.forEach((f, i) => out.copy(`${split}/JPEGImages/${v.name}/${frames[i]}.jpg`, store.pathOf(f.sha256), f.sha256, f.bytes));
 
       // Tracks: one per object, anno_id = its database id (unique across the release, stable).
       const boxesByObject = new Map<number, TrackBox[]>();
@@ -307,12 +316,14 @@ async function writeInto(
         const objIds = targets.map((t) => t.localId);
         const annoIds = targets.map((t) => String(t.objectId));
         stats.expression(split, { kind: e.kind, targets: targets.length, motionReasoning: Boolean(e.motionReasoning) });
+        figures.expression({ text: e.text, targets: targets.length });
         let audio: string | null = null;
         if (e.recordingId !== null) {
           const clip = clips.get(e.recordingId)!;
           audio = `audio/${split}/${v.name}/${e.expId}.wav`;
           out.copy(audio, store.pathOf(clip.sha256), clip.sha256, store.size(clip.sha256));
           stats.clip(split, { kind: clip.kind, durationMs: clip.durationMs });
+          figures.clip({ durationMs: clip.durationMs, wpm: clip.wordsPerMinute });
           const prov = clip.provenance ? (JSON.parse(clip.provenance) as { engine?: string; voice?: string }) : {};
           const entry = {
             split,
@@ -338,7 +349,8 @@ async function writeInto(
         const boxes = targets.flatMap((t) => boxesByObject.get(t.objectId) ?? []);
         truth.text(`${trackingDir}/${v.name}/${e.expId}.txt`, motLines(boxes));
       }
-      const framesJson = JSON.stringify(frames);
+      figures.video({ objects: objs.length, expressions: full.length });
+      const framesJson = JSON.stringify(frames) + (written.frameMap ? `,"frame_map":${frameMapJson(written.frameMap)}` : '');
       // Additive: every object of the video (obj_id → anno_id), also those no expression names, so
       // a release imported back has all of them. Loaders read only "frames" and "expressions".
       const objectsJson = `{${objs.map((o, i) => member(i === 0, String(o.localId), JSON.stringify(String(o.id)))).join('')}}`;
@@ -353,14 +365,20 @@ async function writeInto(
     closeJson(maskDict, '}');
   }
   closeJson(audioMeta, '}');
+  // Common Voice-style clip lists beside audio_meta.json, speaker answers k-anonymised (issue 18).
+  await writeCommonVoiceTsvs(db, out, release);
 
   onProgress({ phase: 'finishing', done: allVideos.length, total: allVideos.length });
-  const result = stats.result(summariseSpeakers(speakerRows));
+  const result = stats.result(summariseSpeakers(speakerRows, kOf(release.params)));
   const p = release.params;
   // Seeded bootstrap, rounded numbers, answers given before the release was made: the same release rebuilds the same bytes.
   const agreement = await releaseAgreement(db, release.id);
-  out.text('stats.json', JSON.stringify({ version: p.version, release_date: isoDay(p.releaseDate), ...result, agreement }, null, 2) + '\n');
-  out.text('README.md', renderCard({ version: p.version, seed: p.seed, notes: p.notes, requireAudio: p.requireAudio, releaseDate: isoDay(p.releaseDate), proportions: p.proportions, includeDemo: p.includeDemo }, result, agreement));
+  // The single-frame probe over the release's expressions, answers given before it was made (services/probes.ts).
+  const probe = await releaseProbeStats(db, release.id);
+  out.text('stats.json', JSON.stringify({ version: p.version, release_date: isoDay(p.releaseDate), ...result, agreement, probe }, null, 2) + '\n');
+  // figures/*.svg, CHANGELOG.md, and what the card's datasheet sections say beyond the statistics.
+  const datasheet = await writeReleaseDocs(db, out, release, figures.result());
+  out.text('README.md', renderCard({ version: p.version, seed: p.seed, notes: p.notes, requireAudio: p.requireAudio, releaseDate: isoDay(p.releaseDate), proportions: p.proportions, includeDemo: p.includeDemo, kAnonymity: kOf(p), splitCounts: p.splitCounts, keepSplits: p.keepSplits, frameNames: p.frameNames, datasheet, probe }, result, agreement));
   const publicPart = out.finish(p.version, 'public');
   const withheldSplits = SPLITS.filter((s) => !SPLITS_WITH_MASKS.includes(s) && allVideos.some((v) => v.split === s));
   if (withheldSplits.length === 0) return { publicPart, groundTruth: null };

@@ -10,6 +10,8 @@ import { SettingsForm } from '../SettingsForm.tsx';
 import { UserTable } from '../UserTable.tsx';
 import { BatchesPage } from '../batches/BatchesPage.tsx';
 import { QualityPage } from '../quality/QualityPage.tsx';
+import { DatasheetPage } from '../datasheet/DatasheetPage.tsx';
+import { AdminProbesPage } from '../../probe/AdminProbesPage.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { ChallengePage } from './ChallengePage.tsx';
 import { adminSection, type AdminSectionId } from './sections.ts';
@@ -27,8 +29,10 @@ const PAGES: Record<AdminSectionId, ComponentType | LazyExoticComponent<Componen
   batches: BatchesPage,
   expressions: ExpressionTable,
   quality: QualityPage,
+  probes: AdminProbesPage,
   audio: AudioPanel,
   releases: ReleasesPanel,
+  datasheet: DatasheetPage,
   challenge: ChallengePage,
   users: UserTable,
   audit: AuditLog,

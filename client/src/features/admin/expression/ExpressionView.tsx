@@ -133,7 +133,10 @@ export function ExpressionView({ expressionId }: { expressionId: number }) {
                 <td>{a.validator}</td>
                 <td>{a.round === 0 ? 'gold' : a.round}</td>
                 <td data-testid="answer-picks">{a.picks === null ? '—' : a.picks.length ? ids(a.picks) : 'no target'}</td>
-                <td data-testid="answer-verdict">{verdict(a)}</td>
+                <td data-testid="answer-verdict">
+                  {verdict(a)}
+                  {a.voidedAt !== null && <span className="muted" title={`taken out by an admin on ${new Date(a.voidedAt).toLocaleString()}; it counts nowhere`}> · voided</span>}
+                </td>
                 <td>{a.note ?? ''}</td>
                 <td>{(a.durationMs / 1000).toFixed(1)} s</td>
                 <td>{new Date(a.createdAt).toLocaleString()}</td>

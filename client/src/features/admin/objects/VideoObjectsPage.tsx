@@ -6,6 +6,7 @@ import { useTRPC } from '../../../trpc.ts';
 import { VideoPlayer } from '../../../canvas/VideoPlayer.tsx';
 import { ObjectActions, objectState } from './ObjectActions.tsx';
 import { FlagList } from './FlagList.tsx';
+import { VideoSplitControl } from './VideoSplitControl.tsx';
 
 const num = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
 
@@ -83,6 +84,7 @@ export function VideoObjectsPage({ videoId }: { videoId: number }) {
         {v.status} · {v.source} · {v.width}×{v.height} · {v.frameCount} frames at {v.fps} fps ·{' '}
         {objects.filter((o) => !o.excluded).length} of {objects.length} objects annotated · <Link href={`/videos/${v.id}`}>as annotators see it</Link>
       </p>
+      <VideoSplitControl videoId={v.id} />
       {video.isError && <p className="error">{video.error.message}</p>}
       {video.data && masks.data ? (
         <VideoPlayer video={video.data} masks={masks.data} selected={selected === null ? [] : [selected]} onPick={(id) => setSelected(id === selected ? null : id)} legendNote={note} />

@@ -1,6 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC, type RouterOutputs } from '../../../trpc.ts';
+import { ExcludeButton, ExcludeDialogHost } from './ExcludeRater.tsx';
+import { ExclusionList } from './ExclusionList.tsx';
 import { count, FLAG_TEXT, pct, withInterval } from './format.ts';
 import { useQualityFilter, type QualityFilter } from './quality-store.ts';
 import './quality.css';
@@ -30,6 +32,7 @@ export function QualityPage() {
       )}
       {report.isPending && !report.isError && <p className="muted">Computing agreement (the bootstrap takes a few seconds on a big project)…</p>}
       {report.data && <ReportView report={report.data} />}
+      <ExcludeDialogHost />
     </div>
   );
 }
@@ -110,6 +113,7 @@ function ReportView({ report }: { report: Report }) {
         </p>
         <PeopleTable people={report.people} />
       </section>
+      <ExclusionList />
     </>
   );
 }
@@ -172,6 +176,9 @@ function PeopleTable({ people }: { people: Person[] }) {
           <th scope="col">&ldquo;no target&rdquo;</th>
           <th scope="col">rejects</th>
           <th scope="col">flags</th>
+          <th scope="col">
+            <span className="sr-only">actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -189,6 +196,9 @@ function PeopleTable({ people }: { people: Person[] }) {
                   {FLAG_TEXT[f] ?? f}
                 </span>
               ))}
+            </td>
+            <td>
+              <ExcludeButton person={p} />
             </td>
           </tr>
         ))}

@@ -1,0 +1,2 @@
+ALTER TABLE "validations" ADD COLUMN "tx_id" bigint DEFAULT cast(cast(pg_current_xact_id() as text) as bigint);--> statement-breakpoint
+CREATE INDEX "validations_tx_idx" ON "validations" USING btree ("tx_id");

@@ -1,0 +1,2 @@
+ALTER TABLE `validations` ADD `tx_id` integer;--> statement-breakpoint
+CREATE INDEX `validations_tx_idx` ON `validations` (`tx_id`);

@@ -1,0 +1,30 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * Where a request's time went, for the slow-request log line: waiting for a pooled connection,
+ * round trips to the database, attempts. Collected only while a request runs (AsyncLocalStorage),
+ * so background work adds nothing; cheap enough to be always on (two clock reads per statement).
+ */
+export interface RequestTrace {
+  poolWaitMs: number;
+  statements: number;
+  statementMs: number;
+  attempts: number;
+}
+
+export const traces = new AsyncLocalStorage<RequestTrace>();
+
+export const newTrace = (): RequestTrace => ({ poolWaitMs: 0, statements: 0, statementMs: 0, attempts: 0 });
+
+export function notePoolWait(ms: number): void {
+  const t = traces.getStore();
+  if (t) t.poolWaitMs += ms;
+}
+
+export function noteStatement(ms: number): void {
+  const t = traces.getStore();
+  if (t) {
+    t.statements++;
+    t.statementMs += ms;
+  }
+}
