@@ -11,7 +11,8 @@
  * only: n server processes on one database and data dir, validators spread over them), --pace
  * stress|people: how long a simulated validator looks at a sample before answering — `stress`
  * (default) 1–3 s, ten times faster than people, so 200 validators load the server like 2,000;
- * `people` 10–30 s, the pace of real validators watching a clip (then leases last a minute).
+ * `people` 10–30 s, the pace of real validators watching a clip (then leases last a minute);
+ * --pg-socket <dir>: the servers reach PostgreSQL through its Unix socket in <dir> (one host).
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -54,7 +55,7 @@ const quantile = (xs: number[], q: number) => {
 };
 
 async function main() {
-  const { engine, instances } = chooseEngine(16);
+  const { engine, instances, pgSocket } = chooseEngine(16);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-validate-'));
   const dataDir = path.join(dir, 'data');
   mkdirSync(dataDir);
@@ -221,7 +222,7 @@ async function main() {
   console.log(`final states: ${statusCounts.map((s) => `${s.s} ${s.n}`).join(', ')}; still open: ${open}`);
   console.log(`checks: lost ${lost}, answered twice in a round ${twice}, held by two at once ${doubleAssigned} (server lease history), answers without a lease ${unleased}, status ≠ replayed answers ${mismatched}, queue marks ≠ leases ${marks}`);
   console.log('target: p99 < 50 ms, lost = double_assigned = 0');
-  console.log(`bench:validate validators=${VALIDATORS} answers=${acknowledged.length} p99_ms=${fmt(quantile(latencies, 0.99))} lost=${lost} double_assigned=${doubleAssigned + twice}${instances > 1 || engine !== 'sqlite' ? ` db=${engine} instances=${instances}` : ''}${PACE === 'stress' ? '' : ` pace=${PACE}`}`);
+  console.log(`bench:validate validators=${VALIDATORS} answers=${acknowledged.length} p99_ms=${fmt(quantile(latencies, 0.99))} lost=${lost} double_assigned=${doubleAssigned + twice}${instances > 1 || engine !== 'sqlite' ? ` db=${engine} instances=${instances}` : ''}${PACE === 'stress' ? '' : ` pace=${PACE}`}${pgSocket ? ' pg=socket' : ''}`);
   if (lost || doubleAssigned || twice || mismatched || unleased || marks) process.exitCode = 1;
 }
 

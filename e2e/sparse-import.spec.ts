@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { writeDavisVideo } from '../server/src/testing/davis-builder.ts';
-import { folderMembers, zipBytes } from '../server/src/testing/zip-builder.ts';
 import { loggedIn } from './helpers/api.ts';
+import { uploadDavisFolder } from './helpers/import.ts';
 
 // Runs in the `import-last` project (its name ends in `import.spec.ts`), after the fixture import:
 // the candidate videos it adds would change the curation counts the other specs expect.
@@ -22,16 +22,9 @@ test('a video masked on key frames only is imported, and curation does not sugge
   const root = path.join(dir, 'set');
   for (const name of ['e2e-keyframes', 'e2e-fulltrack']) await writeDavisVideo(root, name, { frames: 30, width: 96, height: 64, objects: 3, speed: 2 });
   for (let f = 0; f < 30; f++) if (f % 10 !== 0) unlinkSync(path.join(root, 'Annotations', 'e2e-keyframes', `${String(f).padStart(5, '0')}.png`));
-  const zip = path.join(dir, 'keyframes.zip');
-  writeFileSync(zip, zipBytes([...folderMembers(path.join(root, 'JPEGImages'), 'JPEGImages/'), ...folderMembers(path.join(root, 'Annotations'), 'Annotations/')]));
 
   const admin = await loggedIn(browser, 'admin');
-  await admin.goto('/admin/import');
-  const panel = admin.getByTestId('import-panel');
-  await panel.getByTestId('import-file').setInputFiles(zip);
-  await panel.getByTestId('import-upload').click();
-  const report = panel.getByTestId('import-report');
-  await expect(report).toHaveAttribute('data-outcome', 'imported', { timeout: 120_000 });
+  const report = await uploadDavisFolder(admin, root, path.join(dir, 'keyframes.zip'));
   await expect(report.getByTestId('import-summary')).toContainText('2 videos added');
 
   await admin.goto('/admin/curation');

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { writeDavisVideo } from '../server/src/testing/davis-builder.ts';
-import { folderMembers, zipBytes } from '../server/src/testing/zip-builder.ts';
 import { acceptedExpression, loggedIn, mutate, query } from './helpers/api.ts';
+import { uploadDavisFolder } from './helpers/import.ts';
 import { tarNames } from './helpers/tar.ts';
 
 // Runs after every other spec (the `splits-last` project): it adds a video and makes a release,
@@ -22,18 +22,15 @@ test('an admin puts a new video in valid_u on its page; the next release writes 
   // A video with YouTube-VOS frame names (every 5th frame), imported from the browser.
   const root = path.join(dir, 'set');
   await writeDavisVideo(root, VIDEO, { frames: 4, width: 96, height: 64, objects: 2, speed: 3, frameName: (f) => String(5 * f).padStart(5, '0') });
-  const zip = path.join(dir, 'split-video.zip');
-  writeFileSync(zip, zipBytes([...folderMembers(path.join(root, 'JPEGImages'), 'JPEGImages/'), ...folderMembers(path.join(root, 'Annotations'), 'Annotations/')]));
   const admin = await loggedIn(browser, 'admin');
-  await admin.goto('/admin/import');
-  const panel = admin.getByTestId('import-panel');
-  await panel.getByTestId('import-file').setInputFiles(zip);
-  await panel.getByTestId('import-upload').click();
-  await expect(panel.getByTestId('import-report')).toHaveAttribute('data-outcome', 'imported', { timeout: 120_000 });
+  await uploadDavisFolder(admin, root, path.join(dir, 'split-video.zip'));
 
   // Accepted for annotation, with one accepted expression, so the next release includes it.
-  const page = await query<{ rows: { id: number; name: string }[] }>(admin, 'admin.curation.list', { search: VIDEO });
-  const videoId = page.rows.find((r) => r.name === VIDEO)!.id;
+  // Listed once its curation scores are in (a background job after the import, queued behind the
+  // jobs of earlier imports).
+  const listed = async () => (await query<{ rows: { id: number; name: string }[] }>(admin, 'admin.curation.list', { search: VIDEO })).rows.find((r) => r.name === VIDEO)?.id;
+  await expect.poll(listed, { timeout: 60_000 }).toBeDefined();
+  const videoId = (await listed())!;
   await mutate(admin, 'admin.curation.setStatus', { videoIds: [videoId], status: 'accepted' });
   await acceptedExpression(await loggedIn(browser, 'annotator'), await loggedIn(browser, 'validator1'), 'the first square sliding to the right', VIDEO);
 

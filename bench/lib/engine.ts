@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 export interface EngineChoice {
   engine: 'sqlite' | 'postgres';
   instances: number;
+  /** PostgreSQL through its Unix socket in this folder (`--pg-socket <dir>`), else TCP on 127.0.0.1. */
+  pgSocket: string | null;
 }
 
 function option(name: string): string | undefined {
@@ -25,12 +27,16 @@ export function chooseEngine(maxInstances: number): EngineChoice {
   if (!Number.isInteger(instances) || instances < 1 || instances > maxInstances) throw new Error(`--instances takes 1…${maxInstances}`);
   if (engine !== 'sqlite' && engine !== 'postgres') throw new Error('--db takes sqlite or postgres');
   if (engine === 'sqlite' && instances > 1) throw new Error('several instances share one database only on PostgreSQL: add --db postgres');
+  const pgSocket = option('pg-socket') ?? null;
+  if (pgSocket !== null && (engine !== 'postgres' || !pgSocket.startsWith('/'))) throw new Error('--pg-socket takes the absolute folder of PostgreSQL\'s socket (e.g. /var/run/postgresql), with --db postgres');
   if (engine === 'postgres' && !process.env.DATABASE_URL) {
+    // The throw-away databases are made through PG_ADMIN_URL (server/src/testing/pg.ts): on the socket too.
+    const admin = pgSocket ? `postgres://postgres@localhost:5432/postgres?host=${encodeURIComponent(pgSocket)}` : (process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
     const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
       stdio: 'inherit',
-      env: { ...process.env, DATABASE_URL: process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+      env: { ...process.env, DATABASE_URL: admin, PG_ADMIN_URL: admin },
     });
     process.exit(again.status ?? 1);
   }
-  return { engine, instances };
+  return { engine, instances, pgSocket };
 }
