@@ -98,7 +98,8 @@ const keyIn = (table: string, range: { after: number; upTo: number }) => {
   return DIALECT === 'postgres' && range.after === 0 ? sql`(${k} <= ${range.upTo} or ${k} is null)` : sql`(${k} > ${range.after} and ${k} <= ${range.upTo})`;
 };
 
-const TOP = sql`select ${TOP_KEY} as "top", (select coalesce(max(id), 0) from validations) as "maxId", (select coalesce(max(id), 0) from rater_exclusions) as "epoch"`;
+const TOP = sql`select t.top as "top", (select coalesce(max(id), 0) from validations) as "maxId", (select coalesce(max(id), 0) from rater_exclusions) as "epoch",
+  ${DIALECT === 'postgres' ? sql`exists (select 1 from validations where tx_id > t.top)` : sql`false`} as "tail" from (select ${TOP_KEY} as top) t`;
 
 /** Beyond every key: the end of the range that counts answers past the fold (PostgreSQL). */
 const TAIL_END = 9e15;
@@ -169,7 +170,7 @@ const sumsPerDb = new WeakMap<Db, Sums>();
  */
 export async function answerSums(db: Db): Promise<{ validators: ValidatorSums[]; days: DaySums[] }> {
   const rows = async <T>(q: SQL) => (await db.execute(q)).rows as T[];
-  const [head] = await rows<{ top: number; maxId: number; epoch: number }>(TOP);
+  const [head] = await rows<{ top: number; maxId: number; epoch: number; tail: boolean | number }>(TOP);
   const top = Number(head!.top);
   const maxId = Number(head!.maxId);
   const epoch = Number(head!.epoch);
@@ -185,9 +186,10 @@ export async function answerSums(db: Db): Promise<{ validators: ValidatorSums[];
     if (!now || now.epoch < next.epoch || (now.epoch === next.epoch && now.upTo < next.upTo)) sumsPerDb.set(db, (sums = next));
     else sums = now;
   }
-  if (DIALECT === 'postgres') {
-    // Answers that committed while an older transaction still runs are past the fold: counted into
-    // a copy for this answer (a validator sees their own answer at once), folded for good later.
+  if (Boolean(head!.tail)) {
+    // Answers that committed while an older transaction still runs are past the fold (PostgreSQL):
+    // counted into a copy for this answer (a validator sees their own answer at once), folded for
+    // good later. Most calls find none (the TOP statement says so) and skip this.
     const view = { ...sums, validators: cloneMap(sums.validators), days: cloneMap(sums.days) };
     await fold(rows, view, TAIL_END);
     sums = view;
