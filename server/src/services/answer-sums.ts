@@ -186,7 +186,7 @@ export async function answerSums(db: Db): Promise<{ validators: ValidatorSums[];
     if (!now || now.epoch < next.epoch || (now.epoch === next.epoch && now.upTo < next.upTo)) sumsPerDb.set(db, (sums = next));
     else sums = now;
   }
-  if (Boolean(head!.tail)) {
+  if (head!.tail) {
     // Answers that committed while an older transaction still runs are past the fold (PostgreSQL):
     // counted into a copy for this answer (a validator sees their own answer at once), folded for
     // good later. Most calls find none (the TOP statement says so) and skip this.
