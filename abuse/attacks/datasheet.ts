@@ -3,24 +3,13 @@
  * rewriting what every release's README will say (its licence, its citation), and an admin's
  * oversize, malformed or hidden-character text that would otherwise land in every release.
  */
-import { MEVIS_CITATION } from '../../shared/src/schemas/datasheet.ts';
+import { DEFAULT_DATASHEET } from '../../shared/src/schemas/datasheet.ts';
 import { check, checkRefused, type Attack } from '../lib/types.ts';
 
 const GET = 'admin.datasheet.get';
 const UPDATE = 'admin.datasheet.update';
 
-const valid = {
-  motivation: 'why',
-  composition: '',
-  collection: '',
-  preprocessing: '',
-  uses: '',
-  distribution: '',
-  maintenance: '',
-  licence: 'CC-BY-4.0',
-  licenceOther: '',
-  citation: MEVIS_CITATION,
-};
+const valid = { ...DEFAULT_DATASHEET, motivation: 'why', licence: 'CC-BY-4.0' };
 
 export const attacks: Attack[] = [
   {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { MEVIS_CITATION, type DatasheetText } from '#shared/schemas/datasheet.ts';
+import { DEFAULT_DATASHEET, MEVIS_CITATION, type DatasheetText } from '#shared/schemas/datasheet.ts';
 import type { SessionUser } from '#shared/schemas/users.ts';
 import { auditLog, expressions, recordings, releaseExpressions, releases, releaseVideos, videos } from '../../db/schema/index.ts';
 import { runImport } from '../../import/run.ts';
@@ -13,19 +13,7 @@ import { createRelease, getRelease } from './plan.ts';
 import { writeRelease } from './write.ts';
 
 const HALF = { train: 0.5, valid_u: 0, valid: 0, test: 0.5 };
-const text = (over: Partial<DatasheetText>): DatasheetText => ({
-  motivation: '',
-  composition: '',
-  collection: '',
-  preprocessing: '',
-  uses: '',
-  distribution: '',
-  maintenance: '',
-  licence: null,
-  licenceOther: '',
-  citation: MEVIS_CITATION,
-  ...over,
-});
+const text = (over: Partial<DatasheetText>): DatasheetText => ({ ...DEFAULT_DATASHEET, ...over });
 
 type Manifest = { files: { path: string; sha256: string }[] };
 const bars = (svg: string) => [...svg.matchAll(/<rect class="bar"[^>]* data-label="([^"]*)" data-value="(\d+)"/g)].map((m) => ({ label: m[1]!, value: Number(m[2]) }));
