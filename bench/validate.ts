@@ -13,9 +13,14 @@
  * (default) 1–3 s, ten times faster than people, so 200 validators load the server like 2,000;
  * `people` 10–30 s, the pace of real validators watching a clip (then leases last a minute);
  * --pg-socket <dir>: the servers reach PostgreSQL through its Unix socket in <dir> (one host).
+ * Besides latencies it prints the CPU the servers (and PostgreSQL) spent per call, from /proc: on a
+ * shared 2-core machine the p99 swings widely from run to run, what a call costs much less; and
+ * this client's own event-loop delays (it plays every validator: a pause of its own would show as
+ * the servers' latency). SLOW_REQUEST_MS=0 in the environment logs every request's round trips.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +38,7 @@ import { updateSettings } from '../server/src/services/settings.ts';
 import { inconsistentSamples } from '../server/src/services/validation.ts';
 import { addExpression, importVideo } from '../server/src/testing/factories.ts';
 import { createThrowawayPg } from '../server/src/testing/pg.ts';
+import { cpuMsOf, cpuMsOfCommand } from './lib/cpu-time.ts';
 import { chooseEngine } from './lib/engine.ts';
 
 const VALIDATORS = Number(process.env.BENCH_VALIDATORS ?? 200);
@@ -91,7 +97,7 @@ async function main() {
   const servers = ports.map((port, i) =>
     spawn(process.execPath, [...profile, '--import', 'tsx', path.join(repoRoot, 'server/src/index.ts')], {
       env: { ...process.env, ...dbEnv, DATA_DIR: dataDir, PORT: String(port), STUDIO_DEMO: '0', LOG_LEVEL: 'warn', INSTANCE_ID: `bench-${i + 1}` },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'inherit', 'inherit'],
     }),
   );
   // A bench that fails must not leave servers behind (they would keep loading the machine).
@@ -123,6 +129,14 @@ async function main() {
   let errors = 0;
   let abandoned = 0;
   const started = Date.now();
+  // What the run costs the machine: the servers' CPU and PostgreSQL's (its backends are processes
+  // of their own; ones that end during the run are missed, the servers' pools keep theirs).
+  const serverPids = servers.map((s) => s.pid!);
+  // This one process plays every validator: a pause of its own (a collection) delays every reply
+  // it is reading and shows up as the servers' latency; its event loop's delays say how much.
+  const clientLoop = monitorEventLoopDelay({ resolution: 5 });
+  clientLoop.enable();
+  const cpuBefore = { servers: cpuMsOf(serverPids), pg: engine === 'postgres' ? cpuMsOfCommand('postgres') : null };
   // node:http with a keep-alive agent: fetch's per-call overhead in this one client process
   // showed up as client-side queueing in the latencies.
   const agent = new http.Agent({ keepAlive: true, maxSockets: VALIDATORS + 10 });
@@ -191,6 +205,8 @@ async function main() {
   console.log(`running ${VALIDATORS} validators against ${instances} instance(s) on ${engine} (${base}) (think ${THINK_MS[0]}–${THINK_MS[1]} ms per sample, lease ${LEASE_MINUTES * 60} s, abandon ${ABANDON * 100} %)…`);
   await Promise.all(tokens.map((v, k) => validator(v, k)));
   const seconds = (Date.now() - started) / 1000;
+  clientLoop.disable();
+  const cpuAfter = { servers: cpuMsOf(serverPids), pg: engine === 'postgres' ? cpuMsOfCommand('postgres') : null };
   await Promise.all(servers.map((server) => new Promise((r) => (server.once('exit', r), server.kill('SIGTERM')))));
 
   // Checks on the database the server left behind.
@@ -219,6 +235,9 @@ async function main() {
   console.log(`latency all calls:  p50 ${fmt(quantile(latencies, 0.5))} ms  p95 ${fmt(quantile(latencies, 0.95))} ms  p99 ${fmt(quantile(latencies, 0.99))} ms  (${latencies.length} calls)`);
   console.log(`  validate.next:    p50 ${fmt(quantile(nextLat, 0.5))} ms  p95 ${fmt(quantile(nextLat, 0.95))} ms  p99 ${fmt(quantile(nextLat, 0.99))} ms`);
   console.log(`  validate.answer:  p50 ${fmt(quantile(answerLat, 0.5))} ms  p95 ${fmt(quantile(answerLat, 0.95))} ms  p99 ${fmt(quantile(answerLat, 0.99))} ms`);
+  const perCall = (before: number | null, after: number | null) => (before === null || after === null ? 'n/a' : `${((after - before) / latencies.length).toFixed(2)} ms`);
+  console.log(`CPU per call: servers ${perCall(cpuBefore.servers, cpuAfter.servers)}${engine === 'postgres' ? `, PostgreSQL ${perCall(cpuBefore.pg, cpuAfter.pg)}` : ''} (from /proc)`);
+  console.log(`this client's event loop: delay p99 ${fmt(clientLoop.percentile(99) / 1e6)} ms, max ${fmt(clientLoop.max / 1e6)} ms`);
   console.log(`final states: ${statusCounts.map((s) => `${s.s} ${s.n}`).join(', ')}; still open: ${open}`);
   console.log(`checks: lost ${lost}, answered twice in a round ${twice}, held by two at once ${doubleAssigned} (server lease history), answers without a lease ${unleased}, status ≠ replayed answers ${mismatched}, queue marks ≠ leases ${marks}`);
   console.log('target: p99 < 50 ms, lost = double_assigned = 0');

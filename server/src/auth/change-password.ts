@@ -1,6 +1,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sessions, users } from '../db/schema/index.ts';
+import { sessionsChanged } from './session-cache.ts';
 import { audit } from '../services/audit.ts';
 import { badRequest, conflict, notFound } from '../services/errors.ts';
 import { ACCOUNT_RULE, clearKey, confirmFailure, reserveAttempt, returnAttempt } from './login-throttle.ts';
@@ -39,7 +40,7 @@ export async function changeOwnPassword(db: Db, userId: number, sessionId: strin
   await clearKey(db, key);
 
   const passwordHash = await hashPassword(newPassword);
-  return db.transaction(async (tx) => {
+  const out = await db.transaction(async (tx) => {
     // Changed meanwhile (another tab, an admin's reset): the check above was against an old password.
     const [now] = await tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
     if (!now || now.passwordHash !== user.passwordHash) throw conflict('your password was changed meanwhile; reload the page and try again');
@@ -49,4 +50,6 @@ export async function changeOwnPassword(db: Db, userId: number, sessionId: strin
     await audit(tx, { actorId: userId, action: 'user.password.own', entity: 'user', entityId: userId, data: { sessionsEnded: ended.length } });
     return { sessionsEnded: ended.length };
   });
+  sessionsChanged();
+  return out;
 }

@@ -6,9 +6,14 @@ import { isRole } from '#shared/roles.ts';
 import { preparedPerDb } from '../db/prepared.ts';
 import { isBusy } from '../db/busy.ts';
 import { commaList } from '../db/portable.ts';
+import { postgresHooksOf } from '../db/postgres.ts';
+import { cachedSession, keepSession, sessionGeneration, sessionsChanged } from './session-cache.ts';
 import type { SessionUser } from '#shared/schemas/users.ts';
 
 export const SESSION_COOKIE = 'studio_session';
+
+/** A session's expiry slides forward at most this often (a busy client does not write on every request). */
+const SLIDE_AFTER_MS = 60_000;
 
 export interface SessionPolicy {
   idleMs: number;
@@ -35,6 +40,7 @@ const statements = preparedPerDb((db) => ({
       userId: sessions.userId,
       createdAt: sessions.createdAt,
       lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
       username: users.username,
       disabled: users.disabled,
       // The user's roles in one string, so the session lookup stays one statement on every request.
@@ -56,11 +62,18 @@ export interface ResolvedSession {
 export async function resolveSession(db: Db, token: string | undefined, policy: SessionPolicy, now = Date.now()): Promise<ResolvedSession | null> {
   if (!token || token.length > 100) return null;
   const id = tokenId(token);
-  const [row] = await statements(db).lookup.execute({ id, now });
+  // PostgreSQL: a copy kept by this process while nothing that could change it was heard (session-cache.ts).
+  const feed = postgresHooksOf(db)?.changes;
+  let row = feed ? cachedSession(feed, id, now, SLIDE_AFTER_MS) : undefined;
+  if (!row) {
+    const generation = feed ? sessionGeneration(feed) : '';
+    [row] = await statements(db).lookup.execute({ id, now });
+    if (row && feed) keepSession(feed, id, row, generation);
+  }
   if (!row || row.disabled) return null;
   const roles = (row.roles ?? '').split(',').filter(isRole).sort();
   const resolved: ResolvedSession = { sessionId: id, user: { id: row.userId, username: row.username, roles } };
-  if (now - row.lastSeenAt > 60_000) {
+  if (now - row.lastSeenAt > SLIDE_AFTER_MS) {
     const expiresAt = Math.min(now + policy.idleMs, row.createdAt + policy.maxMs);
     try {
       await lazyTransaction(db, (tx) => tx.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id)));
@@ -77,6 +90,7 @@ export async function resolveSession(db: Db, token: string | undefined, policy: 
 
 export async function deleteSession(db: Db, sessionId: string): Promise<void> {
   await db.transaction((tx) => tx.delete(sessions).where(eq(sessions.id, sessionId)));
+  sessionsChanged();
 }
 
 export async function purgeExpiredSessions(db: Db, policy: SessionPolicy, now = Date.now()): Promise<number> {

@@ -57,7 +57,13 @@ export function rowLockTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>, op
   return lazy ? lazyTransaction(db, fn) : db.transaction(fn);
 }
 
-/** On PostgreSQL, locks a row for the rest of the transaction (rowLockTransaction); SQLite runs transactions one at a time. */
+/**
+ * On PostgreSQL, locks a row for the rest of the transaction (rowLockTransaction); SQLite runs
+ * transactions one at a time. The id is written into the statement (checked to be an integer
+ * first): without parameters it travels with the transaction's BEGIN (db/deferred-begin.ts).
+ */
 export async function lockRow(tx: Tx, table: string, id: number): Promise<void> {
-  if (DIALECT === 'postgres') await tx.execute(sql`select 1 from ${sql.identifier(table)} where id = ${id} for update`);
+  if (DIALECT !== 'postgres') return;
+  if (!Number.isSafeInteger(id) || !/^[a-z_]+$/.test(table)) throw new Error(`lockRow: not a table and row id: ${table} ${id}`);
+  await tx.execute(sql.raw(`select 1 from "${table}" where id = ${id} for update`));
 }

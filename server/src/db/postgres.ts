@@ -3,6 +3,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { noteCommit } from './commits.ts';
+import { deferBegin } from './deferred-begin.ts';
 import { listenForChanges, type ChangeFeed } from './pg-notify.ts';
 import * as schema from './schema-pg/index.ts';
 import { notePoolWait, noteStatement } from './trace.ts';
@@ -60,7 +61,18 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   // waiting for the WAL flush. Their own connections say so once, at connect, rather than each
   // transaction saying `set local synchronous_commit = off`: a round trip less on every sample
   // handed out (bench:validate).
-  const lazyPool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options: `${options} -c synchronous_commit=off` });
+  //
+  // Its connections default to read-write: besides those transactions (read-write anyway), they run
+  // only the single statements of `lazyStatement` (below), each a transaction of its own. The
+  // read-only default that keeps a stray write outside a transaction from escaping the retry logic
+  // stays on `pool`, which every service uses.
+  const lazyPool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    // A lone statement runs at READ COMMITTED, the row-lock discipline (client.ts rowLockTransaction);
+    // transactions here say their isolation in their BEGIN.
+    options: '-c default_transaction_isolation=read\\ committed -c default_transaction_read_only=off -c synchronous_commit=off',
+  });
   // An idle connection that dies (server restart) emits here; without a listener it would crash.
   pool.on('error', () => {});
   lazyPool.on('error', () => {});
@@ -71,7 +83,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   const native = db.transaction.bind(db);
   const nativeLazy = lazyDb.transaction.bind(lazyDb);
   const transaction = async <T>(fn: (tx: Tx) => Promise<T>, lazy = false, readCommitted = false): Promise<T> => {
-    const out = await (lazy ? nativeLazy : native)(fn, { accessMode: 'read write', ...(readCommitted ? { isolationLevel: 'read committed' as const } : {}) });
+    const out = await (lazy ? nativeLazy : native)(fn, { accessMode: 'read write', isolationLevel: readCommitted ? 'read committed' : 'serializable' });
     noteCommit();
     return out;
   };
@@ -80,6 +92,17 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   hooks.set(db, {
     lazyTransaction: (fn) => transaction(fn, true),
     rowLockTransaction: (fn, lazy) => transaction(fn, lazy, true),
+    lazyStatement: async <R>(q: NamedStatement) => {
+      // Not lazyPool.query: its callbacks lose the request's trace (trace.ts) on the way.
+      const client = await lazyPool.connect();
+      try {
+        const { rows } = await client.query<R & pg.QueryResultRow>({ name: q.name, text: q.text, values: q.values as unknown[] });
+        noteCommit();
+        return rows;
+      } finally {
+        client.release();
+      }
+    },
     changes,
   });
   return {
@@ -116,7 +139,10 @@ function traced(pool: pg.Pool): void {
     };
   };
   wrap(pool as unknown as { [k: string]: unknown }, 'connect', notePoolWait);
-  pool.on('connect', (client) => wrap(client as unknown as { [k: string]: unknown }, 'query', noteStatement));
+  pool.on('connect', (client) => {
+    wrap(client as unknown as { [k: string]: unknown }, 'query', noteStatement);
+    deferBegin(client);
+  });
 }
 
 /**
@@ -148,9 +174,22 @@ export async function migratePostgres(url: string): Promise<void> {
   });
 }
 
+/** A statement prepared once per connection under `name` (its text must never change under that name). */
+export interface NamedStatement {
+  name: string;
+  text: string;
+  values: readonly unknown[];
+}
+
 interface Hooks {
   lazyTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   rowLockTransaction<T>(fn: (tx: Tx) => Promise<T>, lazy: boolean): Promise<T>;
+  /**
+   * One statement as a transaction of its own, at READ COMMITTED-like single-statement atomicity,
+   * with a lazy commit (as lazyTransaction): a hand-out that needs no BEGIN, no COMMIT and no
+   * second statement costs one round trip instead of four (bench:validate).
+   */
+  lazyStatement<R>(q: NamedStatement): Promise<R[]>;
   /** Changes other instances commit (pg-notify.ts), for caches kept per process. */
   changes: ChangeFeed;
 }

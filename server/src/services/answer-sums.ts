@@ -68,14 +68,15 @@ export interface DaySums {
 export type NewValidation = typeof validations.$inferInsert;
 
 /**
- * Appends an answer to the validations log. On PostgreSQL the row takes its transaction's id
+ * The insert (not yet run: the caller writes it with the rest of the answer, db/write-together.ts)
+ * that appends an answer to the validations log. On PostgreSQL the row takes its transaction's id
  * (validations.tx_id, a column default), which is what the sums fold by: answers on every
  * instance commit side by side. (They used to take turns on one advisory lock from the insert to
  * the commit, so that ids came in commit order; under load that lock's hold time, a round trip and
  * a WAL flush, capped the whole deployment at about 60 answers a second: bench:validate.)
  */
-export async function appendValidation(tx: DbOrTx, v: NewValidation): Promise<void> {
-  await tx.insert(validations).values(v);
+export function validationInsert(tx: DbOrTx, v: NewValidation) {
+  return tx.insert(validations).values(v);
 }
 
 /**

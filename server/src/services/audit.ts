@@ -28,3 +28,9 @@ export async function auditMany(tx: DbOrTx, entries: readonly AuditEntry[], at =
   // 6 columns: 400 rows stay well under both engines' bound-parameter limits.
   for (let i = 0; i < entries.length; i += 400) await tx.insert(auditLog).values(entries.slice(i, i + 400).map((e) => row(e, at)));
 }
+
+/** The insert of a few entries (at most 400), not yet run: for writeTogether (db/write-together.ts). */
+export function auditWrite(tx: DbOrTx, entries: readonly AuditEntry[], at: number) {
+  if (entries.length === 0 || entries.length > 400) throw new Error(`auditWrite takes 1–400 entries, not ${entries.length}`);
+  return tx.insert(auditLog).values(entries.map((e) => row(e, at)));
+}

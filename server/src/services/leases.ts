@@ -3,6 +3,7 @@ import type { LeaseEndReason } from '#shared/domain.ts';
 import { RaceLost } from '../db/busy.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { DIALECT } from '../db/dialect.ts';
+import { writeTogether, type PendingWrite } from '../db/write-together.ts';
 import { expressions, leaseHistory, leases } from '../db/schema/index.ts';
 
 /**
@@ -38,19 +39,23 @@ export async function renewLease(tx: Tx, lease: Lease, expiresAt: number): Promi
 
 /** `unmarked`: the caller has already cleared the sample's queue mark in its own update of the row. */
 export async function endLease(tx: Tx, lease: Pick<Lease, 'id' | 'expressionId' | 'round'>, reason: LeaseEndReason, now: number, opts: { unmarked?: boolean } = {}): Promise<void> {
-  const leaseId = lease.id;
-  if (lease.round > 0 && !opts.unmarked) await setQueueMark(tx, lease.expressionId, null);
-  if (DIALECT === 'postgres') {
-    // One round trip (every answer ends a lease): the history row ends with the lease's removal.
-    await tx.execute(sql`with gone as (delete from leases where id = ${leaseId} returning id)
-      update lease_history set ended_at = ${now}, end_reason = ${reason} where id in (select id from gone) and ended_at is null`);
-    return;
-  }
-  await tx.delete(leases).where(eq(leases.id, leaseId));
-  await tx
-    .update(leaseHistory)
-    .set({ endedAt: now, endReason: reason })
-    .where(and(eq(leaseHistory.id, leaseId), isNull(leaseHistory.endedAt)));
+  await writeTogether(tx, endLeaseWrites(tx, lease, reason, now, opts));
+}
+
+/**
+ * endLease's writes, for a caller that runs them together with its own (writeTogether). The
+ * history row ends only if it has not ended already: a lease another transaction removed first
+ * (a hand-over, on the sample's row lock) was ended there, with its own reason.
+ */
+export function endLeaseWrites(tx: Tx, lease: Pick<Lease, 'id' | 'expressionId' | 'round'>, reason: LeaseEndReason, now: number, opts: { unmarked?: boolean } = {}): PendingWrite[] {
+  return [
+    ...(lease.round > 0 && !opts.unmarked ? [tx.update(expressions).set({ leaseExpiresAt: null }).where(eq(expressions.id, lease.expressionId))] : []),
+    tx.delete(leases).where(eq(leases.id, lease.id)),
+    tx
+      .update(leaseHistory)
+      .set({ endedAt: now, endReason: reason })
+      .where(and(eq(leaseHistory.id, lease.id), isNull(leaseHistory.endedAt))),
+  ];
 }
 
 /** Ends every lease a validator holds (their account was disabled): the samples requeue at once. */

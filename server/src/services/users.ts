@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Role } from '#shared/roles.ts';
 import type { Db, DbOrTx, Tx } from '../db/client.ts';
+import { sessionsChanged } from '../auth/session-cache.ts';
 import { adminRequests, clipLeases, sessions, userRoles, users } from '../db/schema/index.ts';
 import { releaseLeasesOf } from './leases.ts';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from '../auth/password.ts';
@@ -128,7 +129,8 @@ export async function rolesOf(db: DbOrTx, userId: number): Promise<Role[]> {
 
 /** Disabling keeps every piece of the user's work; it only ends their sessions and logins. */
 export async function setUserDisabled(db: Db, userId: number, disabled: boolean, actorId: number | null): Promise<UserView> {
-  return db.transaction(async (tx) => {
+  // Instances that keep sessions hear of it through the database (auth/session-cache.ts); this one now.
+  return withSessionsChanged(db.transaction(async (tx) => {
     const [user] = await tx.select().from(users).where(eq(users.id, userId));
     if (!user) throw notFound(`user ${userId}`);
     if (user.disabled !== disabled) {
@@ -144,7 +146,16 @@ export async function setUserDisabled(db: Db, userId: number, disabled: boolean,
       await audit(tx, { actorId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: userId, data: disabled ? { leasesReleased: released } : undefined });
     }
     return { id: user.id, username: user.username, roles: await rolesOf(tx, userId), disabled, createdAt: user.createdAt };
-  });
+  }));
+}
+
+/** Drops this process's kept sessions once `work` (a committed change to users or sessions) is done. */
+async function withSessionsChanged<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } finally {
+    sessionsChanged();
+  }
 }
 
 /**
@@ -155,7 +166,7 @@ export async function setUserDisabled(db: Db, userId: number, disabled: boolean,
  * A user who stops validating hands back what they hold at once, as when disabled.
  */
 export async function setUserRoles(db: Db, userId: number, roles: Role[], actorId: number): Promise<UserView> {
-  return db.transaction((tx) => setUserRolesIn(tx, userId, roles, actorId));
+  return withSessionsChanged(db.transaction((tx) => setUserRolesIn(tx, userId, roles, actorId)));
 }
 
 /** setUserRoles inside the caller's transaction (an exclusion that also takes the role away: rater-exclusion.ts). */
@@ -172,6 +183,8 @@ export async function setUserRolesIn(tx: Tx, userId: number, roles: Role[], acto
   if (losesAdmin && !user.disabled && (await countAdmins(tx)) <= 1) throw badRequest(`${user.username} is the last admin; make someone else admin first`);
   await tx.delete(userRoles).where(eq(userRoles.userId, userId));
   await tx.insert(userRoles).values(next.map((role) => ({ userId, role })));
+  // Also when the caller's transaction commits later: the database's notification follows then.
+  sessionsChanged();
   let released = 0;
   if (before.includes('validator') && !next.includes('validator')) {
     released += await releaseLeasesOf(tx, userId, Date.now());
@@ -187,7 +200,7 @@ export async function setPassword(db: Db, userId: number, password: string, acto
   const problem = passwordProblem(password, user.username);
   if (problem) throw badRequest(problem);
   const passwordHash = await hashPassword(password);
-  const raced = await db.transaction(async (tx) => {
+  const raced = await withSessionsChanged(db.transaction(async (tx) => {
     if (request && (await requestSeen(tx, request.id))) return true;
     if (request) await tx.insert(adminRequests).values({ id: request.id, actorId: request.actorId, kind: 'user.password', userId, createdAt: Date.now() });
     await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
@@ -195,7 +208,7 @@ export async function setPassword(db: Db, userId: number, password: string, acto
     await tx.delete(sessions).where(eq(sessions.userId, userId));
     await audit(tx, { actorId, action: 'user.password', entity: 'user', entityId: userId });
     return false;
-  });
+  }));
   if (raced) await replayOf(db, request!, 'user.password', { userId, password });
 }
 

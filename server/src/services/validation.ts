@@ -1,17 +1,18 @@
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { accuracyWeightedPoints, agrees, answerTargets, isFinal, ProtocolError, replay, roundOf, step, type Answer, type AnswerEvent, type SampleFacts } from '#shared/protocol/index.ts';
 import type { AnswerFeedback, AnswerInput, SampleView } from '#shared/schemas/validate.ts';
 import { isUniqueViolation, RaceLost } from '../db/busy.ts';
 import { lockRow, rowLockTransaction, type Db, type DbOrTx } from '../db/client.ts';
-import { DIALECT } from '../db/dialect.ts';
-import { commaList } from '../db/portable.ts';
+import { commaList, fromJson, jsonArray, jsonObject } from '../db/portable.ts';
 import { preparedPerDb } from '../db/prepared.ts';
+import { writeTogether, type PendingWrite } from '../db/write-together.ts';
 import { expressions, expressionTargets, leases, objects, users, validations } from '../db/schema/index.ts';
-import { answerSums, appendValidation } from './answer-sums.ts';
-import { auditMany, type AuditEntry } from './audit.ts';
+import { answerSums, validationInsert } from './answer-sums.ts';
+import { auditWrite, type AuditEntry } from './audit.ts';
 import { badRequest, conflict } from './errors.ts';
-import { endLease, grantLease, renewLease, sweepExpiredMarks, takeOverExpired } from './leases.ts';
+import { endLease, endLeaseWrites, grantLease, renewLease, sweepExpiredMarks, takeOverExpired } from './leases.ts';
 import { getSettings } from './settings.ts';
+import { eligibleFor, handOutInOne, me, oldestQuery, outer, unleasedAt, type HeldRow } from './validation-queue.ts';
 
 function toAnswer(a: AnswerInput): Answer {
   return a.kind === 'targets' ? { kind: 'targets', targets: a.targets } : a.kind === 'no_target' ? { kind: 'no_target' } : { kind: 'reject', reason: a.reason, note: a.note };
@@ -30,6 +31,10 @@ export function toEvent(v: Pick<ValidationRow, 'validatorId' | 'answer' | 'targe
   return { validatorId: v.validatorId, answer };
 }
 
+/** What the replay reads of a stored answer (toEvent), as the answer path's read returns it. */
+type StoredAnswer = Pick<ValidationRow, 'validatorId' | 'answer' | 'targets' | 'rejectReason' | 'rejectNote'>;
+const STORED_ANSWER = jsonObject({ validatorId: sql`v.validator_id`, answer: sql`v.answer`, targets: sql`v.targets`, rejectReason: sql`v.reject_reason`, rejectNote: sql`v.reject_note` });
+
 const byExpression = sql.placeholder('expressionId');
 const byValidator = sql.placeholder('validatorId');
 
@@ -38,7 +43,7 @@ const answerStatements = preparedPerDb((db) => ({
   /**
    * Everything an answer checks about its sample in one round trip (run after the sample's row
    * lock, so it sees what committed before): the sample, this validator's lease on it, its targets
-   * (a comma list: one row), and whether the validator wrote for its video.
+   * (a comma list: one row), whether the validator wrote for its video, and its answers so far.
    */
   sample: db
     .select({
@@ -48,6 +53,8 @@ const answerStatements = preparedPerDb((db) => ({
       wroteOnVideo: sql<boolean>`exists (select 1 from "expressions" own where own.video_id = ${outer('video_id')} and own.author_id = ${byValidator})`,
       // Objects of the video an admin excluded: an answer may not name them (they are not shown).
       excluded: sql<string | null>`(select ${commaList(sql`cast(x.local_id as text)`)} from "objects" x where x.video_id = ${outer('video_id')} and x.excluded_at is not null)`,
+      // The protocol answers so far, oldest first, for the replay (voided ones are out of it).
+      events: sql<unknown>`(select ${jsonArray(STORED_ANSWER, sql`v.id`)} from "validations" v where v.expression_id = ${outer('id')} and v.round > 0 and v.voided_at is null)`,
     })
     .from(expressions)
     .leftJoin(leases, and(eq(leases.expressionId, expressions.id), eq(leases.validatorId, byValidator)))
@@ -73,49 +80,12 @@ const answerStatements = preparedPerDb((db) => ({
     .prepare('answer_events'),
 }));
 
-// Correlated subqueries name the outer table explicitly: drizzle leaves single-table columns
-// unqualified, and an unqualified "id" inside a subquery would bind to the inner table.
-const outer = (column: string) => sql.raw(`"expressions"."${column}"`);
-/** No live protocol lease: never leased, answered, or its holder's time ran out (then it can be handed over). */
-const unleasedAt = (now: number | ReturnType<typeof sql.placeholder>) =>
-  sql`not exists (select 1 from "leases" l where l.expression_id = ${outer('id')} and l.round > 0 and l.expires_at > ${now})`;
-
-/** Samples this validator may answer at all: not their own, not answered, not on their videos. */
-function eligibleFor(validatorId: number | SQL.Aliased | ReturnType<typeof sql.placeholder>, skipOwnVideos: boolean): SQL {
-  const notMine = sql`coalesce(${outer('author_id')}, 0) <> ${validatorId}`;
-  const notAnswered = sql`not exists (select 1 from "validations" v where v.expression_id = ${outer('id')} and v.validator_id = ${validatorId})`;
-  const notOwnVideo = skipOwnVideos ? sql`not exists (select 1 from "expressions" own where own.video_id = ${outer('video_id')} and own.author_id = ${validatorId})` : sql`true`;
-  return and(notMine, notAnswered, notOwnVideo, NO_EXCLUDED_TARGET)!;
-}
-
-/**
- * Not a sample whose target an admin excluded: validators are not shown that object, so nobody
- * could agree; it waits for the admin's decision (the video's admin page lists it). A lookup by
- * the targets' primary key for each candidate the queue walk looks at.
- */
-const NO_EXCLUDED_TARGET = sql`not exists (select 1 from "expression_targets" et join "objects" eo on eo.id = et.object_id where et.expression_id = ${outer('id')} and eo.excluded_at is not null)`;
-
-const me = sql.placeholder('me');
-
 const nextStatements = preparedPerDb((db) => {
-  const candidate = { id: expressions.id, status: expressions.status, videoId: expressions.videoId, text: expressions.text, createdAt: expressions.createdAt };
+  const candidate = { id: expressions.id, status: expressions.status, videoId: expressions.videoId, text: expressions.text };
   const variant = (skipOwnVideos: boolean) => {
     const name = skipOwnVideos ? 'skip_own' : 'any_video';
-    // Open samples nobody holds, oldest first: the terms are those of expressions_queue_idx's
-    // WHERE, word for word, so both engines walk that partial index in order and step over only
-    // the samples this validator may not answer (not over every held one). `held`: an expired
-    // lease is still on it (swept), to be taken over.
-    const oldest = db
-      .select({ ...candidate, held: sql<boolean>`exists (select 1 from "leases" l where l.expression_id = ${outer('id')} and l.round > 0)` })
-      .from(expressions)
-      .where(and(sql`${outer('status')} in ('pending', 'second_round') and ${outer('lease_expires_at')} is null`, eligibleFor(me, skipOwnVideos)))
-      .orderBy(sql`${outer('created_at')}, ${outer('id')}`)
-      .limit(1);
     return {
-      // On PostgreSQL, validators asking at once on several instances each lock the sample they
-      // take and skip the ones others are taking (the queue idiom), instead of all reaching for the
-      // oldest and all but one failing serialization. SQLite has one writer; it needs neither.
-      oldest: (DIALECT === 'postgres' ? oldest.for('update', { skipLocked: true }) : oldest).prepare(`next_queue_${name}`),
+      oldest: oldestQuery(db, skipOwnVideos).prepare(`next_queue_${name}`),
       gold: db
         .select(candidate)
         .from(expressions)
@@ -176,6 +146,8 @@ const viewOf = (lease: { expressionId: number; expiresAt: number }, e: { videoId
  * oldest sample they may answer that has no live lease. One transaction, so two validators can
  * never be given the same sample in the same round; an expired lease of someone else on the chosen
  * sample ends at that moment (history: 'expired'), so its late answer is refused from then on.
+ * On PostgreSQL the common case — no lease held, no gold this time, the oldest sample free of
+ * leases — is one statement (validation-queue.ts handOutInOne); the rest runs in the transaction.
  */
 export async function nextSample(db: Db, validatorId: number, opts: { now?: number; random?: () => number } = {}): Promise<SampleView | null> {
   const now = opts.now ?? Date.now();
@@ -189,19 +161,30 @@ export async function nextSample(db: Db, validatorId: number, opts: { now?: numb
   // Read outside the transaction: kept per process on PostgreSQL (services/settings.ts); the
   // transaction runs at READ COMMITTED there, where each statement reads afresh anyway.
   const s = await getSettings(db);
+  const leaseMs = s.leaseMinutes * 60_000;
+  // Gold is mixed into real work only, with the gold share's probability.
+  const tryGold = random() < s.goldShare;
+  if (!tryGold) {
+    // The common case in one statement on PostgreSQL (validation-queue.ts); the rest below.
+    const fast = await handOutInOne(db, validatorId, s.validatorSkipsOwnVideos, now, leaseMs);
+    if ('granted' in fast) return fast.granted;
+    if ('none' in fast) return null;
+  }
   return rowLockTransaction(db, async (tx) => {
     const q = nextStatements(tx);
-    const expiresAt = now + s.leaseMinutes * 60_000;
-    const [held] = await q.held.execute({ me: validatorId });
+    const v = s.validatorSkipsOwnVideos ? q.skipOwn : q.anyVideo;
+    // The oldest sample, with the lease this validator already holds as one of its columns: one
+    // round trip where there is work. Holding a lease, they get it back, and the row this
+    // statement locked is let go at the commit.
+    const [work] = await v.oldest.execute({ me: validatorId });
+    const held: HeldRow | undefined = work ? (fromJson<HeldRow | null>(work.mine) ?? undefined) : (await q.held.execute({ me: validatorId }))[0];
     if (held) {
-      const lease = held.lease.expiresAt > now ? held.lease : await renewLease(tx, held.lease, expiresAt);
+      const lease = held.lease.expiresAt > now ? held.lease : await renewLease(tx, held.lease, now + leaseMs);
       return viewOf(lease, held);
     }
-    const v = s.validatorSkipsOwnVideos ? q.skipOwn : q.anyVideo;
-    // Real work decides whether there is anything to do; gold is mixed into real work only.
-    const [work] = await v.oldest.execute({ me: validatorId });
+    // Real work decides whether there is anything to do.
     if (!work) return null;
-    const gold = random() < s.goldShare ? (await v.gold.execute({ me: validatorId }))[0] : undefined;
+    const gold = tryGold ? (await v.gold.execute({ me: validatorId }))[0] : undefined;
     const chosen = gold ?? work;
     const round = gold ? 0 : chosen.status === 'second_round' ? 2 : 1;
     // The clock is read again once the sample's row lock is held: this transaction may have waited
@@ -209,7 +192,7 @@ export async function nextSample(db: Db, validatorId: number, opts: { now?: numb
     // overlap the lease the answer ended (lease_history is read as the truth of who held what when).
     const at = opts.now ?? Math.max(now, Date.now());
     if (!gold && Boolean(work.held)) await takeOverExpired(tx, chosen.id, at);
-    const lease = await grantLease(tx, { expressionId: chosen.id, validatorId, round, issuedAt: at, expiresAt: at + s.leaseMinutes * 60_000 }).catch((err: unknown) => {
+    const lease = await grantLease(tx, { expressionId: chosen.id, validatorId, round, issuedAt: at, expiresAt: at + leaseMs }).catch((err: unknown) => {
       throw isUniqueViolation(err) ? new RaceLost(`sample ${chosen.id} or validator ${validatorId} was leased meanwhile`, { cause: err }) : err;
     });
     return viewOf(lease, chosen);
@@ -268,9 +251,10 @@ export async function submitAnswer(db: Db, validatorId: number, expressionId: nu
     const agreed = agrees(answer, facts);
     let round = 0;
     let changed: AuditEntry | null = null;
+    const writes: PendingWrite[] = [];
     if (!gold) {
       // The stored answers are the truth; the status column is their cache.
-      const state = replay(facts, (await q.events.execute(ids)).map(toEvent));
+      const state = replay(facts, fromJson<StoredAnswer[]>(row.events).map(toEvent));
       if (state.status !== e.status) throw new Error(`sample ${expressionId}: status ${e.status} but its answers say ${state.status}`);
       if (isFinal(state.status) || roundOf(state) !== lease.round) {
         await endLease(tx, lease, 'released', now);
@@ -285,34 +269,38 @@ export async function submitAnswer(db: Db, validatorId: number, expressionId: nu
       }
       round = roundOf(state);
       // Its lease ends below: the queue mark goes with the status, in one statement.
-      await tx
-        .update(expressions)
-        .set({ status: next.status, rejectReason: next.rejectReason, decidedAt: isFinal(next.status) ? now : null, leaseExpiresAt: null })
-        .where(eq(expressions.id, expressionId));
+      writes.push(
+        tx
+          .update(expressions)
+          .set({ status: next.status, rejectReason: next.rejectReason, decidedAt: isFinal(next.status) ? now : null, leaseExpiresAt: null })
+          .where(eq(expressions.id, expressionId)),
+      );
       if (next.status !== e.status) {
         changed = { actorId: validatorId, action: 'expression.status', entity: 'expression', entityId: expressionId, data: { from: e.status, to: next.status } };
       }
       e.status = next.status;
     }
     const targets = answerTargets(answer);
-    await endLease(tx, lease, 'answered', now, { unmarked: !gold });
     const answered: AuditEntry = { actorId: validatorId, action: gold ? 'validation.gold' : 'validation.answer', entity: 'expression', entityId: expressionId, data: { round, kind: input.kind } };
-    await auditMany(tx, changed ? [changed, answered] : [answered], now);
-    // Last, right before the commit: from the log's lock to the commit (a durable one, waiting for
-    // the WAL flush) answers on every instance take turns, so nothing else may run in between
-    // (bench:validate: holding it across the lease and audit writes queued answers for seconds).
-    await appendValidation(tx, {
-      expressionId,
-      validatorId,
-      round,
-      answer: input.kind,
-      targets: input.kind === 'targets' ? JSON.stringify(targets) : null,
-      agrees: agreed,
-      rejectReason: input.kind === 'reject' ? input.reason : null,
-      rejectNote: input.kind === 'reject' ? (input.note ?? null) : null,
-      durationMs: now - lease.issuedAt,
-      createdAt: now,
-    });
+    // The status, the lease's end, the log and the answer: independent writes, one round trip on
+    // PostgreSQL (bench:validate: each round trip costs the instance more than the statement).
+    await writeTogether(tx, [
+      ...writes,
+      ...endLeaseWrites(tx, lease, 'answered', now, { unmarked: !gold }),
+      auditWrite(tx, changed ? [changed, answered] : [answered], now),
+      validationInsert(tx, {
+        expressionId,
+        validatorId,
+        round,
+        answer: input.kind,
+        targets: input.kind === 'targets' ? JSON.stringify(targets) : null,
+        agrees: agreed,
+        rejectReason: input.kind === 'reject' ? input.reason : null,
+        rejectNote: input.kind === 'reject' ? (input.note ?? null) : null,
+        durationMs: now - lease.issuedAt,
+        createdAt: now,
+      }),
+    ]);
     return { feedback: feedback(e.status, agreed, input.kind === 'reject', gold, facts, false) };
   }, { lazy: false });
   if ('refuse' in outcome) throw conflict(outcome.refuse);
