@@ -14,8 +14,8 @@ const migrationsFolder = fileURLToPath(new URL('../../../migrations-pg', import.
 /**
  * Any two instances migrating at once take turns on this advisory lock (an arbitrary constant).
  * The app's advisory locks, each its own number (one key space for session and transaction locks):
- * …001 migrations, …002 the validations log (answer-sums.ts), …003 imports (import/run.ts), …004
- * the job queue's set-up.
+ * …001 migrations, …002 no longer taken (it serialised the validations log until answers folded by
+ * transaction id: answer-sums.ts), …003 imports (import/run.ts), …004 the job queue's set-up.
  */
 const MIGRATION_LOCK = 7_305_117_001;
 /** Likewise for setting up the job queue's schema and queues (pg-boss DDL deadlocks when two instances run it at once). */

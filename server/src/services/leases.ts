@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { LeaseEndReason } from '#shared/domain.ts';
 import { RaceLost } from '../db/busy.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
@@ -120,17 +120,27 @@ export async function answersWithoutLease(db: DbOrTx): Promise<number> {
  * sample's row lock already, so the order in which the statement's parts run does not matter.
  */
 async function grantLeasePg(tx: Tx, l: { expressionId: number; validatorId: number; round: number; issuedAt: number; expiresAt: number }): Promise<Lease> {
-  const { rows } = await tx.execute<Lease>(sql`with granted as (
+  const { rows } = await tx.execute<Lease>(sql`with ${leaseGrantQueries(sql`values (${l.expressionId}, ${l.validatorId}, ${l.round}, ${l.issuedAt}, ${l.expiresAt})`)}
+    select id, expression_id as "expressionId", validator_id as "validatorId", round, issued_at as "issuedAt", expires_at as "expiresAt" from granted`);
+  return rows[0]!;
+}
+
+/**
+ * A grant as PostgreSQL `WITH` queries (`granted`, `history`, `marked`), for a statement that
+ * selects from `granted`: the leases of `rows` (expression_id, validator_id, round, issued_at,
+ * expires_at: a VALUES list or a SELECT), their history rows, and the samples' queue marks (protocol
+ * rounds only). grantLeasePg and the one-statement hand-out (validation-queue.ts) both grant so.
+ */
+export function leaseGrantQueries(rows: SQL): SQL {
+  return sql`granted as (
       insert into leases (expression_id, validator_id, round, issued_at, expires_at)
-      values (${l.expressionId}, ${l.validatorId}, ${l.round}, ${l.issuedAt}, ${l.expiresAt})
+      ${rows}
       returning id, expression_id, validator_id, round, issued_at, expires_at),
     history as (
       insert into lease_history (id, expression_id, validator_id, round, issued_at, expires_at)
       select id, expression_id, validator_id, round, issued_at, expires_at from granted),
     marked as (
-      update expressions set lease_expires_at = ${l.expiresAt} where id = ${l.expressionId} and ${l.round > 0})
-    select id, expression_id as "expressionId", validator_id as "validatorId", round, issued_at as "issuedAt", expires_at as "expiresAt" from granted`);
-  return rows[0]!;
+      update expressions set lease_expires_at = g.expires_at from granted g where expressions.id = g.expression_id and g.round > 0)`;
 }
 
 /** The sample's copy of its protocol lease's end (null: none), for the validation queue. */

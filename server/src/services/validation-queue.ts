@@ -6,7 +6,7 @@ import { DIALECT } from '../db/dialect.ts';
 import { jsonObject } from '../db/portable.ts';
 import { postgresHooksOf, type NamedStatement } from '../db/postgres.ts';
 import { expressions } from '../db/schema/index.ts';
-import type { Lease } from './leases.ts';
+import { leaseGrantQueries, type Lease } from './leases.ts';
 
 /*
  * The validation queue's SQL: which samples a validator may be handed, oldest first, and (on
@@ -109,17 +109,9 @@ export async function handOutInOne(db: DbOrTx, validatorId: number, skipOwnVideo
   if (!q) {
     const pick = oldestQuery(db, skipOwnVideos);
     const at = sql`greatest(${sql.placeholder('now')}, coalesce((select max(h.ended_at) from lease_history h where h.expression_id = pick.id), 0))`;
-    const statement = sql`with pick as (${pick.getSQL()}),
-      granted as (
-        insert into leases (expression_id, validator_id, round, issued_at, expires_at)
-        select pick.id, ${me}, case when pick.status = 'second_round' then 2 else 1 end, ${at}, ${at} + ${sql.placeholder('leaseMs')}
-        from pick where pick.mine is null and not pick.held
-        returning id, expression_id, validator_id, round, issued_at, expires_at),
-      history as (
-        insert into lease_history (id, expression_id, validator_id, round, issued_at, expires_at)
-        select id, expression_id, validator_id, round, issued_at, expires_at from granted),
-      marked as (
-        update expressions set lease_expires_at = (select expires_at from granted) where id = (select expression_id from granted))
+    const lease = sql`select pick.id, ${me}, case when pick.status = 'second_round' then 2 else 1 end, ${at}, ${at} + ${sql.placeholder('leaseMs')}
+      from pick where pick.mine is null and not pick.held`;
+    const statement = sql`with pick as (${pick.getSQL()}), ${leaseGrantQueries(lease)}
       select pick.id, pick.held, ${HELD_BY_ME} is not null as "holds", pick.video_id as "videoId", pick.text, granted.id as "leaseId", granted.expires_at as "expiresAt"
       from (select 1) as one left join pick on true left join granted on true`;
     const { sql: text, params } = (db as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } }).dialect.sqlToQuery(statement);
