@@ -148,7 +148,7 @@ export async function buildScaleDb(app: App, opts: ScaleOptions = {}): Promise<S
   for (let i = 0; i < DISTINCT_JPEGS; i++) {
     const background = { r: (i * 53) % 256, g: (i * 97 + 40) % 256, b: (i * 29 + 90) % 256 };
     const bytes = await sharp({ create: { width, height, channels: 3, background } }).jpeg().toBuffer();
-    const { sha256 } = app.store.put(bytes);
+    const { sha256 } = app.store.putSync(bytes);
     jpegs.push({ sha256, bytes: bytes.length });
   }
   const storeFiles = new Set(jpegs.map((j) => j.sha256)).size;

@@ -305,7 +305,7 @@ export async function addScaleExtras(app: App, opts: ExtraOptions): Promise<Extr
   })();
 
   // ---- clips
-  const wav = app.store.put(toneWav()).sha256;
+  const wav = app.store.putSync(toneWav()).sha256;
   const insRecording = c.prepare(
     `insert into recordings (uid, expression_id, speaker_id, kind, status, sha256, original_sha256, sample_rate, duration_ms, words_per_minute, provenance, lossless,
        trim_start_ms, trim_end_ms, voiced_ms, asr_status, asr_engine, asr_transcript, asr_wer, failure_cause, created_at, decided_at)

@@ -236,8 +236,8 @@ async function convertAndStore(app: UploadDeps, speakerId: number, u: Upload, no
   // Files first (fsync + rename in the store), the row after: a crash in between leaves only
   // unreferenced content, never a row pointing at a missing or half-written file. The transaction
   // holds only the row writes (no file work while it is open).
-  const original = app.store.put(u.bytes).sha256;
-  const stored = app.store.put(wav).sha256;
+  const original = (await app.store.putAsync(u.bytes)).sha256;
+  const stored = (await app.store.putAsync(wav)).sha256;
   const warnings = findings.filter((f) => f.severity === 'warning').map((f) => f.code);
   const done = await app.db.transaction(async (tx) => {
     // A retry sent while the first upload was still converting passed the check above too; the

@@ -202,8 +202,8 @@ function addStoreFiles(src: string, data: string): { files: number; added: numbe
       missing.push(f.sha256);
       continue;
     }
-    // put() re-hashes: a damaged file in the backup cannot enter the store under a wrong name.
-    if (store.put(readFileSync(carried)).sha256 !== f.sha256) throw new Error(`backup file ${f.sha256} is damaged (its content has another hash)`);
+    // putSync() re-hashes: a damaged file in the backup cannot enter the store under a wrong name.
+    if (store.putSync(readFileSync(carried)).sha256 !== f.sha256) throw new Error(`backup file ${f.sha256} is damaged (its content has another hash)`);
     added++;
   }
   if (missing.length) throw new Error(`${missing.length} store file(s) of the backup are neither in the backup nor in the store (first: ${missing[0]}); nothing was restored`);

@@ -181,7 +181,7 @@ export class TtsJobs {
     const errors = findings.filter((f) => f.severity === 'error');
     if (errors.length) throw new Error(errors.map((f) => f.message).join(' '));
     // The clip is stored before its row is written (no file work inside the transaction).
-    const sha256 = this.app.store.put(wav).sha256;
+    const { sha256 } = await this.app.store.putAsync(wav);
     const now = Date.now();
     const id = await retryOnBusy(() =>
       this.app.db.transaction(async (tx) => {

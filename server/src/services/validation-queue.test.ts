@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { DIALECT } from '../db/dialect.ts';
-import { expressions, leaseHistory, leases } from '../db/schema/index.ts';
+import { expressions, leaseHistory, leases, validations } from '../db/schema/index.ts';
 import { newTrace, traces } from '../db/trace.ts';
 import { makeUser, testApp, type TestApp } from '../testing/app.ts';
 import { addExpression, importVideo } from '../testing/factories.ts';
@@ -29,6 +29,7 @@ describe(`hand-out in one statement (${DIALECT})`, () => {
     await plant(1);
     const v = await makeUser(app, 'v', ['validator']);
     expect(await handOutInOne(app.db, v.id, true, Date.now(), LEASE_MS)).toEqual({ inTransaction: true });
+    expect(await handOutInOne(app.db, v.id, true, Date.now(), LEASE_MS, true)).toEqual({ inTransaction: true });
   });
 
   it.runIf(DIALECT === 'postgres')('grants the oldest sample with its history and queue mark in one round trip', async () => {
@@ -81,6 +82,56 @@ describe(`hand-out in one statement (${DIALECT})`, () => {
     // v2 is handed it on an instance 5 s behind.
     const out = await handOutInOne(app.db, v2.id, true, ahead - 5000, LEASE_MS);
     expect(out).toMatchObject({ granted: { expressionId: sample, expiresAt: ahead + LEASE_MS } });
+    expect(await overlappingLeases(app.db)).toBe(0);
+  });
+
+  /** An accepted gold sample on the planted video's sibling. */
+  const plantGold = async () => {
+    const ann = await makeUser(app, 'gold-author', ['annotator']);
+    const videoId = await importVideo(app, 'gold-clip', 'accepted', 3);
+    const id = await addExpression(app, { videoId, authorId: ann.id, status: 'accepted', targets: [2] });
+    await app.db.transaction((tx) => tx.update(expressions).set({ gold: true }).where(eq(expressions.id, id)));
+    return id;
+  };
+
+  it.runIf(DIALECT === 'postgres')('hands out gold in one round trip, only while real work waits, and real work when no gold is left', async () => {
+    const [work] = await plant(1);
+    const gold = await plantGold();
+    const v = await makeUser(app, 'v', ['validator']);
+    const now = Date.now();
+    const trace = newTrace();
+    const out = await traces.run(trace, () => handOutInOne(app.db, v.id, true, now, LEASE_MS, true));
+    expect(out).toMatchObject({ granted: { expressionId: gold, expiresAt: now + LEASE_MS } });
+    expect(trace.statements).toBe(1);
+    const [lease] = await app.db.select().from(leases).where(eq(leases.validatorId, v.id));
+    expect(lease).toMatchObject({ expressionId: gold, round: 0 });
+    expect((await app.db.select().from(leaseHistory)).map((h) => [h.id, h.round])).toEqual([[lease!.id, 0]]);
+    // Gold leaves no queue mark, and the real work is still open for others.
+    const marks = await app.db.select({ id: expressions.id, m: expressions.leaseExpiresAt }).from(expressions);
+    expect(marks.every((r) => r.m === null)).toBe(true);
+    expect(await leaseCacheMismatches(app.db, now)).toBe(0);
+    // Holding it, the next call is the transaction's (which gives it back).
+    expect(await handOutInOne(app.db, v.id, true, now, LEASE_MS, true)).toEqual({ inTransaction: true });
+    expect(await nextSample(app.db, v.id, { now, random: () => 0 })).toMatchObject({ expressionId: gold });
+    await submitAnswer(app.db, v.id, gold, { kind: 'targets', targets: [2] }, now);
+    // Gold answered: no gold left for v, so real work comes instead (in one statement as well).
+    const w = await handOutInOne(app.db, v.id, true, now, LEASE_MS, true);
+    expect(w).toMatchObject({ granted: { expressionId: work } });
+    // Another validator: gold exists, but no real work waits for them (v holds it): nothing.
+    const u = await makeUser(app, 'u', ['validator']);
+    expect(await handOutInOne(app.db, u.id, true, now, LEASE_MS, true)).toEqual({ none: true });
+    expect(await app.db.select().from(leases).where(eq(leases.validatorId, u.id))).toHaveLength(0);
+    expect(await app.db.select().from(validations)).toHaveLength(1);
+  });
+
+  it.runIf(DIALECT === 'postgres')('gives the same gold sample to several validators at once (gold leases are shared)', async () => {
+    await plant(8);
+    const gold = await plantGold();
+    const vs = [];
+    for (let i = 0; i < 6; i++) vs.push(await makeUser(app, `g${i}`, ['validator']));
+    const now = Date.now();
+    const outs = await Promise.all(vs.map((v) => handOutInOne(app.db, v.id, true, now, LEASE_MS, true)));
+    expect(outs.map((o) => ('granted' in o ? o.granted.expressionId : o))).toEqual(vs.map(() => gold));
     expect(await overlappingLeases(app.db)).toBe(0);
   });
 

@@ -45,6 +45,9 @@ const HELD_BY_ME = sql<unknown>`(select ${jsonObject({
 })} from "leases" hl join "expressions" he on he.id = hl.expression_id where hl.validator_id = ${me})`;
 export type HeldRow = { lease: Lease; videoId: number; text: string };
 
+/** Open and not held: the terms of expressions_queue_idx's WHERE. */
+const IN_QUEUE = sql`${outer('status')} in ('pending', 'second_round') and ${outer('lease_expires_at')} is null`;
+
 /**
  * Open samples nobody holds, oldest first, that this validator may answer: the terms are those of
  * expressions_queue_idx's WHERE, word for word, so both engines walk that partial index in order
@@ -65,10 +68,20 @@ export function oldestQuery(db: DbOrTx, skipOwnVideos: boolean) {
       mine: HELD_BY_ME.as('mine'),
     })
     .from(expressions)
-    .where(and(sql`${outer('status')} in ('pending', 'second_round') and ${outer('lease_expires_at')} is null`, eligibleFor(me, skipOwnVideos)))
+    .where(and(IN_QUEUE, eligibleFor(me, skipOwnVideos)))
     .orderBy(sql`${outer('created_at')}, ${outer('id')}`)
     .limit(1);
   return DIALECT === 'postgres' ? oldest.for('update', { skipLocked: true }) : oldest;
+}
+
+/** Gold samples this validator may answer, one at random: gold has no queue, and many may hold one at once (round 0). */
+export function goldQuery(db: DbOrTx, skipOwnVideos: boolean) {
+  return db
+    .select({ id: expressions.id, status: expressions.status, videoId: expressions.videoId, text: expressions.text })
+    .from(expressions)
+    .where(and(sql`${outer('status')} = 'accepted' and ${outer('gold')} = true`, eligibleFor(me, skipOwnVideos)))
+    .orderBy(sql`random()`)
+    .limit(1);
 }
 
 /**
@@ -81,43 +94,34 @@ interface HandOutRow {
   id: number | null;
   held: boolean | null;
   holds: boolean;
+  /** Gold only: whether real work waits for this validator (gold is mixed into real work only). */
+  work?: boolean;
   videoId: number;
   text: string;
   leaseId: number | null;
   expiresAt: number | null;
 }
 
-const statementsByVariant = new Map<boolean, { name: string; text: string; params: unknown[] }>();
+const statementsByVariant = new Map<string, { name: string; text: string; params: unknown[] }>();
 
 /**
  * PostgreSQL: the oldest sample this validator may answer, locked (SKIP LOCKED) and leased to them
  * in one statement — the lease, its history row and the sample's queue mark — as a transaction of
  * its own (db/postgres.ts lazyStatement). A hand-out used to be BEGIN, the queue walk, the grant
  * and COMMIT: four round trips, and on PostgreSQL each costs the app instance more CPU than the
- * statement costs the database (bench:validate). Everything else — a lease they already hold
- * (`mine`), an expired lease of someone else on the sample (`held`, to be taken over), gold — is
- * left to the transaction (`inTransaction`). The same guarantees as there: the row lock keeps
+ * statement costs the database (bench:validate). With `gold` (the gold share's dice said so), a
+ * gold sample the same way (handOutStatement), or real work when no gold is left for them. The
+ * rest — a lease they already hold (`mine`), an expired lease of someone else on the sample
+ * (`held`, to be taken over) — is left to the transaction (`inTransaction`). The same guarantees as there: the row lock keeps
  * other hand-outs off the sample, the unique indexes on leases refuse a second lease of the sample
  * or of the validator (RaceLost: the request runs again), and the lease starts no earlier than the
  * sample's last lease ended (an answer on another instance may have ended it a moment ago on a
  * clock a little ahead), so the lease history never shows two holders at once.
  */
-export async function handOutInOne(db: DbOrTx, validatorId: number, skipOwnVideos: boolean, now: number, leaseMs: number): Promise<HandOut> {
+export async function handOutInOne(db: DbOrTx, validatorId: number, skipOwnVideos: boolean, now: number, leaseMs: number, gold = false): Promise<HandOut> {
   const hooks = postgresHooksOf(db);
   if (DIALECT !== 'postgres' || !hooks) return { inTransaction: true };
-  let q = statementsByVariant.get(skipOwnVideos);
-  if (!q) {
-    const pick = oldestQuery(db, skipOwnVideos);
-    const at = sql`greatest(${sql.placeholder('now')}, coalesce((select max(h.ended_at) from lease_history h where h.expression_id = pick.id), 0))`;
-    const lease = sql`select pick.id, ${me}, case when pick.status = 'second_round' then 2 else 1 end, ${at}, ${at} + ${sql.placeholder('leaseMs')}
-      from pick where pick.mine is null and not pick.held`;
-    const statement = sql`with pick as (${pick.getSQL()}), ${leaseGrantQueries(lease)}
-      select pick.id, pick.held, ${HELD_BY_ME} is not null as "holds", pick.video_id as "videoId", pick.text, granted.id as "leaseId", granted.expires_at as "expiresAt"
-      from (select 1) as one left join pick on true left join granted on true`;
-    const { sql: text, params } = (db as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } }).dialect.sqlToQuery(statement);
-    q = { name: `hand_out_${skipOwnVideos ? 'skip_own' : 'any_video'}`, text, params };
-    statementsByVariant.set(skipOwnVideos, q);
-  }
+  const q = handOutStatement(db, skipOwnVideos, gold);
   const input: Record<string, number> = { me: validatorId, now, leaseMs };
   const values = q.params.map((p) => (is(p, Placeholder) ? input[p.name] : p));
   const rows = await hooks.lazyStatement<HandOutRow>({ name: q.name, text: q.text, values } satisfies NamedStatement).catch((err: unknown) => {
@@ -126,7 +130,47 @@ export async function handOutInOne(db: DbOrTx, validatorId: number, skipOwnVideo
   // One row always (an empty queue too), so that an idle validator's poll is one round trip.
   const row = rows[0]!;
   if (row.holds) return { inTransaction: true };
+  if (gold && !row.work) return { none: true };
+  // No gold for this validator: real work, as the transaction would hand out.
+  if (gold && row.id === null) return handOutInOne(db, validatorId, skipOwnVideos, now, leaseMs);
   if (row.id === null) return { none: true };
   if (row.leaseId === null || row.expiresAt === null) return { inTransaction: true };
   return { granted: { expressionId: row.id, videoId: row.videoId, text: row.text, expiresAt: row.expiresAt } };
+}
+
+/**
+ * The hand-out's statement, built once per variant. Real work: the oldest sample (locked, SKIP
+ * LOCKED), leased from `greatest(now, its last lease's end)`. Gold: a gold sample at random, leased
+ * only while real work waits for the validator (the transaction's rule: gold is mixed into work);
+ * nothing is locked, gold leases (round 0) are shared and leave no queue mark.
+ */
+function handOutStatement(db: DbOrTx, skipOwnVideos: boolean, gold: boolean) {
+  const key = `${skipOwnVideos}:${gold}`;
+  let q = statementsByVariant.get(key);
+  if (q) return q;
+  let statement: SQL;
+  if (!gold) {
+    const pick = oldestQuery(db, skipOwnVideos);
+    const at = sql`greatest(${sql.placeholder('now')}, coalesce((select max(h.ended_at) from lease_history h where h.expression_id = pick.id), 0))`;
+    const lease = sql`select pick.id, ${me}, case when pick.status = 'second_round' then 2 else 1 end, ${at}, ${at} + ${sql.placeholder('leaseMs')}
+      from pick where pick.mine is null and not pick.held`;
+    statement = sql`with pick as (${pick.getSQL()}), ${leaseGrantQueries(lease)}
+      select pick.id, pick.held, ${HELD_BY_ME} is not null as "holds", pick.video_id as "videoId", pick.text, granted.id as "leaseId", granted.expires_at as "expiresAt"
+      from (select 1) as one left join pick on true left join granted on true`;
+  } else {
+    // In the queue's order: that walks expressions_queue_idx. Without it the planner may take a
+    // sequential scan "until the first match", through every decided sample (bench:scale: 10 ms).
+    const work = sql`select 1 from "expressions" where ${and(IN_QUEUE, eligibleFor(me, skipOwnVideos))} order by ${outer('created_at')}, ${outer('id')} limit 1`;
+    const at = sql`cast(${sql.placeholder('now')} as bigint)`;
+    const lease = sql`select pick.id, ${me}, 0, ${at}, ${at} + ${sql.placeholder('leaseMs')}
+      from pick where exists (select 1 from work) and ${HELD_BY_ME} is null`;
+    statement = sql`with work as (${work}), pick as (${goldQuery(db, skipOwnVideos).getSQL()}), ${leaseGrantQueries(lease)}
+      select pick.id, null::boolean as held, ${HELD_BY_ME} is not null as "holds", exists (select 1 from work) as "work", pick.video_id as "videoId", pick.text,
+        granted.id as "leaseId", granted.expires_at as "expiresAt"
+      from (select 1) as one left join pick on true left join granted on true`;
+  }
+  const { sql: text, params } = (db as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } }).dialect.sqlToQuery(statement);
+  q = { name: `hand_out_${gold ? 'gold_' : ''}${skipOwnVideos ? 'skip_own' : 'any_video'}`, text, params };
+  statementsByVariant.set(key, q);
+  return q;
 }

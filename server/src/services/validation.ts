@@ -12,7 +12,7 @@ import { auditWrite, type AuditEntry } from './audit.ts';
 import { badRequest, conflict } from './errors.ts';
 import { endLease, endLeaseWrites, grantLease, renewLease, sweepExpiredMarks, takeOverExpired } from './leases.ts';
 import { getSettings } from './settings.ts';
-import { eligibleFor, handOutInOne, me, oldestQuery, outer, unleasedAt, type HeldRow } from './validation-queue.ts';
+import { eligibleFor, goldQuery, handOutInOne, me, oldestQuery, outer, unleasedAt, type HeldRow } from './validation-queue.ts';
 
 function toAnswer(a: AnswerInput): Answer {
   return a.kind === 'targets' ? { kind: 'targets', targets: a.targets } : a.kind === 'no_target' ? { kind: 'no_target' } : { kind: 'reject', reason: a.reason, note: a.note };
@@ -81,18 +81,11 @@ const answerStatements = preparedPerDb((db) => ({
 }));
 
 const nextStatements = preparedPerDb((db) => {
-  const candidate = { id: expressions.id, status: expressions.status, videoId: expressions.videoId, text: expressions.text };
   const variant = (skipOwnVideos: boolean) => {
     const name = skipOwnVideos ? 'skip_own' : 'any_video';
     return {
       oldest: oldestQuery(db, skipOwnVideos).prepare(`next_queue_${name}`),
-      gold: db
-        .select(candidate)
-        .from(expressions)
-        .where(and(sql`${outer('status')} = 'accepted' and ${outer('gold')} = true`, eligibleFor(me, skipOwnVideos)))
-        .orderBy(sql`random()`)
-        .limit(1)
-        .prepare(`next_gold_${name}`),
+      gold: goldQuery(db, skipOwnVideos).prepare(`next_gold_${name}`),
     };
   };
   return {
@@ -146,8 +139,8 @@ const viewOf = (lease: { expressionId: number; expiresAt: number }, e: { videoId
  * oldest sample they may answer that has no live lease. One transaction, so two validators can
  * never be given the same sample in the same round; an expired lease of someone else on the chosen
  * sample ends at that moment (history: 'expired'), so its late answer is refused from then on.
- * On PostgreSQL the common case — no lease held, no gold this time, the oldest sample free of
- * leases — is one statement (validation-queue.ts handOutInOne); the rest runs in the transaction.
+ * On PostgreSQL the common cases — no lease held, and the oldest sample free of leases or a gold
+ * sample — are one statement (validation-queue.ts handOutInOne); the rest runs in the transaction.
  */
 export async function nextSample(db: Db, validatorId: number, opts: { now?: number; random?: () => number } = {}): Promise<SampleView | null> {
   const now = opts.now ?? Date.now();
@@ -164,12 +157,10 @@ export async function nextSample(db: Db, validatorId: number, opts: { now?: numb
   const leaseMs = s.leaseMinutes * 60_000;
   // Gold is mixed into real work only, with the gold share's probability.
   const tryGold = random() < s.goldShare;
-  if (!tryGold) {
-    // The common case in one statement on PostgreSQL (validation-queue.ts); the rest below.
-    const fast = await handOutInOne(db, validatorId, s.validatorSkipsOwnVideos, now, leaseMs);
-    if ('granted' in fast) return fast.granted;
-    if ('none' in fast) return null;
-  }
+  // The common cases in one statement on PostgreSQL (validation-queue.ts); the rest below.
+  const fast = await handOutInOne(db, validatorId, s.validatorSkipsOwnVideos, now, leaseMs, tryGold);
+  if ('granted' in fast) return fast.granted;
+  if ('none' in fast) return null;
   return rowLockTransaction(db, async (tx) => {
     const q = nextStatements(tx);
     const v = s.validatorSkipsOwnVideos ? q.skipOwn : q.anyVideo;

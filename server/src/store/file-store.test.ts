@@ -17,7 +17,7 @@ describe('FileStore.putAsync', () => {
     expect(readFileSync(store.pathOf(first.sha256), 'utf8')).toBe('a frame');
     expect(statSync(store.pathOf(first.sha256)).mode & 0o777).toBe(STORE_FILE_MODE);
     expect(await store.putAsync(data)).toEqual({ sha256: first.sha256, created: false });
-    expect(store.put(data).created).toBe(false);
+    expect(store.putSync(data).created).toBe(false);
   });
 
   it('keeps one intact file when many calls store the same and different bytes at once', async () => {

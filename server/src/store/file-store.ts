@@ -64,8 +64,12 @@ export class FileStore {
     return statSync(this.pathOf(sha256)).size;
   }
 
-  /** Stores the bytes; returns their hash and whether this call created the file. */
-  put(data: Uint8Array): { sha256: string; created: boolean } {
+  /**
+   * Stores the bytes; returns their hash and whether this call created the file. It waits for the
+   * disk flush: for the command line (restore) and tests only. The server stores with `putAsync`,
+   * its event loop never waits on a flush.
+   */
+  putSync(data: Uint8Array): { sha256: string; created: boolean } {
     const sha256 = FileStore.hash(data);
     const final = this.pathOf(sha256);
     if (existsSync(final)) return { sha256, created: false };
@@ -88,9 +92,9 @@ export class FileStore {
   }
 
   /**
-   * `put` with the writes and flushes on libuv's thread pool: the event loop never waits on a disk
+   * `putSync` with the writes and flushes on libuv's thread pool: the event loop never waits on a disk
    * flush, and several calls in flight share the journal commits (importing frames one fsync at a
-   * time cost 6.2 ms each here; bench:import, docs/import-scale.md). Same guarantees as `put`: the
+   * time cost 6.2 ms each here; bench:import, docs/import-scale.md). Same guarantees as `putSync`: the
    * file is visible under its name only after its bytes and directory entry are on disk. Two
    * calls with the same bytes at once both write and rename: same content, one file.
    */

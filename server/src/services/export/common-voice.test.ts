@@ -41,7 +41,7 @@ describe('Common Voice clip lists and k-anonymity, through the exporter', () => 
 
   async function clip(expressionId: number, o: { speaker?: string; tts?: boolean; status: 'submitted' | 'verified' | 'failed'; at: number; decidedAt?: number; asrWer?: number; votes?: [string, ClipVote][] }): Promise<number> {
     const bytes = Buffer.from(`RIFF clip ${++seq}`);
-    const sha256 = app.store.put(bytes).sha256;
+    const sha256 = app.store.putSync(bytes).sha256;
     const id = await app.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(recordings)

@@ -28,7 +28,7 @@ describe('a release that documents itself: datasheet, figures, changelog', () =>
 
   /** A verified human clip with real bytes in the store (the writer copies it). */
   async function clip(expressionId: number, speakerId: number, durationMs: number, wpm: number): Promise<number> {
-    const sha256 = app.store.put(Buffer.from(`RIFF clip ${++clipSeq}`)).sha256;
+    const sha256 = app.store.putSync(Buffer.from(`RIFF clip ${++clipSeq}`)).sha256;
     return app.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(recordings)

@@ -54,9 +54,9 @@ describe('release files: readable by whoever can read the release; editing one n
     chmodSync(root, 0o755);
     store = new FileStore(path.join(root, 'store'));
     const a = Buffer.from('a frame, as the store keeps it');
-    frame = { sha256: store.put(a).sha256, bytes: a.length };
+    frame = { sha256: store.putSync(a).sha256, bytes: a.length };
     const b = Buffer.from('a clip stored before store files were read-only');
-    oldClip = { sha256: store.put(b).sha256, bytes: b.length };
+    oldClip = { sha256: store.putSync(b).sha256, bytes: b.length };
     chmodSync(store.pathOf(oldClip.sha256), 0o640);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
