@@ -165,7 +165,7 @@ function handOutStatement(db: DbOrTx, skipOwnVideos: boolean, gold: boolean) {
     const lease = sql`select pick.id, ${me}, 0, ${at}, ${at} + ${sql.placeholder('leaseMs')}
       from pick where exists (select 1 from work) and ${HELD_BY_ME} is null`;
     statement = sql`with work as (${work}), pick as (${goldQuery(db, skipOwnVideos).getSQL()}), ${leaseGrantQueries(lease)}
-      select pick.id, null::boolean as held, ${HELD_BY_ME} is not null as "holds", exists (select 1 from work) as "work", pick.video_id as "videoId", pick.text,
+      select pick.id, cast(null as boolean) as held, ${HELD_BY_ME} is not null as "holds", exists (select 1 from work) as "work", pick.video_id as "videoId", pick.text,
         granted.id as "leaseId", granted.expires_at as "expiresAt"
       from (select 1) as one left join pick on true left join granted on true`;
   }
