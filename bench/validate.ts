@@ -2,10 +2,11 @@
  * bench:validate — the validation protocol under load. Starts the real server (a separate process)
  * on a temporary database, plants expressions, and runs 200 simulated validators over HTTP on
  * loopback that fetch samples, answer them (agreeing, disagreeing or rejecting) and now and then
- * walk away from a lease. Then it checks the database: no answer lost, no sample answered twice in
- * a round, no sample held by two validators at once (from the server's own lease history, not
- * from client clocks), no answer without its validator's lease, every sample's status equal to its
- * stored answers replayed through the protocol machine. Last line:
+ * walk away from a lease; before that, unmeasured, each answers one sample of its own (planted on
+ * top) so that both sides run compiled code. Then it checks the database: no answer lost, no
+ * sample answered twice in a round, no sample held by two validators at once (from the server's
+ * own lease history, not from client clocks), no answer without its validator's lease, every
+ * sample's status equal to its stored answers replayed through the protocol machine. Last line:
  *   bench:validate validators=<n> answers=<n> p99_ms=<ms> lost=<n> double_assigned=<n>[ db=<engine> instances=<n>]
  * Options: --db sqlite|postgres (a throw-away PostgreSQL database), --instances <n> (PostgreSQL
  * only: n server processes on one database and data dir, validators spread over them), --pace
