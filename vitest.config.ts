@@ -8,7 +8,8 @@ export default defineConfig({
     // better-sqlite3 and sharp are native; forks keep each test file in its own process.
     pool: 'forks',
     // With DATABASE_URL (npm run test:unit:pg) every test app gets a throw-away PostgreSQL database,
-    // copied from a template this run migrates once (server/src/testing/pg-global-setup.ts).
-    globalSetup: process.env.DATABASE_URL ? ['server/src/testing/pg-global-setup.ts'] : [],
+    // copied from a template this run migrates once; either way the run drops what it made on
+    // PostgreSQL at the end (server/src/testing/pg-global-setup.ts).
+    globalSetup: ['server/src/testing/pg-global-setup.ts'],
   },
 });

@@ -6,14 +6,17 @@ import { migratePostgres } from '../db/postgres.ts';
 /** The server tests make their databases on (trust auth on the development and CI machines). */
 const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /**
- * A test run (vitest's global setup) names itself in STUDIO_PG_RUN and migrates one template for
- * all its workers; a program that runs without it (abuse, benchmarks) gets a template of its own.
+ * A test run (vitest's global setup) names itself in STUDIO_PG_RUN; on PostgreSQL it migrates one
+ * template for all its workers (STUDIO_PG_TEMPLATE_READY). Where it did not (the SQLite run, whose
+ * copy and parity tests use PostgreSQL too), each worker makes a template of its own, named after
+ * the run so that the run's teardown drops it; a program without a run (abuse, benchmarks) gets
+ * one of its own as well.
  */
 const RUN = process.env.STUDIO_PG_RUN ?? `p${process.pid}`;
 export const templateName = (run: string) => `studio_tpl_${run}`;
-const TEMPLATE = templateName(RUN);
+const TEMPLATE = process.env.STUDIO_PG_TEMPLATE_READY ? templateName(RUN) : process.env.STUDIO_PG_RUN ? `${templateName(RUN)}_p${process.pid}` : templateName(RUN);
 
-let template: Promise<void> | undefined = process.env.STUDIO_PG_RUN ? Promise.resolve() : undefined;
+let template: Promise<void> | undefined = process.env.STUDIO_PG_TEMPLATE_READY ? Promise.resolve() : undefined;
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: ADMIN_URL });
@@ -47,7 +50,7 @@ const urlOf = (name: string) => {
 export async function createThrowawayPg(opts: string | { prefix?: string; empty?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const { prefix, empty } = typeof opts === 'string' ? { prefix: opts, empty: false } : opts;
   if (!empty) {
-    template ??= createTemplate(RUN);
+    template ??= createTemplateNamed(TEMPLATE);
     await template;
   }
   const label = prefix ? `${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 20)}_` : '';
@@ -69,22 +72,32 @@ export function migratePg(url: string): Promise<void> {
 }
 
 /** Creates and migrates the template of a run. */
-export async function createTemplate(run: string): Promise<void> {
+export function createTemplate(run: string): Promise<void> {
+  return createTemplateNamed(templateName(run));
+}
+
+async function createTemplateNamed(name: string): Promise<void> {
   await admin(async (c) => {
-    await c.query(`drop database if exists ${templateName(run)}`);
-    await c.query(`create database ${templateName(run)}`);
+    await c.query(`drop database if exists ${name}`);
+    await c.query(`create database ${name}`);
   });
-  await migratePg(urlOf(templateName(run)));
+  await migratePg(urlOf(name));
   // pg-boss's own schema too (the app's job queue on PostgreSQL), so each copy starts it at once.
-  const boss = new PgBoss({ connectionString: urlOf(templateName(run)), schema: 'pgboss', supervise: false, schedule: false });
+  const boss = new PgBoss({ connectionString: urlOf(name), schema: 'pgboss', supervise: false, schedule: false });
   await boss.start();
   await boss.stop({ graceful: false, wait: true, close: true });
 }
 
-/** Drops a run's template and every database made from it that is still there. */
+/** Drops a run's templates and every database made from them that is still there. */
 export async function dropRun(run: string): Promise<void> {
   await admin(async (c) => {
-    const { rows } = await c.query<{ datname: string }>(`select datname from pg_database where datname like $1 or datname = $2`, [`studio\\_t\\_${run}\\_%`, templateName(run)]);
+    const { rows } = await c.query<{ datname: string }>(`select datname from pg_database where datname like $1 or datname = $2 or datname like $3`, [
+      `studio\\_t\\_${run}\\_%`,
+      templateName(run),
+      `${templateName(run).replaceAll('_', '\\_')}\\_p%`,
+    ]);
+    // Copies first: a template cannot be dropped while a copy is being made from it.
+    rows.sort((a, b) => Number(a.datname.startsWith('studio_tpl_')) - Number(b.datname.startsWith('studio_tpl_')));
     for (const r of rows) await c.query(`drop database if exists ${r.datname} with (force)`);
   });
 }
