@@ -45,8 +45,9 @@ const HELD_BY_ME = sql<unknown>`(select ${jsonObject({
 })} from "leases" hl join "expressions" he on he.id = hl.expression_id where hl.validator_id = ${me})`;
 export type HeldRow = { lease: Lease; videoId: number; text: string };
 
-/** Open and not held: the terms of expressions_queue_idx's WHERE. */
+/** Open and not held: the terms of expressions_queue_idx's WHERE; QUEUE_ORDER is its key. */
 const IN_QUEUE = sql`${outer('status')} in ('pending', 'second_round') and ${outer('lease_expires_at')} is null`;
+const QUEUE_ORDER = sql`${outer('created_at')}, ${outer('id')}`;
 
 /**
  * Open samples nobody holds, oldest first, that this validator may answer: the terms are those of
@@ -69,7 +70,7 @@ export function oldestQuery(db: DbOrTx, skipOwnVideos: boolean) {
     })
     .from(expressions)
     .where(and(IN_QUEUE, eligibleFor(me, skipOwnVideos)))
-    .orderBy(sql`${outer('created_at')}, ${outer('id')}`)
+    .orderBy(QUEUE_ORDER)
     .limit(1);
   return DIALECT === 'postgres' ? oldest.for('update', { skipLocked: true }) : oldest;
 }
@@ -92,7 +93,6 @@ export type HandOut = { granted: SampleView } | { none: true } | { inTransaction
 
 interface HandOutRow {
   id: number | null;
-  held: boolean | null;
   holds: boolean;
   /** Gold only: whether real work waits for this validator (gold is mixed into real work only). */
   work?: boolean;
@@ -112,8 +112,8 @@ const statementsByVariant = new Map<string, { name: string; text: string; params
  * statement costs the database (bench:validate). With `gold` (the gold share's dice said so), a
  * gold sample the same way (handOutStatement), or real work when no gold is left for them. The
  * rest — a lease they already hold (`mine`), an expired lease of someone else on the sample
- * (`held`, to be taken over) — is left to the transaction (`inTransaction`). The same guarantees as there: the row lock keeps
- * other hand-outs off the sample, the unique indexes on leases refuse a second lease of the sample
+ * (`held`, to be taken over) — is left to the transaction (`inTransaction`). The same guarantees
+ * as there: the row lock keeps other hand-outs off the sample, the unique indexes on leases refuse a second lease of the sample
  * or of the validator (RaceLost: the request runs again), and the lease starts no earlier than the
  * sample's last lease ended (an answer on another instance may have ended it a moment ago on a
  * clock a little ahead), so the lease history never shows two holders at once.
@@ -155,17 +155,17 @@ function handOutStatement(db: DbOrTx, skipOwnVideos: boolean, gold: boolean) {
     const lease = sql`select pick.id, ${me}, case when pick.status = 'second_round' then 2 else 1 end, ${at}, ${at} + ${sql.placeholder('leaseMs')}
       from pick where pick.mine is null and not pick.held`;
     statement = sql`with pick as (${pick.getSQL()}), ${leaseGrantQueries(lease)}
-      select pick.id, pick.held, ${HELD_BY_ME} is not null as "holds", pick.video_id as "videoId", pick.text, granted.id as "leaseId", granted.expires_at as "expiresAt"
+      select pick.id, ${HELD_BY_ME} is not null as "holds", pick.video_id as "videoId", pick.text, granted.id as "leaseId", granted.expires_at as "expiresAt"
       from (select 1) as one left join pick on true left join granted on true`;
   } else {
     // In the queue's order: that walks expressions_queue_idx. Without it the planner may take a
     // sequential scan "until the first match", through every decided sample (bench:scale: 10 ms).
-    const work = sql`select 1 from "expressions" where ${and(IN_QUEUE, eligibleFor(me, skipOwnVideos))} order by ${outer('created_at')}, ${outer('id')} limit 1`;
+    const work = sql`select 1 from "expressions" where ${and(IN_QUEUE, eligibleFor(me, skipOwnVideos))} order by ${QUEUE_ORDER} limit 1`;
     const at = sql`cast(${sql.placeholder('now')} as bigint)`;
     const lease = sql`select pick.id, ${me}, 0, ${at}, ${at} + ${sql.placeholder('leaseMs')}
       from pick where exists (select 1 from work) and ${HELD_BY_ME} is null`;
     statement = sql`with work as (${work}), pick as (${goldQuery(db, skipOwnVideos).getSQL()}), ${leaseGrantQueries(lease)}
-      select pick.id, cast(null as boolean) as held, ${HELD_BY_ME} is not null as "holds", exists (select 1 from work) as "work", pick.video_id as "videoId", pick.text,
+      select pick.id, ${HELD_BY_ME} is not null as "holds", exists (select 1 from work) as "work", pick.video_id as "videoId", pick.text,
         granted.id as "leaseId", granted.expires_at as "expiresAt"
       from (select 1) as one left join pick on true left join granted on true`;
   }

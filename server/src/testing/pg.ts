@@ -14,7 +14,7 @@ const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:543
  */
 const RUN = process.env.STUDIO_PG_RUN ?? `p${process.pid}`;
 export const templateName = (run: string) => `studio_tpl_${run}`;
-const TEMPLATE = process.env.STUDIO_PG_TEMPLATE_READY ? templateName(RUN) : process.env.STUDIO_PG_RUN ? `${templateName(RUN)}_p${process.pid}` : templateName(RUN);
+const TEMPLATE = process.env.STUDIO_PG_RUN && !process.env.STUDIO_PG_TEMPLATE_READY ? `${templateName(RUN)}_p${process.pid}` : templateName(RUN);
 
 let template: Promise<void> | undefined = process.env.STUDIO_PG_TEMPLATE_READY ? Promise.resolve() : undefined;
 
