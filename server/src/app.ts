@@ -43,7 +43,7 @@ export interface App {
 }
 
 export async function openApp(config: Config, opts: { log?: Logger; dbFile?: string; databaseUrl?: string } = {}): Promise<App> {
-  const database = await openDatabase({ databaseUrl: opts.databaseUrl ?? config.databaseUrl, dbFile: opts.dbFile ?? config.dbFile });
+  const database = await openDatabase({ databaseUrl: opts.databaseUrl ?? config.databaseUrl, dbFile: opts.dbFile ?? config.dbFile, poolSize: config.pgPoolSize });
   const { db } = database;
   const log = opts.log ?? pino({ level: config.logLevel });
   const store = new FileStore(config.storeDir);

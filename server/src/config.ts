@@ -36,6 +36,11 @@ const EnvSchema = z.object({
    * instances can then share one database (README, "Deploying beyond one machine").
    */
   DATABASE_URL: z.string().max(2000).optional(),
+  /**
+   * PostgreSQL connections in each of an instance's two pools (README, "Deploying beyond one
+   * machine"): fewer on a small database host, where more backends than cores only take turns.
+   */
+  PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** The media store (content-addressed, immutable files): a directory every instance shares. */
   STORE_DIR: z.string().min(1).optional(),
   /** Names this instance in logs (default: host name and process id). */
@@ -56,6 +61,8 @@ export interface Config {
   dbFile: string;
   /** PostgreSQL's URL, or undefined for the SQLite file `dbFile`. */
   databaseUrl: string | undefined;
+  /** PG_POOL_SIZE: connections in each PostgreSQL pool of this instance. */
+  pgPoolSize: number;
   storeDir: string;
   instanceId: string;
   port: number;
@@ -90,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     dbFile: path.join(dataDir, 'studio.db'),
     databaseUrl: e.DATABASE_URL || undefined,
+    pgPoolSize: e.PG_POOL_SIZE,
     storeDir: e.STORE_DIR ? path.resolve(e.STORE_DIR) : path.join(dataDir, 'store'),
     instanceId: e.INSTANCE_ID ?? `${os.hostname()}:${process.pid}`,
     port: e.PORT,

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createThrowawayPg } from '../testing/pg.ts';
 import { isBusy, retryOnBusy } from './busy.ts';
 import { lazyTransaction } from './client.ts';
 import { countingCommits } from './commits.ts';
-import { openPostgres, type PostgresDatabase } from './postgres.ts';
+import { openPostgres, POOL_IDLE_MS, type PostgresDatabase } from './postgres.ts';
 
 // The PostgreSQL adapter itself (it runs in both test runs: it opens its own database).
 describe('the PostgreSQL adapter', () => {
@@ -69,5 +69,21 @@ describe('the PostgreSQL adapter', () => {
     });
     expect(seen).toEqual(['off', 'on']);
     expect(commits).toBe(2);
+  });
+
+  it('keeps idle connections through a quiet spell (pg closed them after 10 s) and closes them after minutes', async () => {
+    // The pool's idle timers are set when a connection is released: fake clocks from here on.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // Three statements at once: the pool (size 3) holds three connections afterwards.
+      await Promise.all([1, 2, 3].map(() => a.db.execute(sql`select pg_sleep(0.05)`)));
+      expect(a.pool.totalCount).toBe(3);
+      vi.advanceTimersByTime(60_000);
+      expect(a.pool.totalCount).toBe(3);
+      vi.advanceTimersByTime(POOL_IDLE_MS);
+      await vi.waitFor(() => expect(a.pool.totalCount).toBe(0));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

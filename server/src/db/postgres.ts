@@ -38,9 +38,20 @@ export interface PostgresDatabase {
 }
 
 export interface PostgresOptions {
-  /** Connections per app instance (default 10). */
+  /** Connections in each of the instance's two pools (default 10; PG_POOL_SIZE). */
   poolSize?: number;
 }
+
+/**
+ * How long a pooled connection may sit idle before the pool closes it. pg's default, 10 s, closed
+ * connections in the middle of a busy run: the pool reuses the connection released last, so under
+ * steady load the rest of it idles, is closed, and the next burst opens new ones, each a fresh
+ * PostgreSQL backend that connects, loads its catalog caches and plans its prepared statements
+ * again (25 ms and more of CPU each on the 2-core machine; bench:validate saw 13 closed and 14
+ * opened within a second, PostgreSQL's CPU doubling for two seconds). A pool is bounded by its
+ * size anyway, so keeping its connections costs nothing the deployment was not sized for.
+ */
+export const POOL_IDLE_MS = 5 * 60_000;
 
 /**
  * Opens the PostgreSQL database at `url` and brings its schema up to date (migrations-pg; several
@@ -56,7 +67,7 @@ export interface PostgresOptions {
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresDatabase> {
   await migratePostgres(url);
   const options = '-c default_transaction_isolation=serializable -c default_transaction_read_only=on';
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options });
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, idleTimeoutMillis: POOL_IDLE_MS, options });
   // Transactions whose loss on a crash is harmless (leases, session touches) commit without
   // waiting for the WAL flush. Their own connections say so once, at connect, rather than each
   // transaction saying `set local synchronous_commit = off`: a round trip less on every sample
@@ -69,6 +80,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   const lazyPool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
+    idleTimeoutMillis: POOL_IDLE_MS,
     // A lone statement runs at READ COMMITTED, the row-lock discipline (client.ts rowLockTransaction);
     // transactions here say their isolation in their BEGIN.
     options: '-c default_transaction_isolation=read\\ committed -c default_transaction_read_only=off -c synchronous_commit=off',
