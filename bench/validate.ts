@@ -56,6 +56,8 @@ const RAMP_MS = 3000;
 // Each validator answers one sample before the clock starts (see the warm-up below): planted on top.
 const WARM_UP_SAMPLES = VALIDATORS;
 const PORT = 3400 + Math.floor(Math.random() * 400);
+/** Drops this run's throw-away PostgreSQL database when the run fails. */
+let dropOnFailure: (() => Promise<void>) | undefined;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quantile = (xs: number[], q: number) => {
@@ -70,6 +72,7 @@ async function main() {
   mkdirSync(dataDir);
   // PostgreSQL: a throw-away database, migrated by the app itself on first open, dropped at the end.
   const pg = engine === 'postgres' ? await createThrowawayPg({ prefix: 'bench_validate', empty: true }) : null;
+  dropOnFailure = pg ? () => pg.drop() : undefined;
   const dbEnv: Record<string, string> = pg ? { DATABASE_URL: pg.url } : {};
   const config = loadConfig({ DATA_DIR: dataDir, STUDIO_DEMO: '0', ...dbEnv });
   const app = await openApp(config, { log: pino({ level: 'silent' }) });
@@ -110,7 +113,10 @@ async function main() {
       try {
         if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
       } catch {
-        if (i > 300 || servers[k]!.exitCode !== null) throw new Error(`server on port ${port} did not start`);
+        const { exitCode, signalCode } = servers[k]!;
+        if (i > 300 || exitCode !== null || signalCode !== null) {
+          throw new Error(`server on port ${port} did not start (${exitCode !== null || signalCode !== null ? `it exited: code ${exitCode}, signal ${signalCode}` : 'no answer on /healthz for 30 s'}; its log is above)`);
+        }
       }
       await sleep(100);
     }
@@ -267,7 +273,9 @@ async function main() {
   if (lost || doubleAssigned || twice || mismatched || unleased || marks) process.exitCode = 1;
 }
 
-main().catch((e: unknown) => {
+main().catch(async (e: unknown) => {
   console.error(e);
+  // A run that fails leaves no throw-away database behind (the servers are killed on exit).
+  await dropOnFailure?.().catch(() => {});
   process.exit(1);
 });
