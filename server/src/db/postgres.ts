@@ -67,7 +67,9 @@ export const POOL_IDLE_MS = 5 * 60_000;
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresDatabase> {
   await migratePostgres(url);
   const options = '-c default_transaction_isolation=serializable -c default_transaction_read_only=on';
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, idleTimeoutMillis: POOL_IDLE_MS, options });
+  // Both pools: the same size, and connections kept while idle (POOL_IDLE_MS).
+  const sized = { connectionString: url, max: opts.poolSize ?? 10, idleTimeoutMillis: POOL_IDLE_MS };
+  const pool = new pg.Pool({ ...sized, options });
   // Transactions whose loss on a crash is harmless (leases, session touches) commit without
   // waiting for the WAL flush. Their own connections say so once, at connect, rather than each
   // transaction saying `set local synchronous_commit = off`: a round trip less on every sample
@@ -78,9 +80,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   // read-only default that keeps a stray write outside a transaction from escaping the retry logic
   // stays on `pool`, which every service uses.
   const lazyPool = new pg.Pool({
-    connectionString: url,
-    max: opts.poolSize ?? 10,
-    idleTimeoutMillis: POOL_IDLE_MS,
+    ...sized,
     // A lone statement runs at READ COMMITTED, the row-lock discipline (client.ts rowLockTransaction);
     // transactions here say their isolation in their BEGIN.
     options: '-c default_transaction_isolation=read\\ committed -c default_transaction_read_only=off -c synchronous_commit=off',

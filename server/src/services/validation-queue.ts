@@ -113,10 +113,11 @@ const statementsByVariant = new Map<string, { name: string; text: string; params
  * gold sample the same way (handOutStatement), or real work when no gold is left for them. The
  * rest — a lease they already hold (`mine`), an expired lease of someone else on the sample
  * (`held`, to be taken over) — is left to the transaction (`inTransaction`). The same guarantees
- * as there: the row lock keeps other hand-outs off the sample, the unique indexes on leases refuse a second lease of the sample
- * or of the validator (RaceLost: the request runs again), and the lease starts no earlier than the
- * sample's last lease ended (an answer on another instance may have ended it a moment ago on a
- * clock a little ahead), so the lease history never shows two holders at once.
+ * as there: the row lock keeps other hand-outs off the sample, the unique indexes on leases refuse
+ * a second lease of the sample or of the validator (RaceLost: the request runs again), and the
+ * lease starts no earlier than the sample's last lease ended (an answer on another instance may
+ * have ended it a moment ago on a clock a little ahead), so the lease history never shows two
+ * holders at once.
  */
 export async function handOutInOne(db: DbOrTx, validatorId: number, skipOwnVideos: boolean, now: number, leaseMs: number, gold = false): Promise<HandOut> {
   const hooks = postgresHooksOf(db);
