@@ -134,10 +134,13 @@ async function main() {
   // node:http with a keep-alive agent: fetch's per-call overhead in this one client process
   // showed up as client-side queueing in the latencies.
   const agent = new http.Agent({ keepAlive: true, maxSockets: VALIDATORS + 10 });
-  const post = (port: number, procedure: string, cookie: string, body?: string) =>
+  // Queries are GETs, mutations POSTs (tRPC refuses a query POSTed: 405).
+  const QUERIES = new Set(['validate.overview']);
+  const send = (port: number, procedure: string, cookie: string, body?: string) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const method = QUERIES.has(procedure) ? 'GET' : 'POST';
       const req = http.request(
-        { host: '127.0.0.1', port, path: `/trpc/${procedure}`, method: 'POST', agent, headers: { 'content-type': 'application/json', cookie } },
+        { host: '127.0.0.1', port, path: `/trpc/${procedure}`, method, agent, headers: { ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), cookie } },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -152,7 +155,7 @@ async function main() {
   let started = 0;
   const call = async (v: { id: number; cookie: string }, procedure: string, input?: unknown) => {
     const t0 = performance.now();
-    const res = await post(portOf(v.id), procedure, v.cookie, input === undefined ? undefined : JSON.stringify(input));
+    const res = await send(portOf(v.id), procedure, v.cookie, input === undefined ? undefined : JSON.stringify(input));
     const ms = performance.now() - t0;
     if (measuring) latencies.push(ms);
     if (process.env.BENCH_DEBUG && ms > (Number(process.env.BENCH_DEBUG) || 1000)) console.log(`slow ${procedure} ${ms.toFixed(0)} ms at +${((Date.now() - started) / 1000).toFixed(1)} s status ${res.status}`);
@@ -168,7 +171,8 @@ async function main() {
   for (let i = 0; i < tokens.length; i += 20) {
     await Promise.all(
       tokens.slice(i, i + 20).map(async (v) => {
-        await call(v, 'validate.overview');
+        const home = await call(v, 'validate.overview');
+        if (!home.ok) throw new Error(`warm-up: validator ${v.id}'s home page failed: ${home.error}`);
         const n = await call(v, 'validate.next');
         const sample = n.data as { expressionId: number } | null;
         if (!n.ok || !sample) throw new Error(`warm-up: validator ${v.id} got no sample (${n.error ?? 'none left'})`);

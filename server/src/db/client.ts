@@ -63,7 +63,21 @@ export function rowLockTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>, op
  * first): without parameters it travels with the transaction's BEGIN (db/deferred-begin.ts).
  */
 export async function lockRow(tx: Tx, table: string, id: number): Promise<void> {
-  if (DIALECT !== 'postgres') return;
+  await lockRowThen(tx, table, id, async () => {});
+}
+
+/**
+ * lockRow, then `read`, in one round trip on PostgreSQL: the lock is sent first and the read right
+ * behind it on the pipelined connection (db/postgres.ts) without waiting for the lock's answer.
+ * PostgreSQL runs a connection's statements in order, so the read starts once the lock is held and
+ * sees everything committed before (READ COMMITTED: each statement reads afresh).
+ */
+export async function lockRowThen<T>(tx: Tx, table: string, id: number, read: () => Promise<T>): Promise<T> {
+  if (DIALECT !== 'postgres') return read();
   if (!Number.isSafeInteger(id) || !/^[a-z_]+$/.test(table)) throw new Error(`lockRow: not a table and row id: ${table} ${id}`);
-  await tx.execute(sql.raw(`select 1 from "${table}" where id = ${id} for update`));
+  // drizzle sends a statement when its `then` is called: here, before `read` sends its own. (An
+  // `await` would call it a microtask later, after the read.)
+  const locked = tx.execute(sql.raw(`select 1 from "${table}" where id = ${id} for update`)).then(() => {});
+  const [, out] = await Promise.all([locked, read()]);
+  return out;
 }

@@ -45,6 +45,10 @@ export function deferBegin(client: pg.ClientBase): void {
       // Several statements in one simple query answer with one result each: the caller asked for the last.
       return (send(merged) as Promise<pg.QueryResult | pg.QueryResult[]>).then((r) => (Array.isArray(r) ? r[r.length - 1]! : r));
     }
+    // A pipelined connection (db/postgres.ts) takes both at once: one round trip.
+    if (!withCallback && (client as { pipeline?: boolean }).pipeline) {
+      return Promise.all([send(begin), send(...args)]).then(([, r]) => r);
+    }
     return (send(begin) as Promise<unknown>).then(() => send(...args));
   };
 }

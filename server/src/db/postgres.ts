@@ -6,7 +6,7 @@ import { noteCommit } from './commits.ts';
 import { deferBegin } from './deferred-begin.ts';
 import { listenForChanges, type ChangeFeed } from './pg-notify.ts';
 import * as schema from './schema-pg/index.ts';
-import { notePoolWait, noteStatement } from './trace.ts';
+import { notePoolWait, noteRoundTrip, noteStatement } from './trace.ts';
 import type { Db, Tx } from './types.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../../../migrations-pg', import.meta.url));
@@ -67,8 +67,10 @@ export const POOL_IDLE_MS = 5 * 60_000;
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresDatabase> {
   await migratePostgres(url);
   const options = '-c default_transaction_isolation=serializable -c default_transaction_read_only=on';
-  // Both pools: the same size, and connections kept while idle (POOL_IDLE_MS).
-  const sized = { connectionString: url, max: opts.poolSize ?? 10, idleTimeoutMillis: POOL_IDLE_MS };
+  // Both pools: the same size, connections kept while idle (POOL_IDLE_MS), and pipelined: statements
+  // a transaction sends without waiting in between (a BEGIN held back, a row lock and the read behind
+  // it, the last writes and COMMIT: commitWith in write-together.ts) travel together: one round trip.
+  const sized = { connectionString: url, max: opts.poolSize ?? 10, idleTimeoutMillis: POOL_IDLE_MS, pipeline: true };
   const pool = new pg.Pool({ ...sized, options });
   // Transactions whose loss on a crash is harmless (leases, session touches) commit without
   // waiting for the WAL flush. Their own connections say so once, at connect, rather than each
@@ -95,7 +97,25 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   const native = db.transaction.bind(db);
   const nativeLazy = lazyDb.transaction.bind(lazyDb);
   const transaction = async <T>(fn: (tx: Tx) => Promise<T>, lazy = false, readCommitted = false): Promise<T> => {
-    const out = await (lazy ? nativeLazy : native)(fn, { accessMode: 'read write', isolationLevel: readCommitted ? 'read committed' : 'serializable' });
+    let last: Promise<void> | null = null;
+    let out: T;
+    try {
+      out = await (lazy ? nativeLazy : native)(
+        async (tx) => {
+          beforeCommit.set(tx, null);
+          const result = await fn(tx);
+          last = beforeCommit.get(tx) ?? null;
+          return result;
+        },
+        { accessMode: 'read write', isolationLevel: readCommitted ? 'read committed' : 'serializable' },
+      );
+    } catch (err) {
+      // The last writes' own error says more than what followed from it.
+      await last;
+      throw err;
+    }
+    // Last writes that failed turned the COMMIT behind them into a ROLLBACK: nothing committed.
+    await last;
     noteCommit();
     return out;
   };
@@ -127,15 +147,17 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
 
 /**
  * Feeds the request trace (trace.ts): how long a request waited for a pooled connection, and its
- * statements' round trips. Callback and promise forms both, since pg's own pool.query uses the
- * callback form of both calls.
+ * statements and round trips (a statement sent while others are outstanding on its connection,
+ * pipelined, adds no wait of its own). Callback and promise forms both, since pg's own pool.query
+ * uses the callback form of both calls.
  */
 function traced(pool: pg.Pool): void {
   type Fn = (...args: unknown[]) => unknown;
-  const wrap = (target: { [k: string]: unknown }, name: string, note: (ms: number) => void) => {
+  const wrap = (target: { [k: string]: unknown }, name: string, note: (ms: number) => void, sent = () => {}) => {
     const original = target[name] as Fn;
     target[name] = function (this: unknown, ...args: unknown[]) {
       const t0 = performance.now();
+      sent();
       const last = args.length - 1;
       if (typeof args[last] === 'function') {
         const cb = args[last] as Fn;
@@ -152,7 +174,14 @@ function traced(pool: pg.Pool): void {
   };
   wrap(pool as unknown as { [k: string]: unknown }, 'connect', notePoolWait);
   pool.on('connect', (client) => {
-    wrap(client as unknown as { [k: string]: unknown }, 'query', noteStatement);
+    let outstanding = 0;
+    const answered = (ms: number) => {
+      outstanding--;
+      noteStatement(ms);
+    };
+    wrap(client as unknown as { [k: string]: unknown }, 'query', answered, () => {
+      if (outstanding++ === 0) noteRoundTrip();
+    });
     deferBegin(client);
   });
 }
@@ -184,6 +213,27 @@ export async function migratePostgres(url: string): Promise<void> {
       await pool.end();
     }
   });
+}
+
+/**
+ * Transactions of their own (not nested) on a pipelined connection, each with the writes it sent
+ * to go just before its COMMIT, if any (sendBeforeCommit).
+ */
+const beforeCommit = new WeakMap<object, Promise<void> | null>();
+
+/**
+ * Sends a transaction's last writes now and lets its COMMIT follow right behind them, without
+ * waiting for their result: one round trip for both (commitWith in write-together.ts). If the
+ * writes fail, PostgreSQL turns that COMMIT into a ROLLBACK and the transaction throws their
+ * error. False where this cannot be done (SQLite, a nested transaction): the caller runs them.
+ */
+export function sendBeforeCommit(tx: object, send: () => Promise<void>): boolean {
+  if (beforeCommit.get(tx) !== null) return false;
+  const sent = send();
+  // Awaited by the transaction (above); this only keeps an early failure from counting as unhandled.
+  sent.catch(() => {});
+  beforeCommit.set(tx, sent);
+  return true;
 }
 
 /** A statement prepared once per connection under `name` (its text must never change under that name). */

@@ -8,13 +8,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestTrace {
   poolWaitMs: number;
   statements: number;
+  /** Waits for the database: statements sent together on one connection (pipelined) wait once. */
+  roundTrips: number;
   statementMs: number;
   attempts: number;
 }
 
 export const traces = new AsyncLocalStorage<RequestTrace>();
 
-export const newTrace = (): RequestTrace => ({ poolWaitMs: 0, statements: 0, statementMs: 0, attempts: 0 });
+export const newTrace = (): RequestTrace => ({ poolWaitMs: 0, statements: 0, roundTrips: 0, statementMs: 0, attempts: 0 });
 
 export function notePoolWait(ms: number): void {
   const t = traces.getStore();
@@ -27,4 +29,10 @@ export function noteStatement(ms: number): void {
     t.statements++;
     t.statementMs += ms;
   }
+}
+
+/** A statement went out on a connection that had none outstanding: the request waits once more. */
+export function noteRoundTrip(): void {
+  const t = traces.getStore();
+  if (t) t.roundTrips++;
 }

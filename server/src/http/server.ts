@@ -134,7 +134,7 @@ export function createAppServer(app: App, opts: ServerOptions = {}): Server {
       const ms = performance.now() - started;
       if (ms > app.config.slowRequestMs)
         app.log.warn(
-          { url: req.url?.slice(0, 120), status: res.statusCode, ms: Math.round(ms), poolWaitMs: Math.round(trace.poolWaitMs), statements: trace.statements, statementMs: Math.round(trace.statementMs) },
+          { url: req.url?.slice(0, 120), status: res.statusCode, ms: Math.round(ms), poolWaitMs: Math.round(trace.poolWaitMs), statements: trace.statements, roundTrips: trace.roundTrips, statementMs: Math.round(trace.statementMs) },
           'slow request',
         );
     });

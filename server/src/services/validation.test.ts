@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { AnswerInput } from '#shared/schemas/validate.ts';
+import { DIALECT } from '../db/dialect.ts';
 import { expressions, leaseHistory, leases, probes, validations } from '../db/schema/index.ts';
+import { newTrace, traces } from '../db/trace.ts';
 import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
 import { addExpression, importVideo } from '../testing/factories.ts';
 import { answersWithoutLease, leaseCacheMismatches, overlappingLeases } from './leases.ts';
@@ -259,6 +261,17 @@ describe('validation protocol on the server', () => {
     const again = await callerFor(app, v1).validate.answer({ expressionId: e, answer: { kind: 'targets', targets: [2] } });
     expect(again).toEqual({ ...first, alreadyAnswered: true });
     expect((await app.db.select().from(validations))).toHaveLength(1);
+  });
+
+  it.runIf(DIALECT === 'postgres')('an answer waits for the database twice: the row lock with its read, the writes with the COMMIT', async () => {
+    const e = await addExpression(app, { videoId, authorId: ann.id, targets: [2] });
+    await nextSample(app.db, v1.id);
+    const trace = newTrace();
+    const feedback = await traces.run(trace, () => submitAnswer(app.db, v1.id, e, { kind: 'targets', targets: [2] }));
+    expect(feedback.agreed).toBe(true);
+    expect((await status(e)).s).toBe('accepted');
+    // [BEGIN + lock, the read] and [the writes, COMMIT], pipelined (db/postgres.ts): four waits unpipelined.
+    expect({ statements: trace.statements, roundTrips: trace.roundTrips }).toEqual({ statements: 4, roundTrips: 2 });
   });
 
   it('gold samples look like any other, score the validator, and never change state', async () => {
