@@ -7,8 +7,9 @@ import type pg from 'pg';
  * more CPU than PostgreSQL spends on the statement, and under load one more turn of the event loop
  * (bench:validate; docs/database-engines.md). Nothing changes for PostgreSQL: a transaction takes
  * its first snapshot at its first statement, not at BEGIN. A BEGIN followed by a statement with
- * parameters (the extended protocol cannot carry two statements) goes first, on its own; a BEGIN
- * followed straight by COMMIT or ROLLBACK (a transaction that ran nothing) is not sent at all.
+ * parameters (the extended protocol cannot carry two statements) goes as a statement of its own,
+ * in the same round trip on a pipelined connection (db/postgres.ts); a BEGIN followed straight by
+ * COMMIT or ROLLBACK (a transaction that ran nothing) is not sent at all.
  *
  * Installed on each pooled connection (db/postgres.ts); only promise-style calls with a query
  * object or text are deferred, anything else first sends the BEGIN it may be holding.
