@@ -41,6 +41,7 @@ import { addExpression, importVideo } from '../server/src/testing/factories.ts';
 import { createThrowawayPg } from '../server/src/testing/pg.ts';
 import { cpuMsOf, cpuMsOfCommand } from './lib/cpu-time.ts';
 import { chooseEngine } from './lib/engine.ts';
+import { procedureType } from '../abuse/lib/http.ts';
 
 const VALIDATORS = Number(process.env.BENCH_VALIDATORS ?? 200);
 const EXPRESSIONS = Number(process.env.BENCH_EXPRESSIONS ?? 1500);
@@ -134,11 +135,10 @@ async function main() {
   // node:http with a keep-alive agent: fetch's per-call overhead in this one client process
   // showed up as client-side queueing in the latencies.
   const agent = new http.Agent({ keepAlive: true, maxSockets: VALIDATORS + 10 });
-  // Queries are GETs, mutations POSTs (tRPC refuses a query POSTed: 405).
-  const QUERIES = new Set(['validate.overview']);
+  // Queries are GETs, mutations POSTs (tRPC refuses a query POSTed: 405), as the router says.
   const send = (port: number, procedure: string, cookie: string, body?: string) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const method = QUERIES.has(procedure) ? 'GET' : 'POST';
+      const method = procedureType(procedure) === 'query' ? 'GET' : 'POST';
       const req = http.request(
         { host: '127.0.0.1', port, path: `/trpc/${procedure}`, method, agent, headers: { ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), cookie } },
         (res) => {

@@ -2,8 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
  * Where a request's time went, for the slow-request log line: waiting for a pooled connection,
- * round trips to the database, attempts. Collected only while a request runs (AsyncLocalStorage),
- * so background work adds nothing; cheap enough to be always on (two clock reads per statement).
+ * statements and round trips to the database, attempts. Collected only while a request runs
+ * (AsyncLocalStorage), so background work adds nothing; cheap enough to be always on (two clock
+ * reads per statement).
  */
 export interface RequestTrace {
   poolWaitMs: number;
