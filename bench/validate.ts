@@ -131,6 +131,14 @@ async function main() {
   const acknowledged: { validator: number; expressionId: number }[] = [];
   let grants = 0;
   let errors = 0;
+  // What the refused calls were (procedure, status, message): a refusal is expected now and then
+  // (a lease that ran out while a validator thought), and a run's report must say which it was.
+  const refusals = new Map<string, number>();
+  const refused = (procedure: string, r: { status: number; error?: string }) => {
+    errors++;
+    const key = `${procedure} ${r.status} ${r.error ?? ''}`.trim();
+    refusals.set(key, (refusals.get(key) ?? 0) + 1);
+  };
   let abandoned = 0;
   // node:http with a keep-alive agent: fetch's per-call overhead in this one client process
   // showed up as client-side queueing in the latencies.
@@ -160,7 +168,7 @@ async function main() {
     if (measuring) latencies.push(ms);
     if (process.env.BENCH_DEBUG && ms > (Number(process.env.BENCH_DEBUG) || 1000)) console.log(`slow ${procedure} ${ms.toFixed(0)} ms at +${((Date.now() - started) / 1000).toFixed(1)} s status ${res.status}`);
     const body = JSON.parse(res.text) as { result?: { data: unknown }; error?: { message: string } };
-    return { ok: res.status === 200, ms, data: body.result?.data, error: body.error?.message };
+    return { ok: res.status === 200, status: res.status, ms, data: body.result?.data, error: body.error?.message };
   };
 
   // Warm-up, not measured: the first calls pay for lazy loading and JIT on both sides (the client's
@@ -205,7 +213,7 @@ async function main() {
       const n = await call(v, 'validate.next');
       nextLat.push(n.ms);
       if (!n.ok) {
-        errors++;
+        refused('validate.next', n);
         continue;
       }
       const sample = n.data as { expressionId: number; expiresAt: number } | null;
@@ -230,7 +238,7 @@ async function main() {
       const a = await call(v, 'validate.answer', { expressionId: sample.expressionId, answer });
       answerLat.push(a.ms);
       if (a.ok) acknowledged.push({ validator: v.id, expressionId: sample.expressionId });
-      else errors++;
+      else refused('validate.answer', a);
     }
   };
   console.log(`running ${VALIDATORS} validators against ${instances} instance(s) on ${engine} (${base}) (think ${THINK_MS[0]}–${THINK_MS[1]} ms per sample, lease ${LEASE_MINUTES * 60} s, abandon ${ABANDON * 100} %)…`);
@@ -264,6 +272,7 @@ async function main() {
   const fmt = (x: number) => x.toFixed(1);
   const measured = acknowledged.length - warmUpAnswers;
   console.log(`\n${measured} answers in ${seconds.toFixed(1)} s (${(measured / seconds).toFixed(0)} answers/s) after ${warmUpAnswers} in the warm-up, ${grants} leases (${leaseRows} in the server's history), ${abandoned} abandoned, ${errors} refused calls`);
+  if (refusals.size) console.log(`  refused: ${[...refusals].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}× ${k}`).join('; ')}`);
   console.log(`latency all calls:  p50 ${fmt(quantile(latencies, 0.5))} ms  p95 ${fmt(quantile(latencies, 0.95))} ms  p99 ${fmt(quantile(latencies, 0.99))} ms  (${latencies.length} calls)`);
   console.log(`  validate.next:    p50 ${fmt(quantile(nextLat, 0.5))} ms  p95 ${fmt(quantile(nextLat, 0.95))} ms  p99 ${fmt(quantile(nextLat, 0.99))} ms`);
   console.log(`  validate.answer:  p50 ${fmt(quantile(answerLat, 0.5))} ms  p95 ${fmt(quantile(answerLat, 0.95))} ms  p99 ${fmt(quantile(answerLat, 0.99))} ms`);

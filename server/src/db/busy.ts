@@ -59,6 +59,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const BUSY_PAUSES_MS = [2, 4, 8, 16, 32, 50] as const;
 export const MAX_BUSY_PAUSE_MS = Math.max(...BUSY_PAUSES_MS);
 
+/** How long a request keeps retrying while the database is busy (trpc/init.ts), then 503. */
+export const BUSY_DEADLINE_MS = 10_000;
+
 /**
  * Runs `fn` (a transaction) and retries it while the database is busy (SQLite locked by another
  * process, or a PostgreSQL transaction that lost a conflict), pausing 2, 4, 8 … 50 ms between tries without blocking the event loop, for at most

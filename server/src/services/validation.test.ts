@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { AnswerInput } from '#shared/schemas/validate.ts';
+import { lockRow, rowLockTransaction } from '../db/client.ts';
 import { DIALECT } from '../db/dialect.ts';
 import { expressions, leaseHistory, leases, probes, validations } from '../db/schema/index.ts';
 import { newTrace, traces } from '../db/trace.ts';
 import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
 import { addExpression, importVideo } from '../testing/factories.ts';
-import { answersWithoutLease, leaseCacheMismatches, overlappingLeases } from './leases.ts';
+import { answersWithoutLease, leaseCacheMismatches, overlappingLeases, releaseLeasesOf, sweepExpiredMarks } from './leases.ts';
 import { setUserDisabled } from './users.ts';
 import { updateSettings } from './settings.ts';
 import { inconsistentSamples, nextSample, submitAnswer, validatorStats } from './validation.ts';
@@ -272,6 +273,43 @@ describe('validation protocol on the server', () => {
     expect((await status(e)).s).toBe('accepted');
     // [BEGIN + lock, the read] and [the writes, COMMIT], pipelined (db/postgres.ts): four waits unpipelined.
     expect({ statements: trace.statements, roundTrips: trace.roundTrips }).toEqual({ statements: 4, roundTrips: 2 });
+  });
+
+  it.runIf(DIALECT === 'postgres')('a hand-out that loses a race runs again instead of failing: the lease being renewed was ended meanwhile', async () => {
+    const e = await addExpression(app, { videoId, authorId: ann.id, targets: [2] });
+    const t0 = 1_000_000_000_000;
+    const first = (await nextSample(app.db, v1.id, { now: t0 }))!;
+    const late = t0 + 20 * 60_000;
+    // Swept already (its queue mark cleared), so that v1's hand-out below meets the sample's row
+    // lock only in the renewal of its run-out lease.
+    await rowLockTransaction(app.db, (tx) => sweepExpiredMarks(tx, late));
+    let asked: Promise<unknown> | undefined;
+    await app.db.transaction(async (tx) => {
+      await lockRow(tx, 'expressions', e);
+      asked = nextSample(app.db, v1.id, { now: late });
+      asked.catch(() => {});
+      // Until v1's renewal waits for this transaction's lock on the sample.
+      for (let i = 0; ; i++) {
+        const { rows } = await app.db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        if (rows[0]!.n > 0) break;
+        if (i > 500) throw new Error('the hand-out never waited for the lock');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // The lease ends under it (an admin disabling the account does this), as a take-over would.
+      await releaseLeasesOf(tx, v1.id, late);
+    });
+    // The renewal found its lease gone (RaceLost) after the hand-out statement had counted a
+    // commit; run again, the hand-out grants the sample afresh instead of failing the request.
+    const again = await asked;
+    expect(again).toMatchObject({ expressionId: e, expiresAt: late + 10 * 60_000 });
+    const history = await app.db.select({ id: leaseHistory.id, v: leaseHistory.validatorId, reason: leaseHistory.endReason }).from(leaseHistory).orderBy(asc(leaseHistory.id));
+    expect(history).toEqual([
+      { id: history[0]!.id, v: v1.id, reason: 'released' },
+      { id: history[1]!.id, v: v1.id, reason: null },
+    ]);
+    expect(first.expiresAt).toBe(t0 + 10 * 60_000);
+    expect(await overlappingLeases(app.db)).toBe(0);
+    expect(await leaseCacheMismatches(app.db, late)).toBe(0);
   });
 
   it('gold samples look like any other, score the validator, and never change state', async () => {

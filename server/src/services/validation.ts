@@ -1,7 +1,7 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { accuracyWeightedPoints, agrees, answerTargets, isFinal, ProtocolError, replay, roundOf, step, type Answer, type AnswerEvent, type SampleFacts } from '#shared/protocol/index.ts';
 import type { AnswerFeedback, AnswerInput, SampleView } from '#shared/schemas/validate.ts';
-import { isUniqueViolation, RaceLost } from '../db/busy.ts';
+import { BUSY_DEADLINE_MS, isUniqueViolation, RaceLost, retryOnBusy } from '../db/busy.ts';
 import { lockRowThen, rowLockTransaction, type Db, type DbOrTx } from '../db/client.ts';
 import { commaList, fromJson, jsonArray, jsonObject } from '../db/portable.ts';
 import { preparedPerDb } from '../db/prepared.ts';
@@ -157,6 +157,23 @@ export async function nextSample(db: Db, validatorId: number, opts: { now?: numb
   const leaseMs = s.leaseMinutes * 60_000;
   // Gold is mixed into real work only, with the gold share's probability.
   const tryGold = random() < s.goldShare;
+  // A lost race (the sample went to another validator, or an expired lease being renewed was
+  // taken over) is retried here, not left to the request's retry (trpc/init.ts): that one redoes
+  // only requests that committed nothing, and the sweep above or a hand-out statement that granted
+  // nothing counts as a commit, so the validator got a 503 now and then under load (bench:validate
+  // showed one or two a run). Redoing the hand-out is safe: what lost rolled back entirely.
+  // Each try reads the clock afresh, as a redone request would.
+  const handOutOnce = () => handOut(db, validatorId, s, { now: opts.now ?? Date.now(), leaseMs, tryGold, fixedNow: opts.now !== undefined });
+  return retryOnBusy(handOutOnce, { deadlineMs: BUSY_DEADLINE_MS });
+}
+
+/** nextSample's hand-out once: what it grants, or a lost race (RaceLost) thrown with nothing written. */
+async function handOut(
+  db: Db,
+  validatorId: number,
+  s: { validatorSkipsOwnVideos: boolean },
+  { now, leaseMs, tryGold, fixedNow }: { now: number; leaseMs: number; tryGold: boolean; fixedNow: boolean },
+): Promise<SampleView | null> {
   // The common cases in one statement on PostgreSQL (validation-queue.ts); the rest below.
   const fast = await handOutInOne(db, validatorId, s.validatorSkipsOwnVideos, now, leaseMs, tryGold);
   if ('granted' in fast) return fast.granted;
@@ -181,7 +198,7 @@ export async function nextSample(db: Db, validatorId: number, opts: { now?: numb
     // The clock is read again once the sample's row lock is held: this transaction may have waited
     // for an answer to commit, and a grant stamped with the time before that wait would seem to
     // overlap the lease the answer ended (lease_history is read as the truth of who held what when).
-    const at = opts.now ?? Math.max(now, Date.now());
+    const at = fixedNow ? now : Math.max(now, Date.now());
     if (!gold && Boolean(work.held)) await takeOverExpired(tx, chosen.id, at);
     const lease = await grantLease(tx, { expressionId: chosen.id, validatorId, round, issuedAt: at, expiresAt: at + leaseMs }).catch((err: unknown) => {
       throw isUniqueViolation(err) ? new RaceLost(`sample ${chosen.id} or validator ${validatorId} was leased meanwhile`, { cause: err }) : err;

@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Role } from '#shared/roles.ts';
 import type { Context } from './context.ts';
-import { BUSY_PAUSES_MS, DatabaseBusyError, isBusy } from '../db/busy.ts';
+import { BUSY_DEADLINE_MS, BUSY_PAUSES_MS, DatabaseBusyError, isBusy } from '../db/busy.ts';
 import { countingCommits } from '../db/commits.ts';
 import { groupCommitOf } from '../db/group-commit.ts';
 import { ServiceError } from '../services/errors.ts';
@@ -77,9 +77,6 @@ const durableAnswers = t.middleware(async ({ ctx, next }) => {
   if (after > before) await group.syncUpTo(after);
   return result;
 });
-
-/** How long a request keeps retrying while another process holds the write lock. */
-export const BUSY_DEADLINE_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
