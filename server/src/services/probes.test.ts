@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { isProbeSelected, probeFrame } from '#shared/probe/index.ts';
 import { ProbeView } from '#shared/schemas/probe.ts';
 import { QualityQuery } from '#shared/schemas/quality.ts';
 import { annotationSkips, auditLog, expressions, expressionTargets, frames, masks, objects, probes, validations } from '../db/schema/index.ts';
+import { lockRow } from '../db/client.ts';
+import { DIALECT } from '../db/dialect.ts';
 import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
 import { addExpression, addValidation, importVideo } from '../testing/factories.ts';
 import { qualityReport } from './agreement.ts';
@@ -169,6 +171,34 @@ describe('single-frame probe', () => {
     expect((await probeOf(app, held!.probeId)).expressionId).toBe(expressionId);
     const audits = (await app.db.select({ action: auditLog.action, actor: auditLog.actorId }).from(auditLog).where(eq(auditLog.entity, 'probe')).orderBy(asc(auditLog.id))).map((r) => `${r.action}:${r.actor}`);
     expect(audits).toEqual([`probe.hold:${a.id}`, `probe.hold:${b.id}`, `probe.release:${b.id}`, `probe.hold:${c.id}`]);
+  });
+
+  it.runIf(DIALECT === 'postgres')('a hand-out that loses its probe to another validator meanwhile runs again instead of failing', async () => {
+    const ann = await makeUser(app, 'ann', ['annotator']);
+    const [a, b] = [await makeUser(app, 'a', ['validator']), await makeUser(app, 'b', ['validator'])];
+    const video = await importVideo(app, 'raced', 'accepted', 3);
+    await addExpression(app, { videoId: video, authorId: ann.id, status: 'accepted', targets: [1] });
+    await updateSettings(app.db, { probeShare: 1 }, null);
+    const now = Date.now();
+    await makeProbes(app.db, 1, now);
+    const [probe] = await app.db.select().from(probes);
+    let asked: Promise<unknown> | undefined;
+    await app.db.transaction(async (tx) => {
+      await lockRow(tx, 'probes', probe!.id);
+      asked = nextProbe(app.db, a.id, { now });
+      asked.catch(() => {});
+      // Until a's hand-out waits for this transaction's lock on the probe.
+      for (let i = 0; ; i++) {
+        const { rows } = await app.db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        if (rows[0]!.n > 0) break;
+        if (i > 500) throw new Error('the hand-out never waited for the lock');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await tx.update(probes).set({ holderId: b.id, leaseExpiresAt: now + LEASE_MS }).where(eq(probes.id, probe!.id));
+    });
+    // a's hand-out lost (its update found the probe taken) and ran again: nothing else to hold.
+    expect(await asked).toBeNull();
+    expect(await probeOf(app, probe!.id)).toMatchObject({ holderId: b.id });
   });
 
   it('takes only objects shown on the frame, computes the match, and keeps the answer out of the protocol', async () => {

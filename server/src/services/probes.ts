@@ -5,7 +5,7 @@ import { targetSet } from '#shared/protocol/target-set.ts';
 import type { AdminProbePage, AdminProbeRow, AdminProbeStats, ProbeAnswer, ProbeView } from '#shared/schemas/probe.ts';
 import type { PROBE_LIST_STATES } from '#shared/schemas/probe.ts';
 import type { VideoMasks } from '#shared/schemas/videos.ts';
-import { isUniqueViolation, RaceLost } from '../db/busy.ts';
+import { BUSY_DEADLINE_MS, isUniqueViolation, RaceLost, retryOnBusy } from '../db/busy.ts';
 import { chunked } from '../db/chunks.ts';
 import { lazyTransaction, type Db, type DbOrTx } from '../db/client.ts';
 import { auditLog, expressions, expressionTargets, frames, masks, objects, probes, releaseExpressions, releases, users, videos } from '../db/schema/index.ts';
@@ -211,6 +211,13 @@ export async function nextProbe(db: Db, userId: number, opts: { now?: number } =
   await makeProbes(db, s.probeShare, now);
   const expiresAt = now + leaseMs(s.leaseMinutes);
   // A hand-out is a short write like a protocol lease: losing it to a power cut only frees the probe.
+  // A lost race is run again here (as in validation.ts nextSample): makeProbes above may have
+  // committed, after which the request's own retry (trpc/init.ts) would answer 503 instead.
+  return retryOnBusy(() => holdProbe(db, userId, s, now, expiresAt), { deadlineMs: BUSY_DEADLINE_MS });
+}
+
+/** nextProbe's hand-out once: the held or newly held probe, or a lost race thrown with nothing written. */
+function holdProbe(db: Db, userId: number, s: { probeShare: number }, now: number, expiresAt: number): Promise<ProbeView | null> {
   return lazyTransaction(db, async (tx) => {
     const [held] = await tx
       .select({ id: probes.id, expressionId: probes.expressionId, frameIdx: probes.frameIdx, leaseExpiresAt: probes.leaseExpiresAt, videoId: expressions.videoId })
