@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import { isProbeSelected, probeFrame } from '#shared/probe/index.ts';
 import { ProbeView } from '#shared/schemas/probe.ts';
 import { QualityQuery } from '#shared/schemas/quality.ts';
@@ -9,6 +9,7 @@ import { annotationSkips, auditLog, expressions, expressionTargets, frames, mask
 import { lockRow } from '../db/client.ts';
 import { DIALECT } from '../db/dialect.ts';
 import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
+import { untilSomeoneWaitsForALock } from '../testing/lock-wait.ts';
 import { addExpression, addValidation, importVideo } from '../testing/factories.ts';
 import { qualityReport } from './agreement.ts';
 import { createRelease } from './export/plan.ts';
@@ -188,12 +189,7 @@ describe('single-frame probe', () => {
       asked = nextProbe(app.db, a.id, { now });
       asked.catch(() => {});
       // Until a's hand-out waits for this transaction's lock on the probe.
-      for (let i = 0; ; i++) {
-        const { rows } = await app.db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-        if (rows[0]!.n > 0) break;
-        if (i > 500) throw new Error('the hand-out never waited for the lock');
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await untilSomeoneWaitsForALock(app.db);
       await tx.update(probes).set({ holderId: b.id, leaseExpiresAt: now + LEASE_MS }).where(eq(probes.id, probe!.id));
     });
     // a's hand-out lost (its update found the probe taken) and ran again: nothing else to hold.

@@ -6,6 +6,7 @@ import { DIALECT } from '../db/dialect.ts';
 import { expressions, leaseHistory, leases, probes, validations } from '../db/schema/index.ts';
 import { newTrace, traces } from '../db/trace.ts';
 import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
+import { untilSomeoneWaitsForALock } from '../testing/lock-wait.ts';
 import { addExpression, importVideo } from '../testing/factories.ts';
 import { answersWithoutLease, leaseCacheMismatches, overlappingLeases, releaseLeasesOf, sweepExpiredMarks } from './leases.ts';
 import { setUserDisabled } from './users.ts';
@@ -289,12 +290,7 @@ describe('validation protocol on the server', () => {
       asked = nextSample(app.db, v1.id, { now: late });
       asked.catch(() => {});
       // Until v1's renewal waits for this transaction's lock on the sample.
-      for (let i = 0; ; i++) {
-        const { rows } = await app.db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-        if (rows[0]!.n > 0) break;
-        if (i > 500) throw new Error('the hand-out never waited for the lock');
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await untilSomeoneWaitsForALock(app.db);
       // The lease ends under it (an admin disabling the account does this), as a take-over would.
       await releaseLeasesOf(tx, v1.id, late);
     });
