@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { eq, sql } from 'drizzle-orm';
+import { DatabaseBusyError } from '../db/busy.ts';
 import { setBusyTimeout } from '../db/client.ts';
 import { DIALECT } from '../db/dialect.ts';
 import { speakerProfiles } from '../db/schema/index.ts';
@@ -135,5 +136,29 @@ describe.skipIf(DIALECT === 'postgres')('tRPC procedures and a write lock held b
     await call;
     expect(attempts).toBeGreaterThan(1);
     expect(await probe(sql`what = 'mine'`)).toHaveLength(1);
+  });
+});
+
+describe('a request that stays busy', () => {
+  let app: TestApp;
+  beforeEach(async () => (app = await testApp()));
+  afterEach(async () => app.cleanup());
+
+  it("is answered 503 in the words of its engine when a service's own retries gave up", async () => {
+    let attempts = 0;
+    const procedures = router({
+      // What retryOnBusy throws when its deadline passed: the middleware answers at once.
+      givesUp: publicProcedure.mutation(() => {
+        attempts++;
+        throw new DatabaseBusyError('gave up');
+      }),
+    });
+    const ctx: Context = { app, user: null, sessionId: null, cookies: { get: () => undefined, set: () => {}, clear: () => {} }, ip: '127.0.0.1' };
+    const err = await createCallerFactory(procedures)(ctx)
+      .givesUp()
+      .catch((e: unknown) => e as { code: string; message: string });
+    expect(err).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(err.message).toMatch(DIALECT === 'sqlite' ? /another program is writing/ : /other requests kept changing the same rows/);
+    expect(attempts).toBe(1);
   });
 });

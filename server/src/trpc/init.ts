@@ -90,7 +90,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * redo would apply the first twice. BUSY_SNAPSHOT (a read snapshot gone stale before the write) is
  * retried the same way: the failed transaction rolled back, so the redo starts clean.
  */
-const retryWhenBusy = t.middleware(async ({ next }) => {
+const retryWhenBusy = t.middleware(async ({ ctx, next }) => {
   const deadline = Date.now() + BUSY_DEADLINE_MS;
   for (let attempt = 0; ; attempt++) {
     const { result, commits } = await countingCommits(() => next());
@@ -105,7 +105,9 @@ const retryWhenBusy = t.middleware(async ({ next }) => {
     }
     const message =
       commits === 0
-        ? 'the database is busy (another program is writing to it); please try again'
+        ? ctx.app.database.dialect === 'sqlite'
+          ? 'the database is busy (another program is writing to it); please try again'
+          : 'the database is busy (other requests kept changing the same rows); please try again'
         : 'the database became busy part-way through; what was saved before stays saved, please check and try again';
     return { ...result, error: new TRPCError({ code: 'SERVICE_UNAVAILABLE', message, cause: result.error }) };
   }
