@@ -130,12 +130,10 @@ async function main() {
   const answerLat: number[] = [];
   const acknowledged: { validator: number; expressionId: number }[] = [];
   let grants = 0;
-  let errors = 0;
   // What the refused calls were (procedure, status, message): a refusal is expected now and then
   // (a lease that ran out while a validator thought), and a run's report must say which it was.
   const refusals = new Map<string, number>();
   const refused = (procedure: string, r: { status: number; error?: string }) => {
-    errors++;
     const key = `${procedure} ${r.status} ${r.error ?? ''}`.trim();
     refusals.set(key, (refusals.get(key) ?? 0) + 1);
   };
@@ -271,7 +269,7 @@ async function main() {
 
   const fmt = (x: number) => x.toFixed(1);
   const measured = acknowledged.length - warmUpAnswers;
-  console.log(`\n${measured} answers in ${seconds.toFixed(1)} s (${(measured / seconds).toFixed(0)} answers/s) after ${warmUpAnswers} in the warm-up, ${grants} leases (${leaseRows} in the server's history), ${abandoned} abandoned, ${errors} refused calls`);
+  console.log(`\n${measured} answers in ${seconds.toFixed(1)} s (${(measured / seconds).toFixed(0)} answers/s) after ${warmUpAnswers} in the warm-up, ${grants} leases (${leaseRows} in the server's history), ${abandoned} abandoned, ${[...refusals.values()].reduce((a, b) => a + b, 0)} refused calls`);
   if (refusals.size) console.log(`  refused: ${[...refusals].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}× ${k}`).join('; ')}`);
   console.log(`latency all calls:  p50 ${fmt(quantile(latencies, 0.5))} ms  p95 ${fmt(quantile(latencies, 0.95))} ms  p99 ${fmt(quantile(latencies, 0.99))} ms  (${latencies.length} calls)`);
   console.log(`  validate.next:    p50 ${fmt(quantile(nextLat, 0.5))} ms  p95 ${fmt(quantile(nextLat, 0.95))} ms  p99 ${fmt(quantile(nextLat, 0.99))} ms`);

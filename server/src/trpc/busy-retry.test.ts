@@ -25,6 +25,9 @@ async function eventLoopLag<T>(during: () => Promise<T>): Promise<{ result: T; l
   }
 }
 
+/** A request's context without a session, as a caller from outside would have. */
+const ctxOf = (app: TestApp): Context => ({ app, user: null, sessionId: null, cookies: { get: () => undefined, set: () => {}, clear: () => {} }, ip: '127.0.0.1' });
+
 // About SQLite's write lock held by another process (the CLI importing, a backup). PostgreSQL has no
 // such lock; its conflicts (serialization failures) and their retry are tested in db/postgres.test.ts.
 describe.skipIf(DIALECT === 'postgres')('tRPC procedures and a write lock held by another connection', () => {
@@ -45,7 +48,6 @@ describe.skipIf(DIALECT === 'postgres')('tRPC procedures and a write lock held b
 
   const probe = async (where = sql`true`) => (await app.db.execute<{ attempt: number; what: string }>(sql`select attempt, what from probe where ${where} order by rowid`)).rows;
 
-  const ctxOf = (): Context => ({ app, user: null, sessionId: null, cookies: { get: () => undefined, set: () => {}, clear: () => {} }, ip: '127.0.0.1' });
 
   it('retries a save that meets the lock until it is released, without blocking the event loop', async () => {
     const speaker = await makeUser(app, 'speaker', ['speaker']);
@@ -89,7 +91,7 @@ describe.skipIf(DIALECT === 'postgres')('tRPC procedures and a write lock held b
         });
       }),
     });
-    expect(await createCallerFactory(procedures)(ctxOf()).readThenWrite()).toBe(1);
+    expect(await createCallerFactory(procedures)(ctxOf(app)).readThenWrite()).toBe(1);
     expect(otherRefused).toMatchObject({ code: 'SQLITE_BUSY' });
     expect(await probe()).toEqual([{ attempt: 0, what: 'mine' }]);
   });
@@ -104,7 +106,7 @@ describe.skipIf(DIALECT === 'postgres')('tRPC procedures and a write lock held b
         await ctx.app.db.transaction((tx) => tx.execute(sql`insert into probe values (${attempts}, 'second')`));
       }),
     });
-    const err = await createCallerFactory(procedures)(ctxOf())
+    const err = await createCallerFactory(procedures)(ctxOf(app))
       .twoTransactions()
       .catch((e: unknown) => e as { code: string; message: string });
     other.exec('ROLLBACK');
@@ -125,7 +127,7 @@ describe.skipIf(DIALECT === 'postgres')('tRPC procedures and a write lock held b
         await ctx.app.db.transaction((tx) => tx.execute(sql`insert into probe values (${attempts}, 'mine')`));
       }),
     });
-    const call = createCallerFactory(procedures)(ctxOf()).waitThenWrite();
+    const call = createCallerFactory(procedures)(ctxOf(app)).waitThenWrite();
     // Someone else's commit on the same connection while the first attempt waits...
     await new Promise((r) => setTimeout(r, 10));
     await app.db.transaction((tx) => tx.execute(sql`insert into probe values (0, 'someone else')`));
@@ -153,8 +155,7 @@ describe('a request that stays busy', () => {
         throw new DatabaseBusyError('gave up');
       }),
     });
-    const ctx: Context = { app, user: null, sessionId: null, cookies: { get: () => undefined, set: () => {}, clear: () => {} }, ip: '127.0.0.1' };
-    const err = await createCallerFactory(procedures)(ctx)
+    const err = await createCallerFactory(procedures)(ctxOf(app))
       .givesUp()
       .catch((e: unknown) => e as { code: string; message: string });
     expect(err).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
