@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import type { ImportJobView } from '#shared/schemas/import.ts';
+import type { SessionUser } from '#shared/schemas/users.ts';
 import { videos } from '../db/schema/index.ts';
 import { endJob, insertJob, waitForJob } from '../jobs/records.ts';
 import { FileLock } from '../locks.ts';
-import { makeUser, testApp, type TestApp } from '../testing/app.ts';
+import { callerFor, makeUser, testApp, type TestApp } from '../testing/app.ts';
 import { writeDavisVideo } from '../testing/davis-builder.ts';
 import { videoToolsMissing, writeVideoFile } from '../testing/video-builder.ts';
 import { fixture } from '../testing/fixtures.ts';
@@ -100,6 +101,11 @@ describe('imports from the browser (background job)', () => {
     const ok = await settled(app, await upload(app, zipBytes(folderMembers(src)), adminId, { fps: 6 }));
     expect(ok.fps).toBe(6);
     expect(ok.report).toMatchObject({ outcome: 'imported', format: 'video', videos: [{ name: 'zip-video' }], stats: { videosAdded: 1, frames: 6, objects: 2 } });
+    // The report's timeline: every phase the run went through, in order, however fast it was.
+    expect(ok.report!.phases.map((t) => t.phase)).toEqual(['extract', 'video', 'masks', 'commit']);
+    expect(ok.report!.phases.find((t) => t.phase === 'video')).toMatchObject({ done: 6, total: 6 });
+    expect(ok.report!.phases.find((t) => t.phase === 'commit')).toMatchObject({ done: 1, total: 1 });
+    for (const t of ok.report!.phases) expect(t.ms).toBeGreaterThanOrEqual(0);
     expect(await videoCount(app)).toBe(before + 1);
 
     const broken = mkdtempSync(path.join(app.dir, 'videos-'));
@@ -112,6 +118,8 @@ describe('imports from the browser (background job)', () => {
     const refused = await settled(app, await upload(app, zipBytes(folderMembers(broken)), adminId));
     expect(refused.report).toMatchObject({ outcome: 'refused', videos: [] });
     expect(refused.report!.problems.map((p) => p.file)).toEqual(['three/', 'two.mp4', 'one/']);
+    // A refused run's timeline ends where it stopped: one/'s mask count is wrong before a mask is read, and nothing was written.
+    expect(refused.report!.phases.map((t) => t.phase)).toEqual(['extract', 'video']);
     expect(refused.report!.problems[2]!.message).toBe('holds 3 masks but one.mp4 gives 4 frames at 12 fps: every frame needs exactly one mask; masks at about 9 fps over its 0.33 s would match');
     expect(await videoCount(app)).toBe(before + 1);
     expect(leftovers(app)).toEqual({ uploads: [], work: [] });
@@ -172,6 +180,7 @@ describe('imports from the browser (background job)', () => {
 
 describe('one import at a time, a bounded number per admin', () => {
   let app: TestApp;
+  let admin: SessionUser;
   let adminId: number;
   let root: string;
 
@@ -180,7 +189,8 @@ describe('one import at a time, a bounded number per admin', () => {
     app = await testApp({ IMPORT_ROOT: root });
     // Jobs stay queued: this process does not run them, so "one is live" holds for the whole test.
     await app.jobs.stop(0);
-    adminId = (await makeUser(app, 'importer', ['admin'])).id;
+    admin = await makeUser(app, 'importer', ['admin']);
+    adminId = admin.id;
     await writeDavisVideo(path.join(root, 'set'), 'v', { frames: 2 });
   });
   afterAll(async () => {
@@ -239,6 +249,9 @@ describe('one import at a time, a bounded number per admin', () => {
     expect((await app.imports.status()).job).toMatchObject({ id: job.id, state: 'running', progress: { phase: 'curation', done: 0, total: 1 }, curation: { state: 'queued' } });
     await endJob(app.db, curationJob, { state: 'finished', result: { scored: 1, failed: 0 } });
     expect((await app.imports.status()).job).toMatchObject({ id: job.id, state: 'finished', curation: { state: 'finished', scored: 1, failed: 0 } });
+    // A report stored before reports had a timeline (this one has none) reads with an empty one.
+    const page = await callerFor(app, admin).admin.import.status();
+    expect(page.job?.report?.phases).toEqual([]);
   });
 
   it('refuses folder imports when IMPORT_ROOT is not set', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { and, asc, count, eq, gt } from 'drizzle-orm';
-import type { ImportFormatChoice, ImportJobView, ImportProgressView, ImportReport, ImportStatus } from '#shared/schemas/import.ts';
+import type { ImportFormatChoice, ImportJobView, ImportPhaseTime, ImportProgressView, ImportReport, ImportStatus } from '#shared/schemas/import.ts';
 import type { App } from '../app.ts';
 import type { Config } from '../config.ts';
 import { videos, jobs as jobsTable } from '../db/schema/index.ts';
@@ -251,6 +251,7 @@ export class ImportJobs {
         warnings: result.warnings,
         coverage: result.coverage,
         curationJob: result.curationJob,
+        phases: clock.phases(),
       };
     } catch (e) {
       if (ctx.signal.aborted) throw ctx.signal.reason ?? e;
@@ -264,6 +265,7 @@ export class ImportJobs {
         warnings,
         coverage: null,
         curationJob: null,
+        phases: clock.phases(),
       });
       if (e instanceof ImportWarningsRefused) {
         return refused([{ file: '', message: `strict import: ${e.warnings.length} warning(s) refused the import, nothing was imported (turn strict off to import with them)` }], [...e.warnings]);
@@ -309,21 +311,39 @@ function eta(elapsedMs: number, done: number, total: number): number | null {
 }
 
 /**
- * Progress of one run, phase by phase, with each phase's ETA from its own pace. Stops the run at
- * the next event once the instance shuts down (the job goes back to the queue).
+ * Progress of one run, phase by phase, with each phase's ETA from its own pace, and the timeline
+ * the report keeps (a phase that comes back adds to its time; at most one entry per phase). Stops
+ * the run at the next event once the instance shuts down (the job goes back to the queue).
  */
 class PhaseClock {
-  private phase: string | null = null;
+  private current: ImportPhaseTime | null = null;
   private startedAt = 0;
+  private readonly timeline: ImportPhaseTime[] = [];
   constructor(private readonly ctx: JobContext<ImportProgressView>) {}
 
   emit(phase: ImportProgressView['phase'], done: number, total: number, extra: { files?: number; bytes?: number; detail?: string | null } = {}): void {
     if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
     const now = Date.now();
-    if (phase !== this.phase) {
-      this.phase = phase;
+    if (phase !== this.current?.phase) {
+      this.close(now);
+      this.current = this.timeline.find((t) => t.phase === phase) ?? null;
+      if (!this.current) this.timeline.push((this.current = { phase, ms: 0, done, total }));
       this.startedAt = now;
     }
+    this.current.done = done;
+    this.current.total = total;
     this.ctx.progress({ phase, done, total, files: extra.files ?? null, bytes: extra.bytes ?? null, etaSeconds: eta(now - this.startedAt, done, total), detail: extra.detail ?? null });
+  }
+
+  /** The phases so far, the running one timed up to now. */
+  phases(): ImportPhaseTime[] {
+    this.close(Date.now());
+    this.current = null;
+    return this.timeline.map((t) => ({ ...t }));
+  }
+
+  private close(now: number): void {
+    if (this.current) this.current.ms += now - this.startedAt;
+    this.startedAt = now;
   }
 }

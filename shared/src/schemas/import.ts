@@ -78,6 +78,14 @@ export const ImportProgressView = z.object({
 });
 export type ImportProgressView = z.infer<typeof ImportProgressView>;
 
+/**
+ * One phase of a finished import, for the report's timeline: its time (summed, should it come
+ * back) and how far it got. The page's progress is polled, so a fast phase may never be seen
+ * running; the report still says it happened and what it took.
+ */
+export const ImportPhaseTime = z.object({ phase: z.enum(IMPORT_PHASES), ms: z.number(), done: z.number(), total: z.number() });
+export type ImportPhaseTime = z.infer<typeof ImportPhaseTime>;
+
 export const ImportProblem = z.object({ file: z.string(), message: z.string() });
 export const ImportWarningView = z.object({ code: z.string(), video: z.string(), file: z.string(), message: z.string() });
 
@@ -103,6 +111,8 @@ export const ImportReport = z.object({
   warnings: z.array(ImportWarningView),
   coverage: z.object({ full: z.number(), sparse: z.array(z.object({ video: z.string(), localId: z.number(), masked: z.number(), frames: z.number() })) }).nullable(),
   curationJob: z.string().nullable(),
+  /** The phases the run went through, in the order they began; reports stored before there was a timeline have none. */
+  phases: z.array(ImportPhaseTime).default([]),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 

@@ -1,22 +1,13 @@
-import type { ImportJobView, ImportProgressView } from '#shared/schemas/import.ts';
+import type { ImportJobView } from '#shared/schemas/import.ts';
 import { ProgressBar } from '../../../ui/ProgressBar.tsx';
 import { bytes, duration } from './format.ts';
-
-const PHASES: Record<ImportProgressView['phase'], string> = {
-  extract: 'unpacking the archive',
-  check: 'checking the folder for links',
-  video: 'extracting frames from the videos',
-  frames: 'reading and checking frames',
-  masks: 'reading and checking masks',
-  commit: 'writing to the database',
-  curation: 'scoring videos for curation',
-};
+import { PHASE_LABELS, phaseUnit } from './phases.ts';
 
 /** The running import: its phase, how far, files and bytes, and the time left at its pace. */
 export function ImportProgress({ job }: { job: ImportJobView }) {
   const p = job.progress;
-  const label = job.state === 'queued' ? 'waiting to start' : p ? PHASES[p.phase] : 'starting';
-  const unit = p?.phase === 'extract' ? 'of the archive read' : p?.phase === 'commit' ? 'videos' : p?.phase === 'curation' ? 'videos scored' : p?.phase === 'video' ? 'frames' : 'files';
+  const label = job.state === 'queued' ? 'waiting to start' : p ? PHASE_LABELS[p.phase] : 'starting';
+  const unit = p ? phaseUnit(p.phase) : 'files';
   return (
     <div data-testid="import-progress" data-phase={p?.phase ?? job.state}>
       <p>

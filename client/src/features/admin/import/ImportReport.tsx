@@ -1,4 +1,6 @@
-import type { ImportJobView } from '#shared/schemas/import.ts';
+import type { ImportJobView, ImportPhaseTime } from '#shared/schemas/import.ts';
+import { bytes, elapsed } from './format.ts';
+import { PHASE_LABELS, phaseUnit } from './phases.ts';
 
 const LISTED = 50;
 
@@ -69,6 +71,25 @@ export function ImportReport({ job }: { job: ImportJobView }) {
           </ul>
         </>
       )}
+      {r.phases.length > 0 && <PhaseTimeline phases={r.phases} />}
     </div>
+  );
+}
+
+/** Where the run's time went, phase by phase: the page's polls may have missed a fast phase. */
+function PhaseTimeline({ phases }: { phases: ImportPhaseTime[] }) {
+  const total = phases.reduce((s, t) => s + t.ms, 0);
+  return (
+    <>
+      <p className="muted small">Took {elapsed(total)}:</p>
+      <ol className="muted small" data-testid="import-phases">
+        {phases.map((t) => (
+          <li key={t.phase} data-phase={t.phase} data-done={t.done}>
+            {PHASE_LABELS[t.phase]}: {elapsed(t.ms)}
+            {t.done > 0 && <> · {t.phase === 'extract' ? bytes(t.done) : t.done} {phaseUnit(t.phase, t.done)}</>}
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }
