@@ -84,7 +84,7 @@ function PhaseTimeline({ phases }: { phases: ImportPhaseTime[] }) {
       <p className="muted small">Took {elapsed(total)}:</p>
       <ol className="muted small" data-testid="import-phases">
         {phases.map((t) => (
-          <li key={t.phase} data-phase={t.phase} data-done={t.done}>
+          <li key={t.phase} data-phase={t.phase}>
             {PHASE_LABELS[t.phase]}: {elapsed(t.ms)}
             {t.done > 0 && <> · {t.phase === 'extract' ? bytes(t.done) : t.done} {phaseUnit(t.phase, t.done)}</>}
           </li>
